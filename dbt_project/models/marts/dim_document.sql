@@ -1,0 +1,62 @@
+-- Every file the bureau received: parsed documents and quarantined files alike.
+with documents as (
+    select * from {{ ref('stg_raw__documents') }}
+),
+
+quarantine as (
+    select * from {{ ref('stg_raw__quarantine') }}
+),
+
+loaded as (
+    select
+        document_id,
+        department_name,
+        fiscal_year,
+        doc_type,
+        source_file,
+        file_sha256,
+        file_format,
+        'loaded' as status,
+        cast(null as varchar) as status_reason,
+        page_count,
+        ingested_at
+    from documents
+),
+
+quarantined as (
+    select
+        quarantine.document_id,
+        coalesce(quarantine.department_name, '未识别部门') as department_name,
+        quarantine.fiscal_year,
+        coalesce(quarantine.doc_type, 'unknown') as doc_type,
+        quarantine.source_file,
+        quarantine.file_sha256,
+        quarantine.file_format,
+        'quarantined' as status,
+        quarantine.reason_zh || ' / ' || quarantine.reason_en as status_reason,
+        cast(null as integer) as page_count,
+        quarantine.detected_at as ingested_at
+    from quarantine
+    where quarantine.document_id not in (select document_id from documents)
+    qualify row_number() over (partition by quarantine.document_id order by quarantine.source_file) = 1
+),
+
+final as (
+    select * from loaded
+    union all
+    select * from quarantined
+)
+
+select
+    cast(document_id as varchar) as document_id,
+    cast(department_name as varchar) as department_name,
+    cast(fiscal_year as integer) as fiscal_year,
+    cast(doc_type as varchar) as doc_type,
+    cast(source_file as varchar) as source_file,
+    cast(file_sha256 as varchar) as file_sha256,
+    cast(file_format as varchar) as file_format,
+    cast(status as varchar) as status,
+    cast(status_reason as varchar) as status_reason,
+    cast(page_count as integer) as page_count,
+    cast(ingested_at as timestamp with time zone) as ingested_at
+from final

@@ -1,0 +1,25 @@
+with source as (
+    select * from {{ source('raw', 'documents') }}
+),
+
+renamed as (
+    select
+        document_id,
+        department_name,
+        fiscal_year,
+        doc_type,
+        source_file,
+        file_sha256,
+        file_size,
+        file_format,
+        page_count,
+        encoding,
+        department_source,
+        year_source,
+        parser_version,
+        ingested_at,
+        run_id
+    from source
+)
+
+select * from renamed

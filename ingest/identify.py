@@ -1,0 +1,130 @@
+"""Who published a document, for which year, and what kind it is (决算 or 预算).
+
+Read from the file name and the document body; the body wins where it states a
+title ("…2024年度部门决算"), the file name fills what the body lacks (Tika text
+loses the cover page).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.model import Document, Paragraph, Table
+
+UNKNOWN_DEPARTMENT = "未识别部门"
+
+_TITLE = re.compile(
+    r"(?P<dept>[\u4e00-\u9fff（）()·\w]{2,60}?)\s*(?P<year>(?:19|20)\d{2}|\d{2})\s*年(?:度)?\s*"
+    r"(?:区级|县级|市级|区县级)?\s*(?:部门|单位)?\s*(?P<kind>决算|预算)"
+)
+_YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年度")
+_DEPT_CELL_LABELS = ("预算单位", "单位名称", "部门名称", "编制单位", "部门（单位）名称")
+_DEPT_SUFFIX_NOISE = re.compile(r"(?:部门|单位|本级|\(本级\)|（本级）)+$")
+_FILE_SUFFIXES = re.compile(r"(\.(tika|pages?|page_texts))+$", re.IGNORECASE)
+_SPLIT_PART = re.compile(r"[-_—－]\s*(情况说明|报表|附表|表格|说明|正文|公开表)$")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentIdentity:
+    department_name: str
+    fiscal_year: int | None
+    doc_type: str  # final_account | budget | unknown
+    department_source: str  # file_name | content | file_name+content | none
+    year_source: str
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return 2000 + y if y < 100 else y
+
+
+def _kind(word: str) -> str:
+    return "final_account" if word == "决算" else "budget"
+
+
+def clean_department(name: str) -> str:
+    name = name.strip().strip("“”\"'《》 ")
+    return _DEPT_SUFFIX_NOISE.sub("", name).strip() or name
+
+
+def parse_file_name(path: Path) -> tuple[str | None, int | None, str | None]:
+    """Department, year and kind from a file name like 某某局2024年度部门决算.pdf (pure)."""
+    stem = _FILE_SUFFIXES.sub("", Path(path.name).stem)
+    stem = _SPLIT_PART.sub("", stem)
+    m = _TITLE.search(stem)
+    if not m:
+        kind = "final_account" if "决算" in stem else ("budget" if "预算" in stem else None)
+        return None, None, kind
+    return clean_department(m.group("dept")), _year(m.group("year")), _kind(m.group("kind"))
+
+
+def _title_candidates(doc: Document, limit: int = 80) -> list[tuple[str, int, str]]:
+    found = []
+    for block in doc.blocks[:limit]:
+        if isinstance(block, Paragraph) and len(block.text) <= 80:
+            m = _TITLE.search(block.text.replace(" ", ""))
+            if m and not m.group("dept").startswith(("第", "年")) and len(m.group("dept")) >= 3:
+                found.append((clean_department(m.group("dept")), _year(m.group("year")), _kind(m.group("kind"))))
+    return found
+
+
+def _department_cells(doc: Document) -> list[str]:
+    names = []
+    for table in doc.tables:
+        for row in table.rows:
+            for i, cell in enumerate(row[:-1]):
+                if cell.strip().rstrip(":：") in _DEPT_CELL_LABELS and row[i + 1].strip():
+                    names.append(clean_department(row[i + 1]))
+    return names
+
+
+def identify(doc: Document, path: Path) -> DocumentIdentity:
+    """Identify department, fiscal year and document type (pure given the parsed document)."""
+    f_dept, f_year, f_kind = parse_file_name(path)
+    titles = _title_candidates(doc)
+    text = doc.text()
+
+    dept, dept_source = None, "none"
+    if titles:
+        dept, dept_source = titles[0][0], "content"
+        if f_dept and (f_dept == dept or f_dept.endswith(dept) or dept.endswith(f_dept)):
+            dept, dept_source = max(f_dept, dept, key=len), "file_name+content"
+    elif f_dept:
+        cells = _department_cells(doc)
+        confirmed = f_dept in text or any(c == f_dept for c in cells)
+        dept, dept_source = f_dept, "file_name+content" if confirmed else "file_name"
+    else:
+        cells = _department_cells(doc)
+        if cells:
+            dept, dept_source = Counter(cells).most_common(1)[0][0], "content"
+
+    year, year_source = None, "none"
+    if titles:
+        year, year_source = titles[0][1], "content"
+    else:
+        mentions = Counter(int(y) for y in _YEAR_MENTION.findall(text))
+        if f_year is not None:
+            year, year_source = f_year, "file_name+content" if f_year in mentions else "file_name"
+        elif mentions:
+            year, year_source = mentions.most_common(1)[0][0], "content"
+
+    kind = titles[0][2] if titles else f_kind
+    if kind is None:
+        kind = "final_account" if "决算" in text[:5000] else ("budget" if "预算" in text[:5000] else "unknown")
+    return DocumentIdentity(
+        department_name=dept or UNKNOWN_DEPARTMENT,
+        fiscal_year=year,
+        doc_type=kind,
+        department_source=dept_source,
+        year_source=year_source,
+    )
+
+
+def is_table_only(doc: Document) -> bool:
+    """A file holding only the tables of a disclosure (the narrative is in a companion file)."""
+    paragraphs = sum(1 for b in doc.blocks if isinstance(b, Paragraph))
+    tables = sum(1 for b in doc.blocks if isinstance(b, Table))
+    return tables > 0 and paragraphs <= tables * 3

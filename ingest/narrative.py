@@ -1,0 +1,457 @@
+"""Facts stated in the narrative (情况说明): metrics with their bases, and function-class lines.
+
+A sentence restates table figures and adds derived claims. Every figure with a unit is read
+with the words just before it (back to the previous figure or clause mark):
+
+* the cue at the end of those words gives the basis — 增加/减少 X万元 → yoy_change,
+  增长/下降 Y% → yoy_pct (signed), 占 …% → share_pct, 完成预算 …% → completion_pct,
+  年初预算为 → budget, 上年为 → prior_year, otherwise actual;
+* the rest names the metric through the catalogue (longest alias; unit must fit);
+* a derived figure without a name of its own (占59.57%, 增长72.06%, 完成预算80.89%) belongs to
+  the nearest preceding named metric of the sentence, or — when the sentence names none
+  (与2019年相比增加…) — to the first metric of the previous sentence.
+
+Function lines ("一般公共服务（类）…（款）…（项）：支出决算为970.39万元，完成预算100%" or the
+Shanghai "…（项）39.99万元。…年初预算为76.33万元，支出决算为39.99万元") become LineItems, as
+do the 类 items of the structure sentence ("主要用于以下方面：…（类）207.40万元，占1.03%；…").
+
+Locators: ``section:<一>[/<二>]/para:<Paragraph.index>/chars:<start>-<end>`` where the span is
+the figure's position in that Paragraph's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.amounts import parse_amount
+from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, unit_compatible
+from ingest.model import Amount, Document, LineItem, MetricFact, NarrativeClaim
+from ingest.narrative_text import ITEM_START as _ITEM_START
+from ingest.narrative_text import LogicalParagraph, RunningText, build_running_text
+
+_FIGURE = re.compile(
+    r"(?<![\d.A-Za-z\-])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<unit>万元|亿元|元|万(?![\u4e00-\u9fff])|%|人次|批次|台（套）|台套|台|套|辆|个|名|人|次|批|项|分)?"
+)
+_THRESHOLD_AFTER = re.compile(r"^(?:（含）)?(?:以上|及以上|以下)")
+_CLAUSE_MARKS = "，；：、。！？"
+_CLAUSE_START_MARKS = "；：。！？"
+_SENTENCE_END = re.compile(r"[。！？]")
+
+_YOY_CUE = re.compile(r"(增加|减少|增长|下降|上升|降低|增|减)了?(?:为)?$")
+_SHARE_CUE = re.compile(r"占")
+_COMPLETION_CUE = re.compile(r"(?:完成(?:年初|调整|全年)?预算(?:数)?的?|预算完成率为?|执行率为?)$")
+_BUDGET_CUE = re.compile(r"(?:年初预算|调整预算|全年预算|预算)数?(?:为|是)?$")
+_PRIOR_CUE = re.compile(r"(?:上年|上年度|上一年度?)(?:决算数?|支出)?(?:为|是)$")
+_ACTUAL_CUE = re.compile(r"(?:(?:支出)?(?:决算|执行)数?(?:为|是)?|为|是|达|实现|共计|合计为)$")
+_YEAR = re.compile(r"\d{4}年(?:度|末|初|底)?")
+_COMPARISON = re.compile(r"(?:与|比|较|同比)(?:上年度?|上一年度?|\d{4}年度?)?(?:相比|同期|比较)?")
+_TRAILING_PAREN = re.compile(r"（[^（）]*）$")
+_LEADING_QISHONG = re.compile(r"^(?:其中|包括|以及|和|及)")
+_COMPARED_YEAR = re.compile(r"(?:与|比|较)(\d{4})年|(?:与|比|较)(上一?年)|同比")
+_COMPLETION_DIRECTION = re.compile(
+    r"决算数?(大小于|小大于|大于|小于|等于)预算数?|决算数?与预算数?(基本持平|持平)"
+)
+# Words that name no metric by themselves: the clause before them does ('…项目53个，涉及预算金额X万元').
+_GENERIC_SUBJECT = re.compile(r"^(?:共计|合计|总计)?(?:支出|金额)?$|金额$")
+_DECREASE_WORDS = frozenset({"减少", "下降", "降低", "减"})
+
+_NAME = r"(?:[^，。；：、\d（）.%]|（(?!类|款|项)[^（）]{1,10}）)"
+_PATH = re.compile(rf"{_NAME}+?（类）(?:{_NAME}*?（款）)?(?:{_NAME}*?（项）)?")
+_STRUCTURE_MARK = re.compile(r"(?:主要用于|用于)以下(?:几个)?方面[：，]?")
+_LINE_CONTINUATION = re.compile(r"(?:年初预算|调整预算|预算数|支出决算|决算数|主要用于)")
+_LINE_HEAD = re.compile(r"：?(?:支出决算为?|决算数?为?|支出)?(?=\d)")
+
+
+@dataclass
+class NarrativeResult:
+    facts: list[MetricFact] = field(default_factory=list)
+    lines: list[LineItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Figure:
+    start: int  # in the logical paragraph
+    end: int  # end of number + unit
+    num_end: int
+    number: str
+    unit: str | None  # None = no unit written; '' never
+    threshold: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    basis: str
+    subject: str  # label text left after removing cue, years, comparisons
+    direction: str | None
+    had_cue: bool
+
+
+def _figures(text: str, start: int, end: int) -> list[_Figure]:
+    out: list[_Figure] = []
+    for m in _FIGURE.finditer(text, start, end):
+        unit = m.group("unit")
+        threshold = bool(unit in ("万元", "元") and _THRESHOLD_AFTER.match(text[m.end():m.end() + 6]))
+        out.append(_Figure(m.start(), m.end(), m.end("num"), m.group("num"), unit, threshold))
+    return out
+
+
+def _is_bare_money(text: str, fig: _Figure) -> bool:
+    """A figure with no unit that is still an amount: '…决算数为1233.76，' / '支出决算为4.19。'."""
+    if fig.unit is not None or "." not in fig.number:
+        return False
+    before = text[max(0, fig.start - 1):fig.start]
+    after = text[fig.num_end:fig.num_end + 1]
+    return before == "为" and (after == "" or after in "，。；")
+
+
+def _normal_unit(unit: str | None) -> str:
+    if unit is None:
+        return ""
+    return "万元" if unit == "万" else unit
+
+
+def _clean_subject(label: str) -> str:
+    s = _YEAR.sub("", label)
+    s = _COMPARISON.sub("", s)
+    s = _LEADING_QISHONG.sub("", s)
+    while _TRAILING_PAREN.search(s):
+        s = _TRAILING_PAREN.sub("", s)
+    return s
+
+
+def _read_label(label: str, unit: str) -> _Reading:
+    """Basis and subject words from the text between the previous boundary and a figure."""
+    if unit == "%":
+        share = _SHARE_CUE.search(label)
+        if share:
+            return _Reading("share_pct", _clean_subject(label[:share.start()]), None, True)
+        m = _YOY_CUE.search(label)
+        if m:
+            return _Reading("yoy_pct", _clean_subject(label[:m.start()]), m.group(1), True)
+        m = _COMPLETION_CUE.search(label)
+        if m:
+            return _Reading("completion_pct", _clean_subject(label[:m.start()]), None, True)
+        return _Reading("", _clean_subject(label), None, False)
+    m = _YOY_CUE.search(label)
+    if m:
+        return _Reading("yoy_change", _clean_subject(label[:m.start()]), m.group(1), True)
+    m = _PRIOR_CUE.search(label)
+    if m:
+        return _Reading("prior_year", _clean_subject(label[:m.start()]), None, True)
+    m = _BUDGET_CUE.search(label)
+    if m:
+        return _Reading("budget", _clean_subject(label[:m.start()]), None, True)
+    subject = _clean_subject(label)
+    m = _ACTUAL_CUE.search(subject)
+    if m:
+        return _Reading("actual", subject[:m.start()], None, True)
+    return _Reading("actual", subject, None, False)
+
+
+def _label_start(text: str, lo: int, fig_start: int) -> int:
+    """Start of the words naming a figure: after the last clause mark, not before ``lo``."""
+    i = fig_start
+    while i > lo and text[i - 1] not in _CLAUSE_MARKS:
+        i -= 1
+    return i
+
+
+def _clause_start(text: str, lo: int, fig_start: int) -> int:
+    i = fig_start
+    while i > lo and text[i - 1] not in _CLAUSE_START_MARKS:
+        i -= 1
+    return i
+
+
+def _strip_figures(text: str) -> str:
+    return _FIGURE.sub("", text)
+
+
+class _Emitter:
+    """Turns positions in a logical paragraph into provenance (page, locator, evidence)."""
+
+    def __init__(self, running: RunningText, lp: LogicalParagraph) -> None:
+        self.running = running
+        self.lp = lp
+
+    def locate(self, start: int, end: int) -> tuple[int | None, str, str]:
+        para_index, offset = self.lp.origins[start]
+        last_para, last_offset = self.lp.origins[end - 1]
+        span_end = last_offset + 1 if last_para == para_index else len(self.running.sources[para_index])
+        section = f"section:{self.lp.section}/" if self.lp.section else ""
+        raw = self.running.sources[para_index][offset:span_end]
+        locator = f"{section}para:{para_index}/chars:{offset}-{span_end}"
+        return self.running.pages.get(para_index), locator, raw
+
+
+def _amount(number: str, raw: str, negative: bool) -> Amount | None:
+    parsed = parse_amount(number)
+    if parsed is None:
+        return None
+    value = -parsed.value if negative and parsed.value != 0 else parsed.value
+    return Amount(value=value, decimals=parsed.decimals, raw=raw.strip() or number)
+
+
+def _compared_year(prefix: str, fiscal_year: int | None) -> int | None:
+    found = list(_COMPARED_YEAR.finditer(prefix))
+    if not found:
+        return None
+    m = found[-1]
+    if m.group(1):
+        return int(m.group(1))
+    return fiscal_year - 1 if fiscal_year is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+
+
+def _sentences(text: str, start: int, end: int) -> list[_Sentence]:
+    out: list[_Sentence] = []
+    s = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        out.append(_Sentence(s, m.end()))
+        s = m.end()
+    if s < end:
+        out.append(_Sentence(s, end))
+    return out
+
+
+def _extract_metrics(
+    emitter: _Emitter, start: int, end: int, catalog: MetricCatalog, fiscal_year: int | None,
+    previous_head: MetricDef | None,
+) -> tuple[list[MetricFact], MetricDef | None]:
+    text = emitter.lp.text
+    facts: list[MetricFact] = []
+    sentences = _sentences(text, start, end)
+    for k, sent in enumerate(sentences):
+        following = sentences[k + 1] if k + 1 < len(sentences) else None
+        context = text[sent.start:following.end if following else sent.end]
+        evidence = text[sent.start:sent.end]
+        has_reason = "原因" in context
+        subject: MetricDef | None = None
+        head: MetricDef | None = None
+        boundary = sent.start
+        for fig in _figures(text, sent.start, sent.end):
+            if fig.unit is None and not _is_bare_money(text, fig):
+                continue  # a year, a date, an item number: part of the words, not a boundary
+            lo = boundary
+            boundary = fig.end
+            if fig.threshold:
+                continue
+            unit = _normal_unit(fig.unit)
+            label = text[_label_start(text, lo, fig.start):fig.start]
+            reading = _read_label(label, unit)
+            if not reading.basis:
+                continue
+            derived = reading.basis in ("share_pct", "yoy_pct", "completion_pct")
+            metric = catalog.match(reading.subject, None if derived else unit) if reading.subject else None
+            explicit = metric is not None
+            bare_cue = reading.had_cue and not reading.subject
+            if metric is None and (derived or reading.basis == "yoy_change" or bare_cue):
+                if subject is None:  # '主要原因：项目支出增加，较上年增加X万元' names it without a figure
+                    clause_start = _clause_start(text, sent.start, fig.start)
+                    named = _strip_figures(text[clause_start:fig.start - len(label)])
+                    metric = catalog.match(_clean_subject(named.replace("，", "")), None if derived else unit)
+                metric = metric or subject or previous_head
+                if metric is not None and not derived and not unit_compatible(metric.unit, unit):
+                    metric = None
+            if metric is None and reading.basis == "actual" and _GENERIC_SUBJECT.search(reading.subject):
+                clause = text[_clause_start(text, sent.start, fig.start):fig.start]
+                wide = _strip_figures(_clean_subject(clause)).replace("，", "")
+                metric = catalog.match(wide, unit)
+                explicit = metric is not None
+            if metric is None:
+                continue
+            if explicit:
+                subject = metric
+                head = head or metric
+            if reading.basis == "completion_pct":
+                found = _COMPLETION_DIRECTION.search(context)
+                direction = (found.group(1) or found.group(2)) if found else None
+            else:
+                direction = reading.direction
+            negative = reading.direction in _DECREASE_WORDS
+            page, locator, raw = emitter.locate(fig.start, fig.num_end)
+            amount = _amount(fig.number, raw, negative)
+            if amount is None:
+                continue
+            yoy = reading.basis in ("yoy_change", "yoy_pct")
+            compared = _compared_year(text[sent.start:fig.start], fiscal_year) if yoy else None
+            facts.append(
+                MetricFact(
+                    metric=metric.key, basis=reading.basis, amount=amount,
+                    unit=unit if unit or metric.unit not in MONEY_UNITS else "",
+                    source_kind="narrative", page=page, locator=locator, evidence=evidence,
+                    direction=direction,
+                    claim=NarrativeClaim(
+                        has_reason=has_reason,
+                        compared_year=compared,
+                    ),
+                )
+            )
+        if head is not None:
+            previous_head = head
+    return facts, previous_head
+
+
+def _line_measure(label: str, unit: str) -> str | None:
+    if unit == "%":
+        if _SHARE_CUE.search(label):
+            return "share_pct"
+        if _COMPLETION_CUE.search(label):
+            return "completion_pct"
+        m = _YOY_CUE.search(label)
+        return "yoy_pct" if m else None
+    if _YOY_CUE.search(label):
+        return "yoy_change"
+    if _BUDGET_CUE.search(label):
+        return "budget"
+    if _ACTUAL_CUE.search(label):
+        return "total"
+    return None
+
+
+def _level(path: str) -> str:
+    return "项" if "（项）" in path else "款" if "（款）" in path else "类"
+
+
+def _make_line(emitter: _Emitter, name: str, level: str, measure: str, fig: _Figure, evidence: str,
+               negative: bool = False) -> LineItem | None:
+    page, locator, raw = emitter.locate(fig.start, fig.num_end)
+    amount = _amount(fig.number, raw, negative)
+    if amount is None:
+        return None
+    return LineItem(
+        classification="function", code=None, level=level, name_reported=name, measure=measure,
+        amount=amount, source_kind="narrative", page=page, locator=locator, evidence=evidence,
+    )
+
+
+def _sentence_of(text: str, pos: int, lo: int, hi: int) -> str:
+    s = pos
+    while s > lo and text[s - 1] not in "。！？":
+        s -= 1
+    m = _SENTENCE_END.search(text, pos, hi)
+    return text[s:m.end() if m else hi]
+
+
+def _line_figures(emitter: _Emitter, path: str, start: int, end: int, head_allowed: bool) -> list[LineItem]:
+    """Figures of one function line in ``text[start:end]`` (the words after its 类/款/项 path)."""
+    text = emitter.lp.text
+    level = _level(path)
+    lines: list[LineItem] = []
+    head = _LINE_HEAD.match(text, start, end) if head_allowed else None
+    boundary = start
+    first = True
+    for fig in _figures(text, start, end):
+        if fig.unit is None and not _is_bare_money(text, fig):
+            continue
+        lo = boundary
+        boundary = fig.end
+        is_first, first = first, False
+        if fig.threshold:
+            continue
+        unit = _normal_unit(fig.unit)
+        if unit not in MONEY_UNITS and unit != "%":
+            continue
+        negative = False
+        if is_first and head is not None and head.end() == fig.start and unit != "%":
+            measure: str | None = "total"
+        else:
+            label = text[_label_start(text, lo, fig.start):fig.start]
+            measure = _line_measure(label, unit)
+            yoy = _YOY_CUE.search(label)
+            negative = bool(yoy and yoy.group(1) in _DECREASE_WORDS)
+        if measure is None:
+            continue
+        evidence = _sentence_of(text, fig.start, 0, len(text))
+        line = _make_line(emitter, path, level, measure, fig, evidence, negative)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def _extract_path_line(emitter: _Emitter, start: int, end: int) -> tuple[str | None, list[LineItem]]:
+    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``."""
+    m = _PATH.match(emitter.lp.text, start, end)
+    if m is None:
+        return None, []
+    return m.group(0), _line_figures(emitter, m.group(0), m.end(), end, head_allowed=True)
+
+
+def _extract_structure(emitter: _Emitter, start: int, end: int) -> list[LineItem]:
+    """类 items of '主要用于以下方面：A（类）X万元，占Y%；B支出Z万元，占W%；…'."""
+    text = emitter.lp.text
+    lines: list[LineItem] = []
+    item_start = start
+    while item_start < end:
+        semi = text.find("；", item_start, end)
+        stop = end if semi < 0 else semi
+        stop_sentence = _SENTENCE_END.search(text, item_start, stop)
+        if stop_sentence is not None:
+            stop = stop_sentence.start()
+        figures = [f for f in _figures(text, item_start, stop) if not f.threshold]
+        if figures and figures[0].unit in ("万元", "万", "元"):
+            first = figures[0]
+            name = text[item_start:first.start]
+            cut = name.find("（类）")
+            name = name[:cut + 3] if cut >= 0 else name
+            name = name.strip("，、：")
+            if name and not re.search(r"\d", name):
+                evidence = text[item_start:stop + 1 if stop < len(text) else stop]
+                line = _make_line(emitter, name, "类", "total", first, evidence)
+                if line is not None:
+                    lines.append(line)
+                for fig in figures[1:]:
+                    label = text[first.end:fig.start]
+                    if "占" in label and fig.unit in ("%", None):
+                        share = _make_line(emitter, name, "类", "share_pct", fig, evidence)
+                        if share is not None:
+                            lines.append(share)
+                        break
+        if stop_sentence is not None or semi < 0:
+            break
+        item_start = semi + 1
+    return lines
+
+
+def _path_starts(text: str, start: int, end: int) -> list[int]:
+    return [m.start() for m in _PATH.finditer(text, start, end)]
+
+
+def extract_narrative(doc: Document, catalog: MetricCatalog, fiscal_year: int | None) -> NarrativeResult:
+    """All narrative facts and function lines of a document (glossary text excluded)."""
+    running = build_running_text(doc)
+    result = NarrativeResult()
+    open_line: tuple[str, str] | None = None  # (section, path) of a function line that may go on
+    for lp in running.paragraphs:
+        emitter = _Emitter(running, lp)
+        text = lp.text
+        structure = _STRUCTURE_MARK.search(text)
+        starts = [] if structure else _path_starts(text, 0, len(text))
+        if (
+            open_line is not None and not structure and not starts and open_line[0] == lp.section
+            and not _ITEM_START.match(text) and _LINE_CONTINUATION.match(text)
+        ):
+            # Shanghai items break after '…（项）39.99万元。主要用于：…。' and go on '年初预算为…'
+            result.lines.extend(_line_figures(emitter, open_line[1], 0, len(text), head_allowed=False))
+            continue
+        open_line = None
+        metric_end = structure.start() if structure else (starts[0] if starts else len(text))
+        facts, _ = _extract_metrics(emitter, 0, metric_end, catalog, fiscal_year, None)
+        result.facts.extend(facts)
+        if structure:
+            result.lines.extend(_extract_structure(emitter, structure.end(), len(text)))
+            continue
+        for i, s in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else len(text)
+            path, lines = _extract_path_line(emitter, s, stop)
+            result.lines.extend(lines)
+            if path is not None:
+                open_line = (lp.section, path)
+    return result

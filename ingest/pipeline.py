@@ -1,0 +1,105 @@
+"""Ingest one file: hash → read → identify → extract, never raising for bad input.
+
+The result is plain data (:class:`IngestResult`) so it can cross process
+boundaries and be loaded by :mod:`warehouse.load` without touching the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ingest.catalog import MetricCatalog, load_metric_catalog
+from ingest.identify import identify, parse_file_name
+from ingest.model import Document, Paragraph, UnreadableDocument
+from ingest.narrative import extract_narrative
+from ingest.readers import detect_format, read_document
+from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TextBlock
+from ingest.tables import extract_tables
+
+PARSER_VERSION = "0.1.0"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text_blocks(doc: Document) -> list[TextBlock]:
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            kind = "heading" if block.is_heading else "paragraph"
+            out.append(TextBlock(block.index, block.page, kind, block.text))
+        else:
+            text = "\n".join(" | ".join(row) for row in block.rows)
+            out.append(TextBlock(block.index, block.page, "table", text))
+    return out
+
+
+def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCatalog) -> IngestResult:
+    """Everything we know about a parsed document (pure given the document)."""
+    ident = identify(doc, path)
+    record = DocumentRecord(
+        document_id=sha256[:16],
+        source_file=str(path),
+        file_sha256=sha256,
+        file_size=path.stat().st_size,
+        file_format=doc.file_format,
+        department_name=ident.department_name,
+        fiscal_year=ident.fiscal_year,
+        doc_type=ident.doc_type,
+        page_count=doc.page_count,
+        encoding=doc.encoding,
+        department_source=ident.department_source,
+        year_source=ident.year_source,
+        parser_version=PARSER_VERSION,
+        ingested_at=datetime.now(UTC),
+    )
+    narrative = extract_narrative(doc, catalog, ident.fiscal_year)
+    tables = extract_tables(doc)
+    return IngestResult(
+        source_file=str(path),
+        document=record,
+        facts=[*tables.facts, *narrative.facts],
+        lines=[*tables.lines, *narrative.lines],
+        cells=list(tables.cells),
+        blocks=_text_blocks(doc),
+    )
+
+
+def ingest_file(path: Path, catalog: MetricCatalog | None = None) -> IngestResult:
+    """Parse and extract one file; bad input becomes a quarantine record, never an exception."""
+    sha = file_sha256(path)
+    try:
+        fmt = detect_format(path)
+    except OSError as exc:
+        fmt = path.suffix.lower().lstrip(".")
+        return _quarantined(path, sha, fmt, "io_error", "文件无法读取（I/O 错误）", f"I/O error: {exc}")
+    try:
+        doc = read_document(path)
+        return extract_document(doc, path, sha, catalog or load_metric_catalog())
+    except UnreadableDocument as exc:
+        return _quarantined(path, sha, fmt, exc.code, exc.reason_zh, exc.reason_en)
+    except Exception as exc:
+        return _quarantined(
+            path, sha, fmt, "parser_error",
+            f"解析失败：文件内容不符合预期结构（{type(exc).__name__}）",
+            f"parser error: {type(exc).__name__}: {exc}"[:500],
+        )
+
+
+def _quarantined(path: Path, sha: str, fmt: str, code: str, zh: str, en: str) -> IngestResult:
+    dept, year, kind = parse_file_name(path)
+    return IngestResult(
+        source_file=str(path),
+        quarantine=QuarantineRecord(
+            source_file=str(path), file_sha256=sha, file_format=fmt, department_name=dept,
+            fiscal_year=year, doc_type=kind, reason_code=code,
+            reason_zh=zh, reason_en=en, detected_at=datetime.now(UTC),
+        ),
+    )

@@ -1,0 +1,59 @@
+"""Plain records that cross from ingest to the warehouse (and across process boundaries)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ingest.model import CellFact, LineItem, MetricFact
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    document_id: str
+    source_file: str
+    file_sha256: str
+    file_size: int
+    file_format: str
+    department_name: str
+    fiscal_year: int | None
+    doc_type: str
+    page_count: int | None
+    encoding: str | None
+    department_source: str
+    year_source: str
+    parser_version: str
+    ingested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantineRecord:
+    source_file: str
+    file_sha256: str
+    file_format: str
+    department_name: str | None
+    fiscal_year: int | None
+    doc_type: str | None
+    reason_code: str
+    reason_zh: str
+    reason_en: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    block_index: int
+    page: int | None
+    kind: str  # paragraph | heading | table
+    text: str
+
+
+@dataclass(slots=True)
+class IngestResult:
+    source_file: str
+    document: DocumentRecord | None = None
+    quarantine: QuarantineRecord | None = None
+    facts: list[MetricFact] = field(default_factory=list)
+    lines: list[LineItem] = field(default_factory=list)
+    cells: list[CellFact] = field(default_factory=list)
+    blocks: list[TextBlock] = field(default_factory=list)

@@ -1,0 +1,531 @@
+"""Recognise the standard tables of a disclosure and turn them into long form.
+
+A table is recognised by its title (``Table.title``, the short paragraphs just before it, or a
+title row inside the grid) checked against its header; a grid without a title that continues
+the previous recognised table (same header, or no header, same width) is appended to it, since
+PDF readers emit one Table per page fragment. Every numeric cell becomes a
+:class:`~ingest.model.CellFact`; function/economic rows become :class:`~ingest.model.LineItem`;
+row labels of the summary and 三公 tables become :class:`~ingest.model.MetricFact` through the
+metric catalogue (``ingest.catalog``) when it is available. Amounts are never converted: the
+table's unit is reported in :class:`RecognisedTable`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from ingest.amounts import parse_amount
+from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
+from ingest.tables_grid import (
+    Block,
+    CodeState,
+    clean,
+    code_level,
+    column_blocks,
+    column_paths,
+    column_roles,
+    find_unit,
+    header_row_count,
+    indent_depth,
+    is_total_label,
+    join_code,
+    measure_key,
+    split_code_and_name,
+)
+
+Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
+Kind = Literal["final", "budget", "performance"]
+
+
+@dataclass(frozen=True, slots=True)
+class StandardTable:
+    key: str
+    title_zh: str
+    kind: Kind
+    layout: Layout
+    number: int | None  # position in the nine-table set of a 决算 (T1…T9)
+
+
+def _std(key: str, title: str, kind: Kind, layout: Layout, number: int | None = None) -> StandardTable:
+    return StandardTable(key, title, kind, layout, number)
+
+
+STANDARD_TABLES: MappingProxyType[str, StandardTable] = MappingProxyType({
+    t.key: t
+    for t in (
+        _std("income_expenditure_summary", "收入支出决算总表", "final", "summary", 1),
+        _std("income", "收入决算表", "final", "lines", 2),
+        _std("expenditure", "支出决算表", "final", "lines", 3),
+        _std("fiscal_summary", "财政拨款收入支出决算总表", "final", "summary", 4),
+        _std("general_budget_expenditure", "一般公共预算财政拨款支出决算表", "final", "lines", 5),
+        _std("general_budget_basic", "一般公共预算财政拨款基本支出决算表", "final", "economic", 6),
+        _std("sangong", "一般公共预算财政拨款“三公”经费支出决算表", "final", "sangong", 7),
+        _std("govfund", "政府性基金预算财政拨款收入支出决算表", "final", "lines", 8),
+        _std("soe_capital", "国有资本经营预算财政拨款支出决算表", "final", "lines", 9),
+        _std("budget_income_expenditure_summary", "收支预算总表", "budget", "summary"),
+        _std("budget_income", "收入预算表", "budget", "lines"),
+        _std("budget_expenditure", "支出预算表", "budget", "lines"),
+        _std("budget_fiscal_summary", "财政拨款收支预算总表", "budget", "summary"),
+        _std("budget_general_expenditure", "一般公共预算支出功能分类预算表", "budget", "lines"),
+        _std("budget_govfund", "政府性基金预算支出功能分类预算表", "budget", "lines"),
+        _std("budget_soe_capital", "国有资本经营预算支出功能分类预算表", "budget", "lines"),
+        _std("budget_general_basic", "一般公共预算基本支出经济分类预算表", "budget", "economic"),
+        _std("budget_sangong", "“三公”经费预算表", "budget", "sangong"),
+        _std("performance", "项目支出绩效目标完成情况表 / 绩效自评表", "performance", "generic"),
+    )
+})
+
+# ordered, most specific first; matched against the cleaned title (no spaces, no quotes)
+_TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (k, re.compile(p))
+    for k, p in (
+        ("performance", r"绩效目标完成情况表|绩效自评表|绩效目标表|绩效评价表|绩效情况表"),
+        ("sangong", r"三公.*决算表|三公.*决算总?表"),
+        ("budget_sangong", r"三公.*预算表"),
+        ("general_budget_basic", r"基本支出决算表|基本支出.*决算明细表"),
+        ("budget_general_basic", r"基本支出.*预算表"),
+        ("govfund", r"政府性基金预算财政拨款.*决算表"),
+        ("budget_govfund", r"政府性基金预算.*预算表"),
+        ("soe_capital", r"国有资本经营预算财政拨款.*决算表"),
+        ("budget_soe_capital", r"国有资本经营预算.*预算表"),
+        ("general_budget_expenditure", r"一般公共预算财政拨款支出决算(明细)?表"),
+        ("budget_general_expenditure", r"一般公共预算(财政拨款)?支出.*预算表"),
+        ("fiscal_summary", r"财政拨款收入?支出?决算总表|财政拨款收支决算总表"),
+        ("budget_fiscal_summary", r"财政拨款收入?支出?预算总表|财政拨款收支预算总表"),
+        ("income_expenditure_summary", r"收入支出决算总表|收支决算总表"),
+        ("budget_income_expenditure_summary", r"收支预算总表|收入支出预算总表"),
+        ("income", r"收入决算表"),
+        ("budget_income", r"收入预算(总)?表"),
+        ("expenditure", r"支出决算(明细)?表"),
+        ("budget_expenditure", r"支出预算(总)?表"),
+    )
+)
+
+# header words that confirm a title (any one of them, searched in the header text)
+_HEADER_EVIDENCE: dict[str, re.Pattern[str]] = {
+    "summary": re.compile(r"收入|支出|项目"),
+    "lines": re.compile(r"合计|基本支出|项目支出|收入|支出|科目|编码|结转|结余"),
+    "economic": re.compile(r"经济分类|科目|编码|人员经费|公用经费|决算数|预算数|合计"),
+    "sangong": re.compile(r"因公出国|公务接待|公务用车"),
+    "generic": re.compile(r"."),
+}
+
+# a grid without any title is still recognised by a header signature this distinctive
+_HEADER_SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sangong", re.compile(r"因公出国.*公务接待|公务接待.*因公出国")),
+    ("income", re.compile(r"上级补助收入.*附属单位上缴|附属单位上缴.*上级补助收入")),
+    ("expenditure", re.compile(r"上缴上级支出")),
+)
+
+_NUMBERING = re.compile(
+    r"^(?:(?:附表|表|财决|财预|部门决算表|决算表)[0-9一二三四五六七八九十]+(?:[-－][0-9]+)?表?[、.．:：—-]?"
+    r"|[0-9一二三四五六七八九十]+[、.．:：]|[（(][0-9一二三四五六七八九十]+[）)])"
+)
+_MAX_TITLE_LEN = 60
+_TITLE_LOOKBACK = 4  # paragraphs before a table that may hold its title
+
+
+@dataclass(frozen=True, slots=True)
+class RecognisedTable:
+    key: str
+    title: str
+    page: int | None
+    n_rows: int  # data rows over all fragments
+    unit: str  # '万元' unless the table says otherwise
+    unit_stated: bool
+    fragments: tuple[int, ...]  # Table.index of each page fragment
+
+
+@dataclass(slots=True)
+class TableExtraction:
+    cells: list[CellFact] = field(default_factory=list)
+    lines: list[LineItem] = field(default_factory=list)
+    recognised: list[RecognisedTable] = field(default_factory=list)
+    facts: list[MetricFact] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. the metric catalogue was not available
+
+
+def classify_title(text: str) -> str | None:
+    """The standard table key a title names, or None."""
+    t = _strip_title(text)
+    if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t:
+        return None
+    for key, pattern in _TITLE_RULES:
+        if pattern.search(t):
+            return key
+    return None
+
+
+def _strip_title(text: str) -> str:
+    t = clean(text)
+    t = _NUMBERING.sub("", t)
+    return t
+
+
+def _title_rows(table: Table) -> tuple[int, str | None, str | None]:
+    """Leading grid rows that are a title or a unit line: (count, title key, unit)."""
+    key: str | None = None
+    unit: str | None = None
+    n = 0
+    for row in table.rows[:3]:
+        texts = {clean(c) for c in row if clean(c)}
+        if len(texts) != 1:
+            if len(texts) > 1 and all(find_unit(t) or (len(t) < 40 and "编制" in t) for t in texts):
+                unit = unit or next((find_unit(t) for t in texts if find_unit(t)), None)
+                n += 1
+                continue
+            break
+        text = next(iter(texts))
+        k = classify_title(text)
+        u = find_unit(text)
+        if k is None and u is None:
+            break
+        key = key or k
+        unit = unit or u
+        n += 1
+    return n, key, unit
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysis:
+    """How one recognised table (first fragment) is read."""
+
+    key: str
+    title: str
+    unit: str | None
+    n_cols: int
+    header_sig: str
+    paths: tuple[tuple[str, ...], ...]
+    blocks: tuple[Block, ...]
+
+
+@dataclass(slots=True)
+class _Group:
+    analysis: _Analysis
+    fragments: list[tuple[Table, int]]  # (table, first data row)
+
+
+def _analyse(table: Table, key: str, title: str, unit: str | None, skip: int) -> tuple[_Analysis, int]:
+    body = Table(rows=table.rows[skip:], index=table.index, page=table.page,
+                 merges=tuple(_shift(m, skip) for m in table.merges if m.row >= skip), title=table.title)
+    n_header = header_row_count(body)
+    paths = column_paths(body, n_header)
+    roles = column_roles(body, n_header, paths)
+    if STANDARD_TABLES[key].layout == "sangong" and _items_in_columns(paths):
+        roles = tuple("amount" for _ in roles)
+    blocks = column_blocks(roles, paths)
+    sig = _header_signature(body, n_header)
+    return _Analysis(key, title, unit, table.n_cols, sig, paths, blocks), skip + n_header
+
+
+def _shift(m: Any, skip: int) -> Any:
+    return type(m)(row=m.row - skip, col=m.col, rowspan=m.rowspan, colspan=m.colspan)
+
+
+def _header_signature(table: Table, n_header: int) -> str:
+    return "|".join(clean(c) for row in table.rows[:n_header] for c in row)
+
+
+def _items_in_columns(paths: tuple[tuple[str, ...], ...]) -> bool:
+    return any(re.search(r"因公出国|公务接待", "".join(p)) for p in paths)
+
+
+def _header_confirms(key: str, header_text: str) -> bool:
+    return bool(_HEADER_EVIDENCE[STANDARD_TABLES[key].layout].search(header_text))
+
+
+def _signature_key(header_text: str) -> str | None:
+    for key, pattern in _HEADER_SIGNATURES:
+        if pattern.search(header_text):
+            if key == "sangong" and "决算" not in header_text and "预算" in header_text:
+                return "budget_sangong"
+            return key
+    return None
+
+
+def _is_interlude(p: Paragraph) -> bool:
+    """Text that may stand between two fragments of one table (page number, unit line, 续表)."""
+    t = clean(p.text)
+    return len(t) <= 30 and not t.endswith("。")
+
+
+def _recognise(doc: Document) -> list[_Group]:
+    groups: list[_Group] = []
+    before: list[Paragraph] = []
+    last: _Group | None = None  # the group the previous table joined, if nothing broke the run
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            before.append(block)
+            if last is not None and not _is_interlude(block):
+                last = None
+            continue
+        table = block
+        skip, row_key, row_unit = _title_rows(table)
+        near = [p for p in before[-_TITLE_LOOKBACK:] if len(clean(p.text)) <= _MAX_TITLE_LEN]
+        title_key: str | None = None
+        title = ""
+        for cand in [table.title, *(p.text for p in reversed(near))]:
+            k = classify_title(cand) if cand else None
+            if k:
+                title_key, title = k, clean(cand)
+                break
+        if row_key and not title_key:
+            title_key, title = row_key, clean(next(c for c in table.rows[skip - 1] if clean(c)))
+        unit = row_unit or next((find_unit(p.text) for p in reversed(near) if find_unit(p.text)), None)
+        unit = unit or find_unit(table.title)
+        body_rows = table.rows[skip:]
+        body = Table(rows=body_rows, index=table.index, page=table.page)
+        n_header = header_row_count(body)
+        header_sig = _header_signature(body, n_header)
+        if last is not None and _continues(last.analysis, table, title_key):
+            # a repeated header is skipped; rows without figures that are not the header are data
+            first = skip + n_header if header_sig == last.analysis.header_sig else skip
+            last.fragments.append((table, first))
+            before = []
+            continue
+        key = title_key
+        if key is not None and not _header_confirms(key, header_sig):
+            key = None
+        if key is None:
+            key = _signature_key(header_sig)
+            title = title or (STANDARD_TABLES[key].title_zh if key else "")
+        if key is None or table.n_cols < 2:
+            last = None
+            before = []
+            continue
+        analysis, first_data = _analyse(table, key, title, unit, skip)
+        group = _Group(analysis, [(table, first_data)])
+        groups.append(group)
+        last = group
+        before = []
+    return groups
+
+
+def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
+    """Whether ``table`` is the next page fragment of ``prev``."""
+    if title_key is not None and title_key != prev.key:
+        return False
+    return table.n_cols == prev.n_cols
+
+
+def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction:
+    """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts."""
+    out = TableExtraction()
+    catalog = catalog if catalog is not None else _load_catalog(out)
+    for group in _recognise(doc):
+        a = group.analysis
+        std = STANDARD_TABLES[a.key]
+        unit = a.unit or "万元"
+        n_data = 0
+        states = tuple(CodeState() for _ in a.blocks)  # codes carry over page breaks
+        seen_metrics: set[tuple[str, str]] = set()
+        for table, first in group.fragments:
+            rows, states = _fragment_rows(table, first, a, std, states)
+            n_data += table.n_rows - first
+            for row in rows:
+                out.cells.extend(row.cells)
+                out.lines.extend(_line_items(row, std))
+                if catalog is not None and std.layout in ("summary", "sangong"):
+                    for fact in _metric_facts(row, std, unit, catalog):
+                        # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
+                        if (fact.metric, fact.basis) not in seen_metrics:
+                            seen_metrics.add((fact.metric, fact.basis))
+                            out.facts.append(fact)
+        first_table = group.fragments[0][0]
+        out.recognised.append(RecognisedTable(
+            key=a.key, title=a.title, page=first_table.page, n_rows=n_data, unit=unit,
+            unit_stated=a.unit is not None, fragments=tuple(t.index for t, _ in group.fragments),
+        ))
+    return out
+
+
+def _load_catalog(out: TableExtraction) -> Any | None:
+    try:
+        from ingest.catalog import load_metric_catalog  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        out.notes.append("ingest.catalog not available: no MetricFact from table rows")
+        return None
+    return load_metric_catalog()
+
+
+@dataclass(frozen=True, slots=True)
+class _RowCells:
+    """The cells of one block of one data row, with the row's label and code."""
+
+    label: str
+    code: str | None
+    level: str | None
+    side: str
+    cells: tuple[CellFact, ...]
+
+
+def _fragment_rows(
+    table: Table, first: int, a: _Analysis, std: StandardTable, carried: tuple[CodeState, ...],
+) -> tuple[list[_RowCells], tuple[CodeState, ...]]:
+    out: list[_RowCells] = []
+    states = list(carried)
+    indents = sorted({indent_depth(_cell(table.rows[r], b.name_col)) for b in a.blocks
+                      if b.name_col is not None for r in range(first, table.n_rows)})
+    ranks = {width: i for i, width in enumerate(indents)} if len(indents) > 1 else {}
+    for r in range(first, table.n_rows):
+        row = table.rows[r]
+        evidence = " | ".join(clean(c) for c in row)
+        for bi, block in enumerate(a.blocks):
+            rc, states[bi] = _block_row(table, r, row, block, a, std, states[bi], evidence, ranks)
+            if rc is not None:
+                out.append(rc)
+    return out, tuple(states)
+
+
+def _cell(row: tuple[str, ...], c: int | None) -> str:
+    return row[c] if c is not None and c < len(row) else ""
+
+
+def _block_row(
+    table: Table, r: int, row: tuple[str, ...], block: Block, a: _Analysis, std: StandardTable,
+    state: CodeState, evidence: str, indent_ranks: dict[int, int],
+) -> tuple[_RowCells | None, CodeState]:
+    raw_name = _cell(row, block.name_col)
+    code, state = join_code(tuple(_cell(row, c) for c in block.code_cols), state)
+    name_code, label = split_code_and_name(raw_name)
+    if code is None and name_code is not None:
+        code, state = join_code((name_code,), state)
+    if not label:
+        # a label written in a code column (合计, 人员经费合计) or in the first label cell
+        label = next((split_code_and_name(_cell(row, c))[1] for c in block.code_cols
+                      if clean(_cell(row, c)) and parse_amount(_cell(row, c)) is None), "")
+    level = code_level(code)
+    if level is None and code is None and indent_ranks and label and not is_total_label(label):
+        level = ("类", "款", "项")[min(indent_ranks.get(indent_depth(raw_name), 0), 2)]
+    cells: list[CellFact] = []
+    for c in block.amount_cols:
+        text = _cell(row, c)
+        amount = parse_amount(text) if text.strip() else None
+        if amount is None:
+            continue
+        path = a.paths[c] if c < len(a.paths) else ()
+        if std.layout == "sangong" and _items_in_columns(a.paths):
+            row_label, measure = _sangong_item(path), _sangong_basis(path, std)
+        else:
+            implicit = "budget" if std.kind == "budget" else "actual"
+            row_label, measure = label, measure_key(path, block.side, std.layout, implicit)
+        cells.append(CellFact(
+            table_key=a.key, table_title=a.title, row_index=r, col_index=c, row_label=row_label,
+            code=code, measure=measure, measure_label="/".join(path), amount=amount, page=table.page,
+            locator=f"table:{a.key}/block:{table.index}/row:{r}/col:{c}", evidence=evidence,
+        ))
+    if not cells and not label:
+        return None, state
+    return _RowCells(label, code, level, block.side, tuple(cells)), state
+
+
+def _sangong_item(path: tuple[str, ...]) -> str:
+    """The 三公 item a column stands for: its header path without the basis and the table group."""
+    parts = [p for p in path if not re.fullmatch(r"预算数|决算数|预算|决算|本年|上年", p)]
+    parts = [re.sub(r"(预算|决算)数?$", "", p) for p in parts]
+    parts = [p for p in parts if p and not (re.search(r"三公", p) and len(parts) > 1)]
+    if len(parts) > 1 and parts[-1] == "小计":
+        return parts[-2]
+    return parts[-1] if parts else ""
+
+
+def _sangong_basis(path: tuple[str, ...], std: StandardTable) -> str:
+    joined = "".join(path)
+    if re.search(r"决算", path[-1] if path else "") or (std.kind == "final" and "预算" not in joined):
+        return "actual"
+    if re.search(r"预算", joined):
+        return "budget"
+    return "actual"
+
+
+_FUNCTION_KEYS = frozenset({
+    "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital",
+    "budget_income", "budget_expenditure", "budget_general_expenditure",
+    "budget_govfund", "budget_soe_capital",
+})
+_ECONOMIC_KEYS = frozenset({"general_budget_basic", "budget_general_basic"})
+
+
+def _line_items(row: _RowCells, std: StandardTable) -> list[LineItem]:
+    if std.key in _FUNCTION_KEYS:
+        classification: Literal["function", "economic"] = "function"
+    elif std.key in _ECONOMIC_KEYS:
+        classification = "economic"
+    else:
+        return []
+    if row.code is None and (row.level is None or is_total_label(row.label)):
+        return []
+    return [
+        LineItem(
+            classification=classification, code=row.code, level=row.level, name_reported=row.label,
+            measure=c.measure, amount=c.amount, source_kind="table", page=c.page, locator=c.locator,
+            evidence=c.evidence,
+        )
+        for c in row.cells
+    ]
+
+
+_SIDE_ZH = {"income": "收入", "expenditure": "支出"}
+
+
+def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
+    facts: list[MetricFact] = []
+    for c in row.cells:
+        # summary tables: only the side's own column (决算数 / 合计) names the row's metric
+        if std.layout == "summary" and c.measure not in (row.side, f"{row.side}_total"):
+            continue
+        label = _metric_label(c.row_label, row.side, std)
+        metric = _match(catalog, label, unit)
+        if metric is None and label != c.row_label:
+            metric = _match(catalog, c.row_label, unit)
+        if metric is None:
+            continue
+        facts.append(MetricFact(
+            metric=metric, basis=_basis(c.measure, std), amount=c.amount, unit=unit, source_kind="table",
+            page=c.page, locator=c.locator, evidence=c.evidence,
+        ))
+    return facts
+
+
+def _metric_label(label: str, side: str, std: StandardTable) -> str:
+    """The label as the catalogue should read it: summary rows get their side (and 财政拨款) spelled out."""
+    fiscal = std.key.endswith("fiscal_summary")
+    if std.layout == "sangong" and label in ("合计", "小计"):
+        return "三公经费合计"
+    if not side:
+        return label
+    side_zh = _SIDE_ZH[side]
+    label = re.sub(r"^[一二三四五六七八九十]+、|^[0-9]+[.．、]", "", label)
+    if label in ("总计", "合计", "小计"):
+        return f"{'财政拨款' if fiscal else ''}{side_zh}{label}"
+    if label.startswith("本年") and fiscal:
+        return f"本年财政拨款{label[2:]}"
+    if not re.search(r"收入|支出|结转|结余", label):
+        return f"{label}{side_zh}"
+    return label
+
+
+def _basis(measure: str, std: StandardTable) -> str:
+    if measure in ("budget", "actual"):
+        return measure
+    if measure.startswith("budget"):
+        return "budget"
+    return "budget" if std.kind == "budget" else "actual"
+
+
+def _match(catalog: Any, label: str, unit: str) -> str | None:
+    """The metric key the catalogue gives a label (tolerant to the shape of its answer)."""
+    result = catalog.match(label, unit)
+    if result is None or isinstance(result, str):
+        return result
+    for attr in ("key", "metric", "name"):
+        value = getattr(result, attr, None)
+        if isinstance(value, str):
+            return value
+    if isinstance(result, Sequence) and result and isinstance(result[0], str):
+        return result[0]
+    return None

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.identify import identify, parse_file_name
+from ingest.model import Document, Paragraph
+from ingest.readers import read_document
+from tests.realdata import realdata_path
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("广元市朝天区人民政府办公室2020年度部门决算.tika.txt", ("广元市朝天区人民政府办公室", 2020, "final_account")),
+        ("上海市普陀区人民政府万里街道办事处24年预算.pdf", ("上海市普陀区人民政府万里街道办事处", 2024, "budget")),
+        ("上海市普陀区司法局2026年区级部门预算.pdf", ("上海市普陀区司法局", 2026, "budget")),
+        ("上海市普陀区财政局部门25年预算.pdf", ("上海市普陀区财政局", 2025, "budget")),
+        ("示例县财政局2024年度部门决算-情况说明.docx", ("示例县财政局", 2024, "final_account")),
+        ("附件2_部门决算模板.pdf", (None, None, "final_account")),
+    ],
+)
+def test_parse_file_name(name: str, expected: tuple):
+    assert parse_file_name(Path(name)) == expected
+
+
+def test_title_in_body_wins_over_file_name():
+    doc = Document(
+        source_file="x.docx", file_format="docx",
+        blocks=(Paragraph("示例县教育局2023年度部门决算", 0), Paragraph("2023年度收入总计10.00万元。", 1)),
+    )
+    ident = identify(doc, Path("scan_0001.docx"))
+    assert (ident.department_name, ident.fiscal_year, ident.doc_type) == ("示例县教育局", 2023, "final_account")
+    assert ident.department_source == "content"
+
+
+def test_unknown_department_is_named_so():
+    doc = Document(source_file="x.txt", file_format="txt", blocks=(Paragraph("无标题", 0),))
+    ident = identify(doc, Path("x.txt"))
+    assert ident.department_name == "未识别部门"
+    assert ident.fiscal_year is None
+
+
+def test_sichuan_seed_identity_from_name_and_content():
+    path = realdata_path("seed_sichuan/广元市朝天区人民政府办公室2020年度部门决算.tika.txt")
+    ident = identify(read_document(path), path)
+    assert ident.department_name == "广元市朝天区人民政府办公室"
+    assert ident.fiscal_year == 2020
+    assert ident.doc_type == "final_account"
+    assert ident.department_source == "file_name+content"
+    assert ident.year_source == "file_name+content"

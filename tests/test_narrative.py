@@ -1,0 +1,306 @@
+"""Narrative claim extraction: synthetic sentences, then the real Sichuan seed and Putuo documents."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.catalog import load_metric_catalog
+from ingest.model import Document, MetricFact, Paragraph, Table
+from ingest.narrative import NarrativeResult, extract_narrative
+from tests.realdata import realdata_path
+
+CATALOG = load_metric_catalog()
+SICHUAN = "seed_sichuan/广元市朝天区人民政府办公室2020年度部门决算.tika.txt"
+YICHUAN = (
+    "govbudgetchecker/page_texts_2025_final/"
+    "上海市普陀区人民政府宜川路街道办事处2025年度部门决算.page_texts.json"
+)
+CAIZHENG = "govbudgetchecker/上海市普陀区财政局2024年度部门决算.pdf"
+
+
+def _doc(*lines: str, pages: tuple[int | None, ...] | None = None) -> Document:
+    blocks = tuple(
+        Paragraph(text=t, index=i, page=pages[i] if pages else None) for i, t in enumerate(lines)
+    )
+    return Document(source_file="synthetic.txt", file_format="txt", blocks=blocks)
+
+
+def _values(result: NarrativeResult, metric: str, basis: str) -> list[Decimal]:
+    return [f.amount.value for f in result.facts if f.metric == metric and f.basis == basis]
+
+
+def _first(result: NarrativeResult, metric: str, basis: str) -> MetricFact:
+    found = [f for f in result.facts if f.metric == metric and f.basis == basis]
+    assert found, f"no {metric}/{basis} in {[(f.metric, f.basis) for f in result.facts]}"
+    return found[0]
+
+
+# --- synthetic ------------------------------------------------------------------------------
+
+
+def test_clause_chain_assigns_share_to_the_preceding_metric() -> None:
+    r = extract_narrative(
+        _doc(
+            "三、支出决算情况说明",
+            "本年支出合计200.00万元，其中：基本支出150.00万元，占75.00%；项目支出50.00万元，占25.00%。",
+        ),
+        CATALOG, 2023,
+    )
+    assert _values(r, "expenditure_current_year", "actual") == [Decimal("200.00")]
+    assert _values(r, "expenditure_basic", "share_pct") == [Decimal("75.00")]
+    assert _values(r, "expenditure_project", "share_pct") == [Decimal("25.00")]
+    assert _values(r, "expenditure_current_year", "share_pct") == []
+    fact = _first(r, "expenditure_basic", "actual")
+    assert fact.locator.startswith("section:三/para:1/chars:")
+    assert fact.unit == "万元" and fact.source_kind == "narrative"
+
+
+def test_yoy_in_following_sentence_belongs_to_head_metric_and_is_signed() -> None:
+    r = extract_narrative(
+        _doc("2023年度收入总计88.50万元，其中本年收入合计80.5万元。与2022年相比减少12.25万元，下降12.15%。主要原因是人员减少。"),
+        CATALOG, 2023,
+    )
+    change = _first(r, "income_total", "yoy_change")
+    assert change.amount.value == Decimal("-12.25") and change.direction == "减少"
+    assert change.claim is not None and change.claim.compared_year == 2022 and change.claim.has_reason
+    pct = _first(r, "income_total", "yoy_pct")
+    assert pct.amount.value == Decimal("-12.15") and pct.amount.decimals == 2
+    assert _values(r, "income_current_year", "actual") == [Decimal("80.5")]
+    assert _first(r, "income_current_year", "actual").amount.decimals == 1
+
+
+def test_change_named_without_a_figure_goes_to_that_metric() -> None:
+    r = extract_narrative(
+        _doc("收入支出总计90.00万元。主要原因：项目支出增加，较上年增加10.00万元。"), CATALOG, 2024
+    )
+    assert _values(r, "expenditure_project", "yoy_change") == [Decimal("10.00")]
+    assert _values(r, "income_total", "yoy_change") == []
+
+
+def test_shang_nian_resolves_to_fiscal_year_minus_one() -> None:
+    r = extract_narrative(_doc("机关运行经费支出30.00万元，比上年增加1.00万元，增长3.45%。"), CATALOG, 2024)
+    assert _first(r, "admin_operating_cost", "yoy_change").claim.compared_year == 2023  # type: ignore[union-attr]
+    assert _first(r, "admin_operating_cost", "yoy_pct").amount.value == Decimal("3.45")
+
+
+def test_yuan_stays_yuan_and_years_dates_thresholds_are_not_metrics() -> None:
+    r = extract_narrative(
+        _doc(
+            "机关运行经费支出12345.67元。",
+            "截至2024年12月31日，共有车辆3辆，单价100万元（含）以上设备（不含车辆）1台（套）。",
+        ),
+        CATALOG, 2024,
+    )
+    cost = _first(r, "admin_operating_cost", "actual")
+    assert cost.unit == "元" and cost.amount.value == Decimal("12345.67")
+    assert _values(r, "vehicles_total", "actual") == [Decimal(3)]
+    assert _values(r, "equipment_over_100", "actual") == [Decimal(1)]
+    assert all(f.amount.value not in (Decimal(2024), Decimal(12), Decimal(31), Decimal(100)) for f in r.facts)
+
+
+def test_wrapped_lines_and_budget_then_actual() -> None:
+    r = extract_narrative(
+        _doc(
+            "七、财政拨款“三公”经费支出决算情况说明",
+            "“三公”经费财政拨款支出年初预算为 10.00 万元，支出决",
+            "算为 8.00 万元，完成预算的 80%。决算数小于预算数的主要原因：节约。",
+            pages=(3, 3, 4),
+        ),
+        CATALOG, 2024,
+    )
+    assert _values(r, "sangong_total", "budget") == [Decimal("10.00")]
+    actual = _first(r, "sangong_total", "actual")
+    assert actual.amount.value == Decimal("8.00") and actual.page == 4
+    assert actual.locator == "section:七/para:2/chars:3-7"
+    completion = _first(r, "sangong_total", "completion_pct")
+    assert completion.direction == "小于" and completion.claim.has_reason  # type: ignore[union-attr]
+
+
+def test_glossary_text_is_skipped() -> None:
+    r = extract_narrative(
+        _doc("第四部分 名词解释", "一、机关运行经费：指行政单位使用一般公共预算财政拨款安排的支出100万元。"),
+        CATALOG, 2024,
+    )
+    assert r.facts == [] and r.lines == []
+
+
+def test_function_lines_both_templates() -> None:
+    r = extract_narrative(
+        _doc(
+            "1.一般公共服务（类）人大事务（款）行政运行（项）:支出决算为50.10万元，完成预算99.5%，决算数小于预算数。",
+            "2、“社会保障和就业支出”（类）行政事业单位养老支出（款）",
+            "行政单位离退休（项）12.00 万元。主要用于：离退休费。",
+            "年初预算为 13.00 万元，支出决算为 12.00 万元。",
+        ),
+        CATALOG, 2024,
+    )
+    first = [x for x in r.lines if x.name_reported.startswith("一般公共服务")]
+    assert [(x.measure, x.amount.value) for x in first] == [
+        ("total", Decimal("50.10")), ("completion_pct", Decimal("99.5"))
+    ]
+    assert first[0].level == "项" and first[0].classification == "function" and first[0].code is None
+    second = [x for x in r.lines if "社会保障和就业" in x.name_reported]
+    path = "“社会保障和就业支出”（类）行政事业单位养老支出（款）行政单位离退休（项）"
+    assert second[0].name_reported == path
+    assert [(x.measure, x.amount.value) for x in second] == [
+        ("total", Decimal("12.00")), ("budget", Decimal("13.00")), ("total", Decimal("12.00"))
+    ]
+    assert r.facts == []
+
+
+def test_structure_sentence_gives_class_lines_with_shares() -> None:
+    r = extract_narrative(
+        _doc("一般公共预算财政拨款支出100.00万元，主要用于以下方面：教育支出（类）60.00万元，占60%；住房保障支出40.00万元，占40%。"),
+        CATALOG, 2024,
+    )
+    assert _values(r, "general_budget_expenditure", "actual") == [Decimal("100.00")]
+    assert [(x.name_reported, x.measure, x.amount.value) for x in r.lines] == [
+        ("教育支出（类）", "total", Decimal("60.00")), ("教育支出（类）", "share_pct", Decimal(60)),
+        ("住房保障支出", "total", Decimal("40.00")), ("住房保障支出", "share_pct", Decimal(40)),
+    ]
+
+
+def test_tables_break_running_text() -> None:
+    doc = Document(
+        source_file="x", file_format="txt",
+        blocks=(
+            Paragraph("机关运行经费支出", 0),
+            Table(rows=(("合计", "5.00"),), index=1),
+            Paragraph("5.00万元。", 2),
+        ),
+    )
+    assert extract_narrative(doc, CATALOG, 2024).facts == []
+
+
+# --- real documents -------------------------------------------------------------------------
+
+
+@cache
+def _sichuan() -> NarrativeResult:
+    from ingest.readers.text import read
+
+    return extract_narrative(read(realdata_path(SICHUAN)), CATALOG, 2020)
+
+
+SICHUAN_ACTUALS = {
+    "income_total": "1233.76", "income_current_year": "1226.06", "carryover_begin": "7.7",
+    "expenditure_current_year": "1233.76", "expenditure_basic": "735.01", "expenditure_project": "498.75",
+    "basic_personnel": "667.27", "basic_public": "67.73", "sangong_total": "24.12",
+    "admin_operating_cost": "67.73", "procurement_total": "6.41", "vehicles_total": "2",
+    "reception_batches": "117", "reception_persons": "2027",
+}
+
+
+@pytest.mark.parametrize(("metric", "value"), sorted(SICHUAN_ACTUALS.items()))
+def test_sichuan_actuals(metric: str, value: str) -> None:
+    values = _values(_sichuan(), metric, "actual")
+    assert values and set(values) == {Decimal(value)}
+
+
+def test_sichuan_derived_claims() -> None:
+    r = _sichuan()
+    assert _first(r, "carryover_begin", "actual").amount.raw == "7.7"
+    assert _first(r, "carryover_begin", "actual").amount.decimals == 1
+    assert set(_values(r, "sangong_total", "completion_pct")) == {Decimal("80.89")}
+    assert set(_values(r, "admin_operating_cost", "yoy_change")) == {Decimal("-8.69")}
+    assert set(_values(r, "admin_operating_cost", "yoy_pct")) == {Decimal("-11.37")}
+    assert set(_values(r, "income_total", "yoy_change")) == {Decimal("516.71")}
+    yoy = _first(r, "income_total", "yoy_pct")
+    assert yoy.amount.value == Decimal("72.06") and yoy.amount.raw == "72.06"
+    assert yoy.claim is not None and yoy.claim.compared_year == 2019 and yoy.direction == "增长"
+    assert set(_values(r, "expenditure_basic", "share_pct")) == {Decimal("59.57")}
+
+
+def test_sichuan_repeated_section_four_kept_with_own_locator() -> None:
+    totals = [f for f in _sichuan().facts if f.metric == "income_total" and f.basis == "actual"]
+    sections = {f.locator.split("/para:")[0] for f in totals}
+    assert {"section:一", "section:四"} <= sections
+    assert len({f.locator for f in totals}) == len(totals)
+
+
+def test_sichuan_function_lines() -> None:
+    lines = [x for x in _sichuan().lines if x.level == "项"]
+    totals = [x for x in lines if x.measure == "total"]
+    assert len(totals) == 8
+    assert len([x for x in lines if x.measure == "completion_pct"]) == 8
+    first = totals[0]
+    assert first.name_reported == "一般公共服务（类）政府办公厅（室）及相关机构事务（款）行政运行（项）"
+    assert first.amount.value == Decimal("970.39")
+    assert [str(x.amount.value) for x in totals] == [
+        "970.39", "5.66", "0", "0", "76.86", "32.06", "46.29", "102.49"
+    ]  # sums to 1233.75: rounding, not an error
+
+
+def test_sichuan_no_glossary_and_no_year_values() -> None:
+    r = _sichuan()
+    assert not any("：指" in f.evidence for f in r.facts)
+    assert not any(f.amount.value in (Decimal(2019), Decimal(2020)) for f in r.facts)
+
+
+@cache
+def _yichuan() -> NarrativeResult:
+    path = realdata_path(YICHUAN)
+    try:
+        from ingest.readers.page_json import read
+
+        doc = read(path)
+    except ImportError:  # pragma: no cover - reader not in this checkout
+        pages = json.loads(path.read_text(encoding="utf-8"))["page_texts"]
+        lines = [(i + 1, line) for i, page in enumerate(pages) for line in page.splitlines() if line.strip()]
+        doc = Document(
+            source_file=str(path), file_format="page_json",
+            blocks=tuple(Paragraph(t, i, page=p) for i, (p, t) in enumerate(lines)),
+        )
+    return extract_narrative(doc, CATALOG, 2025)
+
+
+def test_putuo_yichuan_hand_checked_facts() -> None:
+    r = _yichuan()
+    assert set(_values(r, "income_total", "actual")) == {Decimal("20323.21")}
+    assert set(_values(r, "income_total", "yoy_change")) == {Decimal("-959.49")}
+    assert set(_values(r, "expenditure_basic", "share_pct")) == {Decimal("69.42")}
+    assert set(_values(r, "general_budget_expenditure", "budget")) == {Decimal("20707.11")}
+    assert set(_values(r, "general_budget_expenditure", "completion_pct")) == {Decimal("98")}
+    assert set(_values(r, "sangong_total", "completion_pct")) == {Decimal("63.11")}
+    assert set(_values(r, "sangong_reception", "yoy_pct")) == {Decimal("100")}
+    assert set(_values(r, "reception_persons", "actual")) == {Decimal(15)}
+    assert set(_values(r, "admin_operating_cost", "yoy_pct")) == {Decimal("-16.85")}
+    assert set(_values(r, "procurement_services", "actual")) == {Decimal("1550.22")}
+    assert set(_values(r, "perf_selfeval_amount", "actual")) == {Decimal("6993.22")}
+    assert set(_values(r, "vehicles_law_enforcement", "actual")) == {Decimal(5)}
+    pension = [x for x in r.lines if x.name_reported.endswith("机关事业单位职业年金缴费支出（项）")]
+    # the document states 269.85 in the head and 269.86 as 支出决算 — both are kept
+    totals = sorted(x.amount.value for x in pension if x.measure == "total")
+    assert totals == [Decimal("269.85"), Decimal("269.86")]
+    general = [x for x in r.lines if x.level == "项" and x.locator.startswith("section:五/三/")]
+    assert len({x.name_reported for x in general}) == 35
+    # every item states 年初预算, also where the item breaks after '主要用于：…。'
+    assert len({x.name_reported for x in general if x.measure == "budget"}) == 35
+
+
+@cache
+def _caizheng() -> NarrativeResult:
+    path = realdata_path(CAIZHENG)
+    from ingest.readers.pdf import read
+
+    return extract_narrative(read(path), CATALOG, 2024)
+
+
+def test_putuo_caizheng_pdf_hand_checked_facts() -> None:
+    r = _caizheng()
+    assert set(_values(r, "income_total", "actual")) == {Decimal("2995.39")}
+    assert set(_values(r, "income_other", "share_pct")) == {Decimal("0.21")}
+    assert set(_values(r, "general_budget_expenditure", "yoy_pct")) == {Decimal("-2.10")}
+    assert set(_values(r, "basic_public", "actual")) == {Decimal("184.65")}
+    assert set(_values(r, "admin_operating_cost", "yoy_change")) == {Decimal("2.55")}
+    assert set(_values(r, "procurement_sme_other_awarded", "actual")) == {Decimal("4.79")}
+    assert set(_values(r, "equipment_over_100", "actual")) == {Decimal(2)}
+    assert set(_values(r, "perf_selfeval_avg_score", "actual")) == {Decimal("99.43")}
+    budgets = [x for x in r.lines if x.level == "项" and x.measure == "budget"]
+    assert len(budgets) == 11
+    assert Path(CAIZHENG).suffix == ".pdf"

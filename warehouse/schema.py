@@ -1,0 +1,101 @@
+"""The raw schema: what ingest writes and dbt's staging models read (``source('raw', …)``)."""
+
+from __future__ import annotations
+
+RAW_TABLES: dict[str, str] = {
+    "documents": """
+        document_id VARCHAR PRIMARY KEY,
+        source_file VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        file_size BIGINT NOT NULL,
+        file_format VARCHAR NOT NULL,
+        department_name VARCHAR NOT NULL,
+        fiscal_year INTEGER,
+        doc_type VARCHAR NOT NULL,
+        page_count INTEGER,
+        encoding VARCHAR,
+        department_source VARCHAR NOT NULL,
+        year_source VARCHAR NOT NULL,
+        parser_version VARCHAR NOT NULL,
+        ingested_at TIMESTAMPTZ NOT NULL,
+        run_id VARCHAR NOT NULL
+    """,
+    "metric_facts": """
+        document_id VARCHAR NOT NULL,
+        fact_index INTEGER NOT NULL,
+        metric VARCHAR NOT NULL,
+        basis VARCHAR NOT NULL,
+        value DECIMAL(18, 4) NOT NULL,
+        decimals INTEGER NOT NULL,
+        raw_text VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        source_kind VARCHAR NOT NULL,
+        page INTEGER,
+        locator VARCHAR NOT NULL,
+        evidence VARCHAR NOT NULL,
+        direction VARCHAR,
+        has_reason BOOLEAN,
+        compared_year INTEGER
+    """,
+    "line_items": """
+        document_id VARCHAR NOT NULL,
+        line_index INTEGER NOT NULL,
+        classification VARCHAR NOT NULL,
+        code VARCHAR,
+        level VARCHAR,
+        name_reported VARCHAR NOT NULL,
+        measure VARCHAR NOT NULL,
+        value DECIMAL(18, 4) NOT NULL,
+        decimals INTEGER NOT NULL,
+        raw_text VARCHAR NOT NULL,
+        source_kind VARCHAR NOT NULL,
+        page INTEGER,
+        locator VARCHAR NOT NULL,
+        evidence VARCHAR NOT NULL
+    """,
+    "table_cells": """
+        document_id VARCHAR NOT NULL,
+        cell_index INTEGER NOT NULL,
+        table_key VARCHAR NOT NULL,
+        table_title VARCHAR NOT NULL,
+        row_index INTEGER NOT NULL,
+        col_index INTEGER NOT NULL,
+        row_label VARCHAR NOT NULL,
+        code VARCHAR,
+        measure VARCHAR NOT NULL,
+        measure_label VARCHAR NOT NULL,
+        value DECIMAL(18, 4) NOT NULL,
+        decimals INTEGER NOT NULL,
+        raw_text VARCHAR NOT NULL,
+        page INTEGER,
+        locator VARCHAR NOT NULL,
+        evidence VARCHAR NOT NULL
+    """,
+    "text_blocks": """
+        document_id VARCHAR NOT NULL,
+        block_index INTEGER NOT NULL,
+        page INTEGER,
+        kind VARCHAR NOT NULL,
+        text VARCHAR NOT NULL
+    """,
+    "quarantine": """
+        source_file VARCHAR NOT NULL,
+        file_sha256 VARCHAR NOT NULL,
+        file_format VARCHAR NOT NULL,
+        department_name VARCHAR,
+        fiscal_year INTEGER,
+        doc_type VARCHAR,
+        reason_code VARCHAR NOT NULL,
+        reason_zh VARCHAR NOT NULL,
+        reason_en VARCHAR NOT NULL,
+        detected_at TIMESTAMPTZ NOT NULL,
+        run_id VARCHAR NOT NULL
+    """,
+}
+
+
+def create_raw_schema_sql() -> list[str]:
+    statements = ["CREATE SCHEMA IF NOT EXISTS raw"]
+    for name, columns in RAW_TABLES.items():
+        statements.append(f"CREATE TABLE IF NOT EXISTS raw.{name} ({columns})")
+    return statements
