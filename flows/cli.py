@@ -71,7 +71,11 @@ def cmd_sample_county(args: argparse.Namespace) -> int:
         args.out, departments=args.departments, years=years, seed=args.seed,
         defect_rate=args.defect_rate, formats=formats,
     )
-    print(f"示例县已生成 sample county written to {args.out}: {manifest}")
+    print(
+        f"示例县已生成 sample county written to {args.out}: {manifest.departments} departments, "
+        f"{manifest.documents} documents in {len(manifest.files)} files, {manifest.defects} injected defects "
+        f"(truth: {manifest.truth_path})"
+    )
     return 0
 
 

@@ -36,7 +36,7 @@ class RunReport:
 
 
 def _progress(done: int, total: int, res: IngestResult) -> None:
-    if total >= 20 and (done % max(1, total // 10) == 0 or done == total):
+    if total >= 20 and (done * 10 // total != (done - 1) * 10 // total or done == total):
         print(f"  解析进度 parsed {done}/{total}", flush=True)
 
 

@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('raw', 'table_cells') }}
+),
+
+renamed as (
+    select
+        document_id,
+        cell_index,
+        table_key,
+        table_title,
+        row_index,
+        col_index,
+        row_label,
+        code,
+        measure,
+        measure_label,
+        cast(value as decimal(18, 4)) as value,
+        decimals,
+        raw_text,
+        page,
+        locator,
+        evidence
+    from source
+)
+
+select * from renamed
