@@ -51,8 +51,8 @@ def ingest_task(paths: list[Path], workers: int | None) -> list[IngestResult]:
 
 
 @task(name="load", retries=2, retry_delay_seconds=2)
-def load_task(warehouse: Path, results: list[IngestResult], run_id: str) -> LoadStats:
-    return load_results(warehouse, results, run_id)
+def load_task(warehouse: Path, results: list[IngestResult], run_id: str, inbox: Path) -> LoadStats:
+    return load_results(warehouse, results, run_id, inbox)
 
 
 @task(name="dbt-build")
@@ -66,7 +66,7 @@ def consolidate(inbox: Path, warehouse: Path, workers: int | None = None) -> Run
     paths = discover_task(inbox)
     print(f"发现文件 found {len(paths)} file(s) in {inbox}", flush=True)
     results = ingest_task(paths, workers)
-    stats = load_task(warehouse, results, run_id)
+    stats = load_task(warehouse, results, run_id, inbox)
     outcome = dbt_task(warehouse, warehouse.parent / "dbt")
     return RunReport(
         run_id=run_id,

@@ -32,14 +32,28 @@ def _frame(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def build_frames(results: Sequence[IngestResult], run_id: str) -> dict[str, pl.DataFrame]:
-    """Raw-table frames from ingest results (pure)."""
+def logical_key(source_file: str, inbox: Path | None) -> str:
+    """The file's identity across revisions: its path relative to the inbox (posix form)."""
+    path = Path(source_file)
+    if inbox is not None:
+        try:
+            return path.resolve().relative_to(inbox.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def build_frames(
+    results: Sequence[IngestResult], run_id: str, inbox: Path | None = None
+) -> dict[str, pl.DataFrame]:
+    """Raw-table frames from ingest results (pure). Every document is revision 1 and current here."""
     docs, quarantine, facts, lines, cells, blocks = [], [], [], [], [], []
     for res in results:
         if res.quarantine is not None:
             q = res.quarantine
             quarantine.append({
-                "source_file": q.source_file, "file_sha256": q.file_sha256, "file_format": q.file_format,
+                "logical_key": logical_key(q.source_file, inbox), "source_file": q.source_file,
+                "file_sha256": q.file_sha256, "file_format": q.file_format,
                 "department_name": q.department_name, "fiscal_year": q.fiscal_year, "doc_type": q.doc_type,
                 "reason_code": q.reason_code, "reason_zh": q.reason_zh, "reason_en": q.reason_en,
                 "detected_at": q.detected_at, "run_id": run_id,
@@ -48,7 +62,8 @@ def build_frames(results: Sequence[IngestResult], run_id: str) -> dict[str, pl.D
         d = res.document
         assert d is not None
         docs.append({
-            "document_id": d.document_id, "source_file": d.source_file, "file_sha256": d.file_sha256,
+            "document_id": d.document_id, "logical_key": logical_key(d.source_file, inbox), "revision": 1,
+            "is_current": True, "status": "current", "source_file": d.source_file, "file_sha256": d.file_sha256,
             "file_size": d.file_size, "file_format": d.file_format, "department_name": d.department_name,
             "fiscal_year": d.fiscal_year, "doc_type": d.doc_type, "page_count": d.page_count,
             "encoding": d.encoding, "department_source": d.department_source, "year_source": d.year_source,
@@ -87,7 +102,8 @@ def build_frames(results: Sequence[IngestResult], run_id: str) -> dict[str, pl.D
     s, i32, i64, b = pl.String, pl.Int32, pl.Int64, pl.Boolean
     return {
         "documents": _frame(docs, {
-            "document_id": s, "source_file": s, "file_sha256": s, "file_size": i64, "file_format": s,
+            "document_id": s, "logical_key": s, "revision": i32, "is_current": b, "status": s,
+            "source_file": s, "file_sha256": s, "file_size": i64, "file_format": s,
             "department_name": s, "fiscal_year": i32, "doc_type": s, "page_count": i32, "encoding": s,
             "department_source": s, "year_source": s, "parser_version": s, "ingested_at": ts, "run_id": s,
         }),
@@ -108,7 +124,8 @@ def build_frames(results: Sequence[IngestResult], run_id: str) -> dict[str, pl.D
         }),
         "text_blocks": _frame(blocks, {"document_id": s, "block_index": i32, "page": i32, "kind": s, "text": s}),
         "quarantine": _frame(quarantine, {
-            "source_file": s, "file_sha256": s, "file_format": s, "department_name": s, "fiscal_year": i32,
+            "logical_key": s, "source_file": s, "file_sha256": s, "file_format": s, "department_name": s,
+            "fiscal_year": i32,
             "doc_type": s, "reason_code": s, "reason_zh": s,
             "reason_en": s, "detected_at": ts, "run_id": s,
         }),
@@ -128,9 +145,11 @@ def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
     return out
 
 
-def load_results(warehouse: Path, results: Iterable[IngestResult], run_id: str) -> LoadStats:
+def load_results(
+    warehouse: Path, results: Iterable[IngestResult], run_id: str, inbox: Path | None = None
+) -> LoadStats:
     """Replace the raw schema's contents with these results, in one transaction."""
-    frames = _dedupe_documents(build_frames(list(results), run_id))
+    frames = _dedupe_documents(build_frames(list(results), run_id, inbox))
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
         for statement in create_raw_schema_sql():

@@ -1,10 +1,19 @@
-"""The raw schema: what ingest writes and dbt's staging models read (``source('raw', …)``)."""
+"""The raw schema: what ingest writes and dbt's staging models read (``source('raw', …)``).
+
+``documents.logical_key`` is the file's path relative to the inbox: the same key
+with new bytes is a new ``revision`` of that document; only one revision per key
+``is_current``; ``status`` is current | superseded | withdrawn (file removed).
+"""
 
 from __future__ import annotations
 
 RAW_TABLES: dict[str, str] = {
     "documents": """
         document_id VARCHAR PRIMARY KEY,
+        logical_key VARCHAR NOT NULL,
+        revision INTEGER NOT NULL,
+        is_current BOOLEAN NOT NULL,
+        status VARCHAR NOT NULL,
         source_file VARCHAR NOT NULL,
         file_sha256 VARCHAR NOT NULL,
         file_size BIGINT NOT NULL,
@@ -79,6 +88,7 @@ RAW_TABLES: dict[str, str] = {
         text VARCHAR NOT NULL
     """,
     "quarantine": """
+        logical_key VARCHAR NOT NULL,
         source_file VARCHAR NOT NULL,
         file_sha256 VARCHAR NOT NULL,
         file_format VARCHAR NOT NULL,

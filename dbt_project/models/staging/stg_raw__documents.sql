@@ -5,6 +5,10 @@ with source as (
 renamed as (
     select
         document_id,
+        logical_key,
+        revision,
+        is_current,
+        status as revision_status,
         department_name,
         fiscal_year,
         doc_type,

@@ -5,6 +5,7 @@ with source as (
 renamed as (
     select
         substr(file_sha256, 1, 16) as document_id,
+        logical_key,
         source_file,
         file_sha256,
         file_format,
