@@ -67,6 +67,7 @@ def dbt_build(warehouse: Path, work_dir: Path, select: str | None = None, timeou
     A child process keeps dbt's logging and its DuckDB handle out of ours: when it
     exits, the warehouse file is closed for certain.
     """
+    work_dir = work_dir.resolve()
     profiles_dir = write_profile(work_dir, warehouse)
     target = work_dir / "target"
     args = [
