@@ -21,7 +21,12 @@ _TITLE = re.compile(
     r"(?:区级|县级|市级|区县级)?\s*(?:部门|单位)?\s*(?P<kind>决算|预算)"
 )
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年度")
-_DEPT_CELL_LABELS = ("预算单位", "单位名称", "部门名称", "编制单位", "部门（单位）名称")
+_DEPT_CELL_LABELS = ("预算单位", "单位名称", "部门名称", "编制单位", "部门（单位）名称", "预算主管部门", "主管部门")
+_DEPT_LABEL_LINE = re.compile(
+    r"^(?:预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|部门（单位）名称)\s*[:：]\s*(?P<dept>[^\s，。；;]{3,60})$"
+)
+_TITLE_PREFIX_NOISE = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|纳入|关于|附件\d*[:：_]?)")
+_REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|区|县|旗)$")
 _DEPT_SUFFIX_NOISE = re.compile(r"(?:部门|单位|本级|\(本级\)|（本级）)+$")
 _FILE_SUFFIXES = re.compile(r"(\.(tika|pages?|page_texts))+$", re.IGNORECASE)
 _SPLIT_PART = re.compile(r"[-_—－]\s*(情况说明|报表|附表|表格|说明|正文|公开表)$")
@@ -61,14 +66,47 @@ def parse_file_name(path: Path) -> tuple[str | None, int | None, str | None]:
     return clean_department(m.group("dept")), _year(m.group("year")), _kind(m.group("kind"))
 
 
+def _cover_text(doc: Document) -> str:
+    """The cover: the first page's short lines before the table of contents, joined (titles wrap)."""
+    first_page = next((b.page for b in doc.blocks if isinstance(b, Paragraph)), None)
+    parts = []
+    for block in doc.blocks[:12]:
+        if not isinstance(block, Paragraph) or block.page != first_page or "目录" in block.text.replace(" ", ""):
+            break
+        if len(block.text) > 40:
+            break
+        parts.append(block.text.replace(" ", ""))
+    return "".join(parts) if first_page is not None else ""
+
+
+def _title_match(text: str) -> tuple[str, int, str] | None:
+    m = _TITLE.search(text.replace(" ", ""))
+    if not m:
+        return None
+    dept = clean_department(_TITLE_PREFIX_NOISE.sub("", m.group("dept")))
+    if len(dept) < 3 or dept.startswith(("年", "度")):
+        return None
+    return dept, _year(m.group("year")), _kind(m.group("kind"))
+
+
 def _title_candidates(doc: Document, limit: int = 80) -> list[tuple[str, int, str]]:
     found = []
+    cover = _cover_text(doc)
+    if cover and (hit := _title_match(cover)):
+        found.append(hit)
     for block in doc.blocks[:limit]:
-        if isinstance(block, Paragraph) and len(block.text) <= 80:
-            m = _TITLE.search(block.text.replace(" ", ""))
-            if m and not m.group("dept").startswith(("第", "年")) and len(m.group("dept")) >= 3:
-                found.append((clean_department(m.group("dept")), _year(m.group("year")), _kind(m.group("kind"))))
+        if isinstance(block, Paragraph) and len(block.text) <= 80 and (hit := _title_match(block.text)):
+            found.append(hit)
     return found
+
+
+def _labelled_departments(doc: Document, limit: int = 80) -> list[str]:
+    """Departments named by a label line on the cover (预算主管部门：…, 预算单位：…)."""
+    names = []
+    for block in doc.blocks[:limit]:
+        if isinstance(block, Paragraph) and (m := _DEPT_LABEL_LINE.match(block.text.replace(" ", ""))):
+            names.append(clean_department(m.group("dept")))
+    return names
 
 
 def _department_cells(doc: Document) -> list[str]:
@@ -87,9 +125,11 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
     titles = _title_candidates(doc)
     text = doc.text()
 
+    labelled = _labelled_departments(doc)
+    titled = [t for t in titles if not _REGION_ONLY.match(t[0])]
     dept, dept_source = None, "none"
-    if titles:
-        dept, dept_source = titles[0][0], "content"
+    if labelled or titled:
+        dept, dept_source = (labelled or [t[0] for t in titled])[0], "content"
         if f_dept and (f_dept == dept or f_dept.endswith(dept) or dept.endswith(f_dept)):
             dept, dept_source = max(f_dept, dept, key=len), "file_name+content"
     elif f_dept:

@@ -48,3 +48,27 @@ def test_sichuan_seed_identity_from_name_and_content():
     assert ident.doc_type == "final_account"
     assert ident.department_source == "file_name+content"
     assert ident.year_source == "file_name+content"
+
+
+def test_wrapped_cover_title_and_body_mentions():
+    doc = Document(
+        source_file="x.pdf", file_format="pdf",
+        blocks=(
+            Paragraph("示例县自然", 0, page=1),
+            Paragraph("资源局", 1, page=1),
+            Paragraph("2024年度部门决算", 2, page=1),
+            Paragraph("目 录", 3, page=2),
+            Paragraph("纳入示例县自然资源局2024年度部门决算编制范围的单位包括：", 4, page=5),
+        ),
+    )
+    ident = identify(doc, Path("upload.pdf"))
+    assert (ident.department_name, ident.fiscal_year, ident.doc_type) == ("示例县自然资源局", 2024, "final_account")
+
+
+def test_labelled_department_beats_region_title():
+    doc = Document(
+        source_file="x.pdf", file_format="pdf",
+        blocks=(Paragraph("示例县2025年县级部门预算", 0, page=1), Paragraph("预算主管部门：示例县司法局", 1, page=1)),
+    )
+    ident = identify(doc, Path("a.pdf"))
+    assert (ident.department_name, ident.fiscal_year, ident.doc_type) == ("示例县司法局", 2025, "budget")
