@@ -1,45 +1,276 @@
-"""Ingest many files, in parallel processes when there are enough of them."""
+"""Ingest many files: in worker processes with a per-file timeout, or on a Dask cluster.
+
+``process`` executor (default): a small pool of our own worker processes (forkserver),
+one file at a time each, so a file that takes longer than ``limits.timeout_seconds`` is
+stopped by killing its worker (quarantined with ``timeout``) and a worker that dies
+(segfault in a C library, out of memory) costs only its file (``crashed``); the other
+files go on. ``workers=0`` parses in this process (tests, debugging; no timeout).
+
+``dask`` executor: the parse stage on a ``distributed`` cluster. File bytes are shipped to
+the workers, so the workers need no access to the inbox; the timeout is enforced in the
+worker with a thread (a stuck parser thread is abandoned, its file quarantined).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing as mp
 import os
+import tempfile
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from ingest.catalog import load_metric_catalog
-from ingest.pipeline import ingest_file
-from ingest.records import IngestResult
+from ingest.cache import rebind
+from ingest.catalog import MetricCatalog, load_metric_catalog
+from ingest.identify import parse_file_name
+from ingest.pipeline import DEFAULT_FILE_LIMITS, FileLimits, file_sha256, ingest_file
+from ingest.records import IngestResult, QuarantineRecord
 
 ProgressFn = Callable[[int, int, IngestResult], None]
+ParseFn = Callable[[Path, MetricCatalog, FileLimits, str | None], IngestResult]
 
 
-def _ingest_one(path: str) -> IngestResult:
-    return ingest_file(Path(path), load_metric_catalog())
+@dataclass(frozen=True, slots=True)
+class ParseTask:
+    path: str
+    sha256: str | None = None
 
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def ingest_files(
-    paths: Sequence[Path], workers: int | None = None, progress: ProgressFn | None = None
+def failure_result(task: ParseTask, code: str, zh: str, en: str) -> IngestResult:
+    """A quarantine result for a file whose parse did not complete (timeout, crash)."""
+    path = Path(task.path)
+    dept, year, kind = parse_file_name(path)
+    return IngestResult(
+        source_file=task.path,
+        quarantine=QuarantineRecord(
+            source_file=task.path, file_sha256=task.sha256 or "", file_format=path.suffix.lower().lstrip("."),
+            department_name=dept, fiscal_year=year, doc_type=kind, reason_code=code, reason_zh=zh, reason_en=en,
+            detected_at=datetime.now(UTC),
+        ),
+    )
+
+
+def timeout_result(task: ParseTask, seconds: float) -> IngestResult:
+    return failure_result(
+        task, "timeout", f"解析超时（超过 {seconds:g} 秒），已停止", f"parse timed out (more than {seconds:g} s)"
+    )
+
+
+def crashed_result(task: ParseTask, detail: str) -> IngestResult:
+    return failure_result(
+        task, "crashed", "解析进程异常退出（可能是文件触发了解析库错误或内存不足）", f"parser process died: {detail}"
+    )
+
+
+# --------------------------------------------------------------------------- process executor
+
+
+def _worker_main(conn: Connection, parse_fn: ParseFn, limits: FileLimits) -> None:
+    catalog = load_metric_catalog()
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        index, path, sha = msg
+        result = parse_fn(Path(path), catalog, limits, sha)
+        try:
+            conn.send((index, result))
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass(slots=True)
+class _Worker:
+    proc: mp.process.BaseProcess
+    conn: Connection
+    index: int | None = None
+    deadline: float = 0.0
+
+
+@dataclass(slots=True)
+class _Pool:
+    ctx: mp.context.BaseContext
+    parse_fn: ParseFn
+    limits: FileLimits
+    workers: list[_Worker] = field(default_factory=list)
+
+    def start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.parse_fn, self.limits), daemon=True)
+        proc.start()
+        child.close()
+        worker = _Worker(proc, parent)
+        self.workers.append(worker)
+        return worker
+
+    def retire(self, worker: _Worker, kill: bool) -> None:
+        if kill and worker.proc.is_alive():
+            worker.proc.kill()
+        worker.proc.join(timeout=5)
+        worker.conn.close()
+        self.workers.remove(worker)
+
+    def close(self) -> None:
+        for w in list(self.workers):
+            with contextlib.suppress(OSError):
+                w.conn.send(None)
+        for w in list(self.workers):
+            w.proc.join(timeout=2)
+            self.retire(w, kill=True)
+
+
+def _parse_in_processes(
+    tasks: Sequence[ParseTask], workers: int, limits: FileLimits, parse_fn: ParseFn,
+    on_result: Callable[[int, IngestResult], None],
+) -> None:
+    ctx = mp.get_context("forkserver")
+    pool = _Pool(ctx, parse_fn, limits)
+    pending = deque(range(len(tasks)))
+    timeout = limits.timeout_seconds
+    try:
+        for _ in range(min(workers, len(tasks))):
+            pool.start()
+        while pending or any(w.index is not None for w in pool.workers):
+            for w in pool.workers:
+                if w.index is None and pending:
+                    w.index = pending.popleft()
+                    t = tasks[w.index]
+                    w.conn.send((w.index, t.path, t.sha256))
+                    w.deadline = time.monotonic() + timeout if timeout else float("inf")
+            busy = [w for w in pool.workers if w.index is not None]
+            wait_for = max(0.0, min(w.deadline for w in busy) - time.monotonic()) if busy else 0.0
+            ready = wait([w.conn for w in busy], timeout=min(wait_for, 3600.0))
+            now = time.monotonic()
+            for w in busy:
+                assert w.index is not None
+                index = w.index
+                if w.conn in ready:
+                    try:
+                        got, result = w.conn.recv()
+                    except (EOFError, OSError):
+                        pool.retire(w, kill=True)
+                        on_result(index, crashed_result(tasks[index], f"exit code {w.proc.exitcode}"))
+                        if pending:
+                            pool.start()
+                        continue
+                    w.index = None
+                    on_result(got, result)
+                elif now >= w.deadline:
+                    pool.retire(w, kill=True)
+                    on_result(index, timeout_result(tasks[index], float(timeout or 0)))
+                    if pending:
+                        pool.start()
+    finally:
+        pool.close()
+
+
+# --------------------------------------------------------------------------- dask executor
+
+
+def _dask_parse(name: str, data: bytes, sha: str, limits: FileLimits) -> IngestResult:
+    """Runs on a Dask worker: parse shipped bytes under the original file name, with a timeout."""
+    with tempfile.TemporaryDirectory(prefix="juesuan-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        runner = ThreadPoolExecutor(max_workers=1)
+        future = runner.submit(ingest_file, path, load_metric_catalog(), limits, sha)
+        try:
+            return future.result(timeout=limits.timeout_seconds)
+        except FutureTimeout:
+            return timeout_result(ParseTask(str(path), sha), float(limits.timeout_seconds or 0))
+        finally:
+            runner.shutdown(wait=False, cancel_futures=True)
+
+
+def _parse_on_dask(
+    tasks: Sequence[ParseTask], address: str, limits: FileLimits, on_result: Callable[[int, IngestResult], None],
+) -> None:
+    from distributed import Client, as_completed
+
+    with Client(address, timeout="30s") as client:
+        futures = {}
+        for i, t in enumerate(tasks):
+            path = Path(t.path)
+            sha = t.sha256 or file_sha256(path)
+            fut = client.submit(_dask_parse, path.name, path.read_bytes(), sha, limits, key=f"juesuan-parse-{sha}-{i}",
+                                pure=False)
+            futures[fut] = i
+        for fut in as_completed(list(futures)):
+            i = futures[fut]
+            try:
+                result = rebind(fut.result(), tasks[i].path)
+            except Exception as exc:  # a lost worker, a pickling error: this file only
+                result = crashed_result(tasks[i], f"{type(exc).__name__}: {exc}"[:300])
+            on_result(i, result)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_tasks(
+    tasks: Sequence[ParseTask],
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+    executor: str = "process",
+    dask_address: str | None = None,
+    parse_fn: ParseFn = ingest_file,
+    on_result: Callable[[ParseTask, IngestResult], None] | None = None,
 ) -> list[IngestResult]:
-    """Ingest every file; results keep the input order. One bad file never stops the others."""
-    workers = workers or default_workers()
-    results: list[IngestResult] = []
-    total = len(paths)
-    if workers <= 1 or total < 4:
-        catalog = load_metric_catalog()
-        for i, path in enumerate(paths, start=1):
-            res = ingest_file(path, catalog)
-            results.append(res)
-            if progress:
-                progress(i, total, res)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, res in enumerate(pool.map(_ingest_one, [str(p) for p in paths], chunksize=4), start=1):
-            results.append(res)
-            if progress:
-                progress(i, total, res)
-    return results
+    """Parse every task; results keep the input order; one bad file never stops the others.
+
+    ``on_result`` is called as each file completes (the cache writes there, so a run
+    killed later keeps the work done).
+    """
+    results: list[IngestResult | None] = [None] * len(tasks)
+    done = 0
+
+    def collect(index: int, result: IngestResult) -> None:
+        nonlocal done
+        results[index] = result
+        done += 1
+        if on_result:
+            on_result(tasks[index], result)
+        if progress:
+            progress(done, len(tasks), result)
+
+    if not tasks:
+        return []
+    if executor == "dask":
+        if not dask_address:
+            raise ValueError("the dask executor needs a scheduler address (tcp://host:8786)")
+        _parse_on_dask(tasks, dask_address, limits, collect)
+    elif executor == "process":
+        n = default_workers() if workers is None else workers
+        if n <= 0:
+            catalog = load_metric_catalog()
+            for i, t in enumerate(tasks):
+                collect(i, parse_fn(Path(t.path), catalog, limits, t.sha256))
+        else:
+            _parse_in_processes(tasks, n, limits, parse_fn, collect)
+    else:
+        raise ValueError(f"unknown executor {executor!r} (process | dask)")
+    assert all(r is not None for r in results)
+    return [r for r in results if r is not None]
+
+
+def ingest_files(
+    paths: Sequence[Path], workers: int | None = None, progress: ProgressFn | None = None,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+) -> list[IngestResult]:
+    """Ingest every file (see :func:`parse_tasks`); results keep the input order."""
+    return parse_tasks([ParseTask(str(p)) for p in paths], workers=workers, progress=progress, limits=limits)

@@ -169,6 +169,19 @@ def _strip_figures(text: str) -> str:
     return _FIGURE.sub("", text)
 
 
+def _words_after(text: str, start: int, end: int) -> str:
+    """The words after a figure up to the next clause mark or figure ('个项目开展了…' → '项目开展了…')."""
+    i = start
+    while i < end and text[i] not in _CLAUSE_MARKS and not text[i].isdigit():
+        i += 1
+    return text[start:i]
+
+
+def _is_table_text(text: str) -> bool:
+    """Table rows read as text (page texts, Tika): figures and names with no clause punctuation at all."""
+    return not any(mark in text for mark in "，。；：") and len(_FIGURE.findall(text)) >= 2
+
+
 class _Emitter:
     """Turns positions in a logical paragraph into provenance (page, locator, evidence)."""
 
@@ -250,6 +263,12 @@ def _extract_metrics(
                 continue
             derived = reading.basis in ("share_pct", "yoy_pct", "completion_pct")
             metric = catalog.match(reading.subject, None if derived else unit) if reading.subject else None
+            if metric is None and reading.had_cue and not derived:
+                # the cue is part of the name: '项目全年预算数390.60万元', '执行数为102.49万元'
+                metric = catalog.match(_clean_subject(label), unit)
+            if metric is None and not derived and unit not in MONEY_UNITS:
+                # a count before its noun: '对3个项目开展了绩效目标管理' / '团组0次'
+                metric = catalog.match(_words_after(text, fig.end, sent.end), unit)
             explicit = metric is not None
             bare_cue = reading.had_cue and not reading.subject
             if metric is None and (derived or reading.basis == "yoy_change" or bare_cue):
@@ -432,6 +451,9 @@ def extract_narrative(doc: Document, catalog: MetricCatalog, fiscal_year: int | 
     for lp in running.paragraphs:
         emitter = _Emitter(running, lp)
         text = lp.text
+        if _is_table_text(text):
+            open_line = None
+            continue
         structure = _STRUCTURE_MARK.search(text)
         starts = [] if structure else _path_starts(text, 0, len(text))
         if (

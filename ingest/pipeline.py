@@ -7,8 +7,12 @@ boundaries and be loaded by :mod:`warehouse.load` without touching the file agai
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from ingest.catalog import MetricCatalog, load_metric_catalog
 from ingest.identify import identify, parse_file_name
@@ -19,6 +23,25 @@ from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TextB
 from ingest.tables import extract_tables
 
 PARSER_VERSION = "0.1.0"
+_T = TypeVar("_T")
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """Per-file limits of the ingest stage (the readers' own guards, ingest/readers/limits.py, run as well).
+
+    ``timeout_seconds`` is enforced by the executor (ingest/batch.py) that runs :func:`ingest_file`.
+    """
+
+    max_bytes: int = 200 * MB
+    max_pages: int = 2000
+    timeout_seconds: float | None = 300.0
+    io_retries: int = 2
+    io_retry_delay: float = 0.5
+
+
+DEFAULT_FILE_LIMITS = FileLimits()
 
 
 def file_sha256(path: Path) -> str:
@@ -72,17 +95,47 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
     )
 
 
-def ingest_file(path: Path, catalog: MetricCatalog | None = None) -> IngestResult:
+def _with_io_retries(fn: Callable[[], _T], limits: FileLimits) -> _T:
+    """Call ``fn``, retrying only on OSError (network shares, busy files), with a growing delay."""
+    for attempt in range(limits.io_retries + 1):
+        try:
+            return fn()
+        except OSError:
+            if attempt >= limits.io_retries:
+                raise
+            time.sleep(limits.io_retry_delay * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def ingest_file(
+    path: Path, catalog: MetricCatalog | None = None, limits: FileLimits = DEFAULT_FILE_LIMITS,
+    sha256: str | None = None,
+) -> IngestResult:
     """Parse and extract one file; bad input becomes a quarantine record, never an exception."""
-    sha = file_sha256(path)
+    fmt = path.suffix.lower().lstrip(".")
     try:
-        fmt = detect_format(path)
+        sha = sha256 or _with_io_retries(lambda: file_sha256(path), limits)
+        fmt = _with_io_retries(lambda: detect_format(path), limits)
     except OSError as exc:
-        fmt = path.suffix.lower().lstrip(".")
-        return _quarantined(path, sha, fmt, "io_error", "文件无法读取（I/O 错误）", f"I/O error: {exc}")
+        return _quarantined(
+            path, sha256 or "", fmt, "io_error", "文件无法读取（I/O 错误）", f"I/O error: {exc}"
+        )
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        return _quarantined(
+            path, sha, fmt, "too_large", f"文件过大（{size / MB:.0f} MB，上限 {limits.max_bytes / MB:.0f} MB）",
+            f"file too large ({size / MB:.0f} MB, limit {limits.max_bytes / MB:.0f} MB)",
+        )
     try:
-        doc = read_document(path)
+        doc = _with_io_retries(lambda: read_document(path), limits)
+        if doc.page_count is not None and doc.page_count > limits.max_pages:
+            return _quarantined(
+                path, sha, fmt, "too_many_pages", f"页数过多（{doc.page_count} 页，上限 {limits.max_pages} 页）",
+                f"too many pages ({doc.page_count}, limit {limits.max_pages})",
+            )
         return extract_document(doc, path, sha, catalog or load_metric_catalog())
+    except OSError as exc:
+        return _quarantined(path, sha, fmt, "io_error", "文件无法读取（I/O 错误）", f"I/O error: {exc}")
     except UnreadableDocument as exc:
         return _quarantined(path, sha, fmt, exc.code, exc.reason_zh, exc.reason_en)
     except Exception as exc:

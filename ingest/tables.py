@@ -329,7 +329,7 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
             for row in rows:
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
-                if catalog is not None and std.layout in ("summary", "sangong"):
+                if catalog is not None and std.layout in ("summary", "sangong", "economic"):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:
@@ -470,11 +470,26 @@ def _line_items(row: _RowCells, std: StandardTable) -> list[LineItem]:
 
 
 _SIDE_ZH = {"income": "收入", "expenditure": "支出"}
+_FISCAL_EXPENDITURE_COLUMNS = {
+    "expenditure_general_budget": "general_budget_expenditure",
+    "expenditure_govfund": "govfund_expenditure",
+    "expenditure_soe_capital": "soe_capital_expenditure",
+}
 
 
 def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
     facts: list[MetricFact] = []
+    if std.layout == "economic" and (row.code is not None or not is_total_label(row.label)):
+        return facts  # only 人员经费合计 / 公用经费合计 name a metric; coded rows are lines
     for c in row.cells:
+        fiscal_column = _FISCAL_EXPENDITURE_COLUMNS.get(c.measure) if std.key.endswith("fiscal_summary") else None
+        if fiscal_column is not None and re.sub(r"\s", "", c.row_label) == "本年支出合计":
+            # 财政拨款收入支出决算总表: 本年支出合计 by fund column
+            facts.append(MetricFact(
+                metric=fiscal_column, basis=_basis(c.measure, std), amount=c.amount, unit=unit,
+                source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
+            ))
+            continue
         # summary tables: only the side's own column (决算数 / 合计) names the row's metric
         if std.layout == "summary" and c.measure not in (row.side, f"{row.side}_total"):
             continue

@@ -97,6 +97,8 @@ def column_paths(table: Table, n_header: int) -> tuple[tuple[str, ...], ...]:
         parts: list[str] = []
         for r in range(n_header):
             t = filled[r][c]
+            if t and _UNIT.search(t):
+                continue  # '单位：万元' printed inside the header is not a column name
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         paths.append(tuple(parts))

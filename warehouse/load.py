@@ -14,9 +14,11 @@ import duckdb
 import polars as pl
 
 from ingest.records import IngestResult
-from warehouse.schema import RAW_TABLES, create_raw_schema_sql
+from warehouse.schema import create_raw_schema_sql
 
 DECIMAL = pl.Decimal(18, 4)
+DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks")
+SNAPSHOT_TABLES = ("documents", *DOC_TABLES, "quarantine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,10 @@ def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
 def load_results(
     warehouse: Path, results: Iterable[IngestResult], run_id: str, inbox: Path | None = None
 ) -> LoadStats:
-    """Replace the raw schema's contents with these results, in one transaction."""
+    """Replace the raw schema's contents with these results, in one transaction (no history).
+
+    The nightly flow uses :func:`apply_incremental` instead, which keeps history.
+    """
     frames = _dedupe_documents(build_frames(list(results), run_id, inbox))
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
@@ -156,12 +161,9 @@ def load_results(
             con.execute(statement)
         con.execute("BEGIN TRANSACTION")
         try:
-            for name in RAW_TABLES:
+            for name in SNAPSHOT_TABLES:
                 con.execute(f"DELETE FROM raw.{name}")
-                if frames[name].height:
-                    con.register("incoming", frames[name].to_arrow())
-                    con.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
-                    con.unregister("incoming")
+                _insert(con, name, frames[name])
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -173,3 +175,215 @@ def load_results(
         lines=frames["line_items"].height,
         cells=frames["table_cells"].height,
     )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    if frame.height:
+        con.register("incoming", frame.to_arrow())
+        con.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM incoming")
+        con.unregister("incoming")
+
+
+# --------------------------------------------------------------------------- incremental load (with history)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFile:
+    """A file found in the inbox this run: its identity (logical key) and content hash."""
+
+    logical_key: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    document_id: str
+    logical_key: str
+    file_sha256: str
+    revision: int
+    is_current: bool
+    parser_fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePlan:
+    """What one run changes in raw.* (pure result of :func:`plan_changes`)."""
+
+    # documents (re)written with their facts: (result, logical_key, revision)
+    upserts: tuple[tuple[IngestResult, str, int], ...]
+    # existing rows that stop being current: document_id -> 'superseded' | 'withdrawn'
+    retired: dict[str, str]
+    # quarantine results to (re)write: (result, logical_key)
+    quarantined: tuple[tuple[IngestResult, str], ...]
+    # logical keys with their current sha: quarantine rows of other bytes (or keys gone) stop being current
+    inbox_shas: dict[str, str]
+
+    @property
+    def documents_added(self) -> int:
+        return len(self.upserts)
+
+    @property
+    def superseded(self) -> int:
+        return sum(1 for s in self.retired.values() if s == "superseded")
+
+    @property
+    def withdrawn(self) -> int:
+        return sum(1 for s in self.retired.values() if s == "withdrawn")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.upserts or self.retired or self.quarantined)
+
+
+def read_document_rows(con: duckdb.DuckDBPyConnection) -> list[DocRow]:
+    rows = con.execute(
+        "SELECT document_id, logical_key, file_sha256, revision, is_current, parser_fingerprint FROM raw.documents"
+    ).fetchall()
+    return [DocRow(*r) for r in rows]
+
+
+def plan_changes(
+    existing: Sequence[DocRow], inbox: Sequence[InboxFile], results: dict[str, IngestResult], fingerprint: str
+) -> ChangePlan:
+    """Decide revisions, supersessions and withdrawals (pure).
+
+    ``results`` maps logical keys to this run's parse results (new or changed files only;
+    files unchanged since the last run have no entry). A changed file is a new revision of
+    its logical key; a file gone from the inbox is withdrawn unless its bytes are still
+    there under another name (then the document moves to that name).
+    """
+    by_id = {r.document_id: r for r in existing}
+    current = {r.logical_key: r for r in existing if r.is_current}
+    max_rev: dict[str, int] = {}
+    for r in existing:
+        max_rev[r.logical_key] = max(max_rev.get(r.logical_key, 0), r.revision)
+    inbox_keys = {f.logical_key for f in inbox}
+    inbox_shas = {f.logical_key: f.sha256 for f in inbox}
+    upserts: list[tuple[IngestResult, str, int]] = []
+    retired: dict[str, str] = {}
+    quarantined: list[tuple[IngestResult, str]] = []
+    claimed: set[str] = set()  # document_ids current after this run
+    for f in inbox:
+        res = results.get(f.logical_key)
+        cur = current.get(f.logical_key)
+        if res is None:  # unchanged
+            if cur is not None:
+                claimed.add(cur.document_id)
+            continue
+        if res.quarantine is not None or res.document is None:
+            quarantined.append((res, f.logical_key))
+            if cur is not None:
+                retired[cur.document_id] = "superseded"
+            continue
+        doc_id = res.document.document_id
+        if doc_id in claimed:  # the same bytes already current under another name this run
+            continue
+        old = by_id.get(doc_id)
+        if (
+            old is not None and old.is_current and old.logical_key != f.logical_key
+            and old.logical_key in inbox_keys and inbox_shas.get(old.logical_key) == old.file_sha256
+        ):
+            claimed.add(doc_id)  # a copy of a file that is still there: one document
+            continue
+        if cur is not None and cur.document_id == doc_id and cur.parser_fingerprint == fingerprint:
+            claimed.add(doc_id)
+            continue
+        if cur is not None and cur.document_id != doc_id:
+            retired[cur.document_id] = "superseded"
+        if cur is not None and cur.document_id == doc_id:
+            revision = cur.revision  # same bytes, new parser: re-extracted in place
+        else:
+            revision = max_rev.get(f.logical_key, 0) + 1
+            max_rev[f.logical_key] = revision
+        upserts.append((res, f.logical_key, revision))
+        claimed.add(doc_id)
+        retired.pop(doc_id, None)
+    for key, cur in current.items():
+        if (
+            cur.document_id not in claimed and cur.document_id not in retired and key not in results
+            and (key not in inbox_keys or inbox_shas.get(key) != cur.file_sha256)
+        ):
+            retired[cur.document_id] = "withdrawn" if key not in inbox_keys else "superseded"
+    for doc_id in claimed:
+        retired.pop(doc_id, None)
+    return ChangePlan(tuple(upserts), retired, tuple(quarantined), inbox_shas)
+
+
+@dataclass(frozen=True, slots=True)
+class IncrementalStats:
+    documents_added: int
+    superseded: int
+    withdrawn: int
+    quarantined: int
+    facts: int
+
+
+def apply_changes(
+    con: duckdb.DuckDBPyConnection, plan: ChangePlan, run_id: str, fingerprint: str, inbox: Path | None = None
+) -> IncrementalStats:
+    """Write a :class:`ChangePlan` into raw.* in one transaction; nothing is deleted from history."""
+    results = [res for res, _, _ in plan.upserts] + [res for res, _ in plan.quarantined]
+    frames = build_frames(results, run_id, inbox)
+    keys = {res.document.document_id: (key, rev) for res, key, rev in plan.upserts if res.document}
+    docs = frames["documents"]
+    if docs.height:
+        ids = docs.get_column("document_id").to_list()
+        docs = docs.with_columns(
+            pl.Series("logical_key", [keys[i][0] for i in ids], dtype=pl.String),
+            pl.Series("revision", [keys[i][1] for i in ids], dtype=pl.Int32),
+            pl.lit(fingerprint).alias("parser_fingerprint"),
+            pl.lit(run_id).alias("status_run_id"),
+        )
+    q_keys = [key for _, key in plan.quarantined]
+    quarantine = frames["quarantine"]
+    if quarantine.height:
+        quarantine = quarantine.with_columns(
+            pl.Series("logical_key", q_keys, dtype=pl.String), pl.lit(True).alias("is_current")
+        )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if keys:
+            con.register("ids", pl.DataFrame({"document_id": list(keys)}).to_arrow())
+            for name in ("documents", *DOC_TABLES):
+                con.execute(f"DELETE FROM raw.{name} WHERE document_id IN (SELECT document_id FROM ids)")
+            con.unregister("ids")
+        for doc_id, status in plan.retired.items():
+            con.execute(
+                "UPDATE raw.documents SET is_current = false, status = ?, status_run_id = ? WHERE document_id = ?",
+                [status, run_id, doc_id],
+            )
+        _insert(con, "documents", docs)
+        for name in DOC_TABLES:
+            _insert(con, name, frames[name])
+        if quarantine.height:
+            con.register("q", quarantine.select("logical_key", "file_sha256").to_arrow())
+            con.execute(
+                "DELETE FROM raw.quarantine WHERE (logical_key, file_sha256) IN (SELECT (logical_key, file_sha256) "
+                "FROM q)"
+            )
+            con.unregister("q")
+            _insert(con, "quarantine", quarantine)
+        shas = pl.DataFrame(
+            {"logical_key": list(plan.inbox_shas), "file_sha256": list(plan.inbox_shas.values())},
+            schema={"logical_key": pl.String, "file_sha256": pl.String},
+        )
+        con.register("inbox_now", shas.to_arrow())
+        con.execute(
+            "UPDATE raw.quarantine SET is_current = false WHERE is_current AND NOT EXISTS (SELECT 1 FROM inbox_now i "
+            "WHERE i.logical_key = raw.quarantine.logical_key AND i.file_sha256 = raw.quarantine.file_sha256)"
+        )
+        con.unregister("inbox_now")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return IncrementalStats(
+        documents_added=plan.documents_added, superseded=plan.superseded, withdrawn=plan.withdrawn,
+        quarantined=quarantine.height, facts=frames["metric_facts"].height,
+    )
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in create_raw_schema_sql():
+        con.execute(statement)

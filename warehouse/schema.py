@@ -3,6 +3,12 @@
 ``documents.logical_key`` is the file's path relative to the inbox: the same key
 with new bytes is a new ``revision`` of that document; only one revision per key
 ``is_current``; ``status`` is current | superseded | withdrawn (file removed).
+Rows are never deleted: facts of superseded revisions stay, keyed by ``document_id``.
+``quarantine`` keeps one row per (logical_key, file_sha256); ``is_current`` is false once
+that file is no longer in the inbox with those bytes.
+
+``pipeline_runs`` is written by the nightly flow (warehouse/runs.py): one row per run,
+failed and killed runs included (they are recorded by the next published run).
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ RAW_TABLES: dict[str, str] = {
         year_source VARCHAR NOT NULL,
         parser_version VARCHAR NOT NULL,
         ingested_at TIMESTAMPTZ NOT NULL,
-        run_id VARCHAR NOT NULL
+        run_id VARCHAR NOT NULL,
+        parser_fingerprint VARCHAR,
+        status_run_id VARCHAR
     """,
     "metric_facts": """
         document_id VARCHAR NOT NULL,
@@ -99,13 +107,49 @@ RAW_TABLES: dict[str, str] = {
         reason_zh VARCHAR NOT NULL,
         reason_en VARCHAR NOT NULL,
         detected_at TIMESTAMPTZ NOT NULL,
-        run_id VARCHAR NOT NULL
+        run_id VARCHAR NOT NULL,
+        is_current BOOLEAN DEFAULT true
+    """,
+    "pipeline_runs": """
+        run_id VARCHAR PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        ended_at TIMESTAMPTZ,
+        status VARCHAR NOT NULL,
+        reason VARCHAR,
+        inbox VARCHAR,
+        executor VARCHAR,
+        files_seen INTEGER,
+        files_parsed INTEGER,
+        files_skipped INTEGER,
+        files_cached INTEGER,
+        files_quarantined INTEGER,
+        files_withdrawn INTEGER,
+        documents_added INTEGER,
+        documents_superseded INTEGER,
+        findings_error INTEGER,
+        findings_warning INTEGER,
+        findings_info INTEGER,
+        findings_total INTEGER,
+        parse_seconds DOUBLE,
+        load_seconds DOUBLE,
+        dbt_seconds DOUBLE,
+        publish_seconds DOUBLE,
+        dbt_built BOOLEAN,
+        parser_fingerprint VARCHAR,
+        dbt_fingerprint VARCHAR
     """,
 }
+
+# Columns added after a table was first released: applied to existing warehouses on load.
+MIGRATIONS: tuple[str, ...] = (
+    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS parser_fingerprint VARCHAR",
+    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS status_run_id VARCHAR",
+    "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS is_current BOOLEAN DEFAULT true",
+)
 
 
 def create_raw_schema_sql() -> list[str]:
     statements = ["CREATE SCHEMA IF NOT EXISTS raw"]
     for name, columns in RAW_TABLES.items():
         statements.append(f"CREATE TABLE IF NOT EXISTS raw.{name} ({columns})")
-    return statements
+    return [*statements, *MIGRATIONS]
