@@ -28,6 +28,9 @@ test: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/pytest
 
+eval: setup
+	@$(BIN)/python -m ingest.evaluation
+
 lint: setup
 	@$(BIN)/ruff check .
 

@@ -304,3 +304,25 @@ def test_putuo_caizheng_pdf_hand_checked_facts() -> None:
     budgets = [x for x in r.lines if x.level == "项" and x.measure == "budget"]
     assert len(budgets) == 11
     assert Path(CAIZHENG).suffix == ".pdf"
+
+
+def test_performance_project_figures_and_count_before_noun() -> None:
+    r = extract_narrative(
+        _doc(
+            "十、预算绩效管理情况",
+            "本部门对2024年度3个项目开展了绩效目标管理和绩效自评。",
+            "1.办公室业务项目：项目全年预算数390.60万元，执行数为390.50万元，完成预算的99.97%，自评得分95.5分。",
+        ),
+        CATALOG, 2024,
+    )
+    assert _values(r, "performance_projects", "actual") == [Decimal("3")]
+    assert _values(r, "project_budget", "budget") == [Decimal("390.60")]
+    assert _values(r, "project_actual", "actual") == [Decimal("390.50")]
+    assert _values(r, "project_actual", "completion_pct") == [Decimal("99.97")]
+    assert _values(r, "project_score", "actual") == [Decimal("95.5")]
+
+
+def test_table_rows_read_as_text_are_not_claims() -> None:
+    r = extract_narrative(_doc("303 对个人和家庭的补助 331.92 30215 会议费 0.33", "30310 个人农业生产补贴 30231 81.11"),
+                          CATALOG, 2025)
+    assert r.facts == []

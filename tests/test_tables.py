@@ -443,3 +443,26 @@ def test_metric_facts_from_summary_and_sangong_rows() -> None:
         ("sangong_reception", "budget"): (Decimal("0.95"), "table", "万元"),
         ("sangong_reception", "actual"): (Decimal("0.30"), "table", "万元"),
     }
+
+
+def test_fiscal_summary_rows_get_their_own_metric_keys() -> None:
+    from ingest.catalog import load_metric_catalog
+    from ingest.model import Document, Paragraph, Table
+    from ingest.tables import extract_tables
+
+    grid = (
+        ("收入", "", "支出", "", "", "", ""),
+        ("项目", "决算数", "项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+         "国有资本经营预算财政拨款"),
+        ("一、一般公共预算财政拨款", "100.00", "一、一般公共服务支出", "90.00", "90.00", "", ""),
+        ("本年收入合计", "100.00", "本年支出合计", "90.00", "90.00", "", ""),
+        ("年初财政拨款结转和结余", "5.00", "年末财政拨款结转和结余", "15.00", "15.00", "", ""),
+        ("总计", "105.00", "总计", "105.00", "105.00", "", ""),
+    )
+    doc = Document("t.pdf", "pdf", (Paragraph("财政拨款收入支出决算总表", 0), Table(grid, 1)))
+    facts = {(f.metric, f.amount.value) for f in extract_tables(doc, load_metric_catalog()).facts}
+    assert ("fiscal_income_total", Decimal("100.00")) in facts
+    assert ("fiscal_expenditure_total", Decimal("90.00")) in facts
+    assert ("general_budget_expenditure", Decimal("90.00")) in facts
+    assert ("fiscal_total", Decimal("105.00")) in facts
+    assert ("income_current_year", Decimal("100.00")) not in facts

@@ -1,0 +1,123 @@
+"""Score extraction on real documents against hand-checked expected facts and cells (tests/expected)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.evaluation.keys import canonical_measure, row_label_key
+from ingest.evaluation.scoring import Score, ScoreTable, value_key
+from ingest.evaluation.synthetic import Miss
+from ingest.records import IngestResult
+
+Ingest = Callable[[Path], IngestResult]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_EXPECTED_DIR = REPO_ROOT / "tests" / "expected"
+
+
+def default_realdata_root() -> Path:
+    """Where the real documents are: $JUESUAN_REALDATA, else ../shared/realdata next to the repo."""
+    return Path(os.environ.get("JUESUAN_REALDATA", REPO_ROOT.parent / "shared" / "realdata"))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row for row in csv.DictReader(fh) if not row.get("metric", row.get("table_key", "")).startswith("#")]
+
+
+def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[ScoreTable, list[Miss], list[str]]:
+    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type)."""
+    table = ScoreTable()
+    misses: list[Miss] = []
+    skipped: list[str] = []
+    for doc in _read_csv(expected_dir / "documents.csv"):
+        path = root / doc["path"]
+        if not path.exists():
+            skipped.append(f"{doc['slug']}: {path} not found")
+            continue
+        result = ingest(path)
+        slug = doc["slug"]
+        corpus = "real"
+        rec = result.document
+        got = {"department": rec.department_name if rec else None,
+               "year": str(rec.fiscal_year) if rec else None, "doc_type": rec.doc_type if rec else None}
+        for element in ("department", "year", "doc_type"):
+            ok = got[element] == doc[element]
+            table.add(corpus, "identity", element, Score(1, int(got[element] is not None), int(ok)))
+            if not ok:
+                misses.append(Miss(corpus, "identity", element, slug, f"{got[element]!r} != {doc[element]!r}"))
+        _score_facts(table, misses, slug, expected_dir / f"{slug}.facts.csv", result)
+        _score_cells(table, misses, slug, expected_dir / f"{slug}.cells.csv", result)
+    return table, misses, skipped
+
+
+def _score_facts(table: ScoreTable, misses: list[Miss], slug: str, path: Path, result: IngestResult) -> None:
+    """Expected facts: metric, basis, value, unit, source_kind, page. A fact is found when an extracted fact
+    of the same source kind has the same metric, basis, value and unit; an extracted fact with an expected
+    (metric, basis, source kind) but another value is wrong."""
+    expected = _read_csv(path)
+    if not expected:
+        return
+    ours: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+    for f in result.facts:
+        unit = f.unit or "万元"
+        ours[(f.source_kind, f.metric, f.basis)].append((value_key(f.amount.value), unit))
+    stated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for e in expected:
+        stated[(e["source_kind"], e["metric"], e["basis"])].add(value_key(e["value"]))
+    group = {"narrative": "narrative facts", "table": "table facts"}
+    for e in expected:
+        key = (e["source_kind"], e["metric"], e["basis"])
+        element = f"{slug}:{e['source_kind']}"
+        want = (value_key(e["value"]), e.get("unit") or "万元")
+        found = want in ours.get(key, [])
+        if found:
+            ours[key].remove(want)
+        table.add("real", group[e["source_kind"]], element, Score(1, int(found), int(found)))
+        if not found:
+            misses.append(Miss("real", group[e["source_kind"]], element, slug,
+                               f"{e['metric']}/{e['basis']}={e['value']}{e.get('unit', '')} p{e.get('page', '')}"))
+    for key, values in ours.items():
+        if key not in stated:
+            continue
+        element = f"{slug}:{key[0]}"
+        for value, unit in values:
+            if value not in stated[key]:
+                table.add("real", group[key[0]], element, Score(0, 1, 0, 1))
+                misses.append(Miss("real", group[key[0]], element, slug, f"WRONG {key[1]}/{key[2]}={value}{unit}"))
+
+
+def _score_cells(table: ScoreTable, misses: list[Miss], slug: str, path: Path, result: IngestResult) -> None:
+    """Expected cells: table_key, row (code or label), measure, value, page."""
+    expected = _read_csv(path)
+    if not expected:
+        return
+    pool: dict[tuple[str, str, str], list[frozenset[str]]] = defaultdict(list)
+    counted: dict[str, int] = defaultdict(int)
+    for c in result.cells:
+        ids = {row_label_key(c.row_label)} | ({c.code} if c.code else set())
+        pool[(c.table_key, canonical_measure(c.table_key, c.measure, truth=False), value_key(c.amount.value))].append(
+            frozenset(ids))
+        counted[c.table_key] += 1
+    scores: dict[str, Score] = defaultdict(Score)
+    for e in expected:
+        table_key = e["table_key"]
+        scores[table_key].expected += 1
+        key = (table_key, canonical_measure(table_key, e["measure"], truth=False), value_key(e["value"]))
+        row = e["row"]
+        ids = {row, row_label_key(row)}
+        candidates = pool.get(key, [])
+        hit = next((i for i, cand in enumerate(candidates) if cand & ids), None)
+        if hit is None:
+            misses.append(Miss("real", "table cells", table_key, slug, f"{row} {e['measure']}={e['value']}"))
+            continue
+        candidates.pop(hit)
+        scores[table_key].matched += 1
+    for table_key, s in scores.items():
+        s.extracted = counted[table_key]
+        table.add("real", "table cells", f"{slug}:{table_key}", s)
