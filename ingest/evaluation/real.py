@@ -53,6 +53,7 @@ def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[Score
                 misses.append(Miss(corpus, "identity", element, slug, f"{got[element]!r} != {doc[element]!r}"))
         _score_facts(table, misses, slug, expected_dir / f"{slug}.facts.csv", result)
         _score_cells(table, misses, slug, expected_dir / f"{slug}.cells.csv", result)
+        _score_cells(table, misses, slug, expected_dir / f"{slug}.sample_cells.csv", result, sample=True)
     return table, misses, skipped
 
 
@@ -92,15 +93,26 @@ def _score_facts(table: ScoreTable, misses: list[Miss], slug: str, path: Path, r
                 misses.append(Miss("real", group[key[0]], element, slug, f"WRONG {key[1]}/{key[2]}={value}{unit}"))
 
 
-def _score_cells(table: ScoreTable, misses: list[Miss], slug: str, path: Path, result: IngestResult) -> None:
-    """Expected cells: table_key, row (code or label), measure, value, page."""
+def _score_cells(
+    table: ScoreTable, misses: list[Miss], slug: str, path: Path, result: IngestResult, sample: bool = False,
+) -> None:
+    """Expected cells: table_key, row (code or label), measure, value, page.
+
+    A full cells file lists every cell of its tables: precision counts all extracted cells. A sample
+    (``{slug}.sample_cells.csv``) lists some rows: precision counts the extracted cells of those rows.
+    """
     expected = _read_csv(path)
     if not expected:
         return
+    sampled: dict[str, set[str]] = defaultdict(set)
+    for e in expected:
+        sampled[e["table_key"]] |= {e["row"], row_label_key(e["row"])}
     pool: dict[tuple[str, str, str], list[frozenset[str]]] = defaultdict(list)
     counted: dict[str, int] = defaultdict(int)
     for c in result.cells:
         ids = {row_label_key(c.row_label)} | ({c.code} if c.code else set())
+        if sample and not ids & sampled[c.table_key]:
+            continue
         pool[(c.table_key, canonical_measure(c.table_key, c.measure, truth=False), value_key(c.amount.value))].append(
             frozenset(ids))
         counted[c.table_key] += 1

@@ -1,0 +1,496 @@
+"""Standard tables rebuilt from text lines (page texts of a PDF, later Tika text without tab cells).
+
+A PDF's text layer keeps a table as lines: ``201 一般公共服务支出 207.40 207.40`` — a code, a name
+and the amounts of the non-blank cells, left to right; blank cells leave no trace, long names wrap
+onto a line above and below the row, and the header is spread over several lines. This module turns
+such lines back into a grid:
+
+* :func:`tokenise_line` — code / number / label tokens (split 类/款/项 codes ``201 01 01`` joined);
+* :data:`SCHEMAS` — the known columns of the standard tables (Shanghai 决算 layout), confirmed by the
+  words of the header lines, with the sums that hold between the columns of a row;
+* :func:`build_table_rows` — the rows of one table: name fragments joined, each line split into the
+  label blocks of its layout, the amounts of a block placed on its columns. Where a row prints fewer
+  amounts than its block has columns, every left-to-right placement that keeps the row's sums is a
+  candidate; a cell is kept only when all candidates put it in the same column. Cells left out that
+  way are counted (``ambiguous_cells``), rows that cannot be read at all too (``dropped_rows``).
+
+Pure functions; the figures stay as displayed text (``ingest.tables`` parses them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+from typing import Literal
+
+from ingest.amounts import parse_amount
+
+TokenKind = Literal["code", "number", "label"]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: TokenKind
+    text: str
+
+
+_NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+_CODE = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$")
+_CODE_GLUED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(\D.*)$")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+_NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
+
+
+def tokenise_line(line: str) -> tuple[Token, ...]:
+    """Split a text line into code, number and label tokens (left to right).
+
+    ``20,323.21`` and ``207.40`` are numbers (a figure always shows its decimals in these tables);
+    ``201``/``20101``/``2010101`` are codes, and so is ``201 01 01`` (split 类/款/项 cells); a code
+    glued to its name (``2010301行政运行``) is split.
+    """
+    parts = line.translate(_FULLWIDTH).replace("\u3000", " ").split()
+    out: list[Token] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        if _NUMBER.match(p):
+            out.append(Token("number", p.replace("−", "-")))
+        elif re.fullmatch(r"\d{3}", p) and not (out and out[-1].kind == "code"):
+            code = p
+            while i + 1 < len(parts) and re.fullmatch(r"\d{2}", parts[i + 1]) and len(code) < 7:
+                code += parts[i + 1]
+                i += 1
+            out.append(Token("code", code))
+        elif _CODE.match(p):
+            out.append(Token("code", p))
+        elif (m := _CODE_GLUED.match(p)) and not re.match(r"\d", m.group(2)) and "年" not in m.group(2)[:1]:
+            out.append(Token("code", m.group(1)))
+            out.append(Token("label", m.group(2)))
+        else:
+            out.append(Token("label", p))
+        i += 1
+    return tuple(out)
+
+
+def is_note_line(line: str) -> bool:
+    """The 注：/说明： line under a table (it ends the table)."""
+    return bool(_NOTE.match(line.strip()))
+
+
+# ---- schemas --------------------------------------------------------------------------------------
+
+Constraint = tuple[int, tuple[int, ...], tuple[int, ...]]  # amounts[i] = sum(plus) - sum(minus)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockSchema:
+    """One label block: its label columns (header paths) and its amount columns (header paths)."""
+
+    labels: tuple[tuple[str, ...], ...]
+    amounts: tuple[tuple[str, ...], ...]
+    constraints: tuple[Constraint, ...] = ()
+    side: str = ""  # '收入' / '支出' for the two sides of a summary table
+    has_code: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TextTableSchema:
+    key: str
+    keywords: tuple[str, ...]  # all must appear in the header lines
+    blocks: tuple[BlockSchema, ...]
+    absent: tuple[str, ...] = ()  # none of these may appear in the header lines
+
+    @property
+    def header(self) -> tuple[tuple[str, ...], ...]:
+        paths = [p for b in self.blocks for p in (*b.labels, *b.amounts)]
+        depth = max(len(p) for p in paths)
+        padded = [p + (p[-1],) * (depth - len(p)) for p in paths]
+        return tuple(tuple(p[r] for p in padded) for r in range(depth))
+
+
+_CODE_COLS = (("科目编码",), ("科目名称",))
+
+
+def _total_first(n: int) -> tuple[Constraint, ...]:
+    return ((0, tuple(range(1, n)), ()),)
+
+
+def _fund_block() -> tuple[Constraint, ...]:
+    """年初结转, 本年收入, 本年支出 合计/基本/项目, 年末结转: 支出合计 = 基本 + 项目; 年末 = 年初 + 收入 - 支出."""
+    return ((2, (3, 4), ()), (5, (0, 1), (2,)))
+
+
+_FUND_AMOUNTS = (
+    ("年初结转和结余",), ("本年收入",), ("本年支出", "合计"), ("本年支出", "基本支出"), ("本年支出", "项目支出"),
+    ("年末结转和结余",),
+)
+
+SCHEMAS: tuple[TextTableSchema, ...] = (
+    TextTableSchema("income_expenditure_summary", ("收入", "支出", "决算数"), (
+        BlockSchema((("收入", "项目"),), (("收入", "决算数"),), side="收入"),
+        BlockSchema((("支出", "项目"),), (("支出", "决算数"),), side="支出"),
+    )),
+    TextTableSchema("income", ("上级补助", "事业收入", "经营收入", "附属单位", "其他收入"), (
+        BlockSchema(_CODE_COLS, (("本年收入合计",), ("财政拨款收入",), ("上级补助收入",), ("事业收入",),
+                                 ("经营收入",), ("附属单位上缴收入",), ("其他收入",)),
+                    _total_first(7), has_code=True),
+    )),
+    TextTableSchema("expenditure", ("基本支出", "项目支出", "上缴上级", "经营支出", "对附属单位"), (
+        BlockSchema(_CODE_COLS, (("本年支出合计",), ("基本支出",), ("项目支出",), ("上缴上级支出",),
+                                 ("经营支出",), ("对附属单位补助支出",)),
+                    _total_first(6), has_code=True),
+    )),
+    TextTableSchema("fiscal_summary", ("收入", "支出", "一般公共", "政府性基", "国有资本"), (
+        BlockSchema((("收入", "项目"),), (("收入", "决算数"),), side="收入"),
+        BlockSchema((("支出", "项目"),), (("支出", "合计"), ("支出", "一般公共预算财政拨款"),
+                                         ("支出", "政府性基金预算财政拨款"), ("支出", "国有资本经营预算财政拨款")),
+                    _total_first(4), side="支出"),
+    )),
+    TextTableSchema("general_budget_expenditure", ("合计", "基本支出", "项目支出"), (
+        BlockSchema(_CODE_COLS, (("合计",), ("基本支出",), ("项目支出",)), _total_first(3), has_code=True),
+    ), absent=("上缴上级",)),
+    TextTableSchema("general_budget_basic", ("科目名称", "决算数"), (
+        BlockSchema(_CODE_COLS, (("决算数",),), has_code=True),
+        BlockSchema(_CODE_COLS, (("决算数",),), has_code=True),
+    )),
+    TextTableSchema("sangong", ("因公出国", "公务接待", "购置费", "运行维护费", "预算数", "决算数"), (
+        BlockSchema((), tuple(
+            ("财政拨款三公经费", *item, basis)
+            for item in (("合计",), ("因公出国（境）费",), ("公务用车购置及运行维护费", "小计"),
+                         ("公务用车购置及运行维护费", "公务用车购置费"),
+                         ("公务用车购置及运行维护费", "公务用车运行维护费"), ("公务接待费",))
+            for basis in ("预算数", "决算数")
+        ), (
+            (0, (2, 4, 10), ()), (1, (3, 5, 11), ()), (4, (6, 8), ()), (5, (7, 9), ()),
+        )),
+    )),
+    TextTableSchema("govfund", ("年初结转", "本年收入", "本年支出", "年末结转"), (
+        BlockSchema(_CODE_COLS, _FUND_AMOUNTS, _fund_block(), has_code=True),
+    )),
+    TextTableSchema("soe_capital", ("年初结转", "本年收入", "本年支出", "年末结转"), (
+        BlockSchema(_CODE_COLS, _FUND_AMOUNTS, _fund_block(), has_code=True),
+    )),
+)
+
+
+def find_schema(key: str, header_lines: list[str]) -> TextTableSchema | None:
+    """The schema of table ``key`` whose header words all appear in ``header_lines``."""
+    text = re.sub(r"\s|[“”\"]", "", "".join(header_lines))
+    for schema in SCHEMAS:
+        if schema.key != key:
+            continue
+        if all(w in text for w in schema.keywords) and not any(w in text for w in schema.absent):
+            return schema
+    return None
+
+
+# ---- rows -----------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Group:
+    code: str | None = None
+    labels: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    trailing_label: bool = False  # a label after the numbers: not a row of this layout
+
+    @property
+    def label(self) -> str:
+        return "".join(self.labels)
+
+
+@dataclass(slots=True)
+class _Line:
+    page: int | None
+    groups: list[_Group]
+    prefix_group: int | None = None  # group that took a wrapped name's first part
+
+
+@dataclass(frozen=True, slots=True)
+class TextTableRows:
+    """A table read from lines: the header grid and one (page, cells) per data row."""
+
+    schema: TextTableSchema
+    header: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[int | None, tuple[str, ...]], ...]
+    ambiguous_cells: int
+    dropped_rows: int
+
+
+def _groups(tokens: tuple[Token, ...], n_blocks: int) -> list[_Group]:
+    groups: list[_Group] = []
+    cur: _Group | None = None
+    for t in tokens:
+        if t.kind == "code":
+            cur = _Group(code=t.text)
+            groups.append(cur)
+        elif t.kind == "label":
+            if cur is None or cur.numbers or (n_blocks > 1 and cur.labels and cur.code is None):
+                if cur is not None and cur.numbers and n_blocks == 1:
+                    cur.trailing_label = True
+                    continue
+                cur = _Group()
+                groups.append(cur)
+            cur.labels.append(t.text)
+        else:
+            if cur is None:
+                cur = _Group()
+                groups.append(cur)
+            cur.numbers.append(t.text)
+    return groups
+
+
+def _is_row_line(tokens: tuple[Token, ...], text: str) -> bool:
+    if any(t.kind in ("code", "number") for t in tokens):
+        return True
+    labels = [t.text for t in tokens]
+    return len(labels) >= 2 or bool(_NUMBERED.match(text)) or bool(re.search(r"合计$|总计$|结转和结余$", text))
+
+
+def _fits(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: Decimal) -> bool:
+    for lhs, plus, minus in constraints:
+        terms = 1 + len(plus) + len(minus)
+        rhs = sum((values.get(c, Decimal(0)) for c in plus), Decimal(0)) - sum(
+            (values.get(c, Decimal(0)) for c in minus), Decimal(0))
+        if abs(values.get(lhs, Decimal(0)) - rhs) > tol * terms:
+            return False
+    return True
+
+
+def placements(numbers: list[str], block: BlockSchema, active: int | None = None) -> list[tuple[int, ...]]:
+    """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums.
+
+    If ``active`` (the widest row of the table) is given and some placement uses only the first
+    ``active`` columns, only those count.
+    """
+    n = len(block.amounts)
+    k = len(numbers)
+    if k == 0:
+        return [()]
+    if k > n:
+        return []
+    values = _values(numbers)
+    if values is None:
+        return []
+    tol = _tolerance(numbers)
+    candidates = [
+        cols for cols in combinations(range(n), k)
+        if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
+    ]
+    if active is not None and active < n:
+        preferred = [cols for cols in candidates if max(cols) < active]
+        if preferred:
+            candidates = preferred
+    return candidates
+
+
+def _values(numbers: list[str]) -> list[Decimal] | None:
+    amounts = [parse_amount(x) for x in numbers]
+    return None if any(a is None for a in amounts) else [a.value for a in amounts if a is not None]
+
+
+def _tolerance(numbers: list[str]) -> Decimal:
+    amounts = [parse_amount(x) for x in numbers]
+    return max((a.half_ulp for a in amounts if a is not None), default=Decimal("0.005"))
+
+
+def agreed_cells(numbers: list[str], candidates: list[tuple[int, ...]], n: int) -> tuple[list[str], int]:
+    """The cells all candidate placements agree on, and the number of figures left out."""
+    cells = [""] * n
+    if not candidates:
+        return cells, len(numbers)
+    left_out = 0
+    for i, number in enumerate(numbers):
+        placed = {cols[i] for cols in candidates}
+        if len(placed) == 1:
+            cells[placed.pop()] = number
+        else:
+            left_out += 1
+    return cells, left_out
+
+
+def place_amounts(numbers: list[str], block: BlockSchema, active: int | None = None) -> tuple[list[str], int]:
+    """The amount cells of a block from the numbers a row prints, and how many were left out (ambiguous)."""
+    return agreed_cells(numbers, placements(numbers, block, active), len(block.amounts))
+
+
+@dataclass(slots=True)
+class _Placed:
+    """One row's figures in one block and its remaining candidate placements."""
+
+    code: str | None
+    label: str
+    numbers: list[str]
+    candidates: list[tuple[int, ...]]
+
+    def column_values(self, cols: tuple[int, ...]) -> dict[int, Decimal]:
+        values = _values(self.numbers) or []
+        return dict(zip(cols, values, strict=True))
+
+
+_MAX_COMBINATIONS = 50_000
+
+
+def _families(rows: list[_Placed]) -> list[tuple[_Placed, list[_Placed]]]:
+    """Parents with their children: the total row over the 类 (or numbered) rows, 类 over 款, 款 over 项."""
+    families: list[tuple[_Placed, list[_Placed]]] = []
+    root = next((r for r in rows if r.code is None and re.search(r"^(?:本年支出)?合计$|^本年收入合计$", r.label)), None)
+    if root is not None:
+        top = [r for r in rows if r.code is not None and len(r.code) == 3]
+        if not top and not any(r.code for r in rows):
+            top = [r for r in rows if _NUMBERED.match(r.label)]
+        if top:
+            families.append((root, top))
+    by_code = {r.code: r for r in rows if r.code}
+    for r in rows:
+        if r.code and len(r.code) in (3, 5):
+            children = [c for c in rows if c.code and len(c.code) == len(r.code) + 2 and c.code.startswith(r.code)]
+            if children and by_code.get(r.code) is r:
+                families.append((r, children))
+    return families
+
+
+def _resolve(rows: list[_Placed], n: int) -> None:
+    """Narrow each row's candidates so that every parent's columns are the sums of its children's."""
+    families = _families(rows)
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in families:
+            members = [parent, *children]
+            if all(len(m.candidates) <= 1 for m in members):
+                continue
+            total = 1
+            for m in members:
+                total *= max(len(m.candidates), 1)
+            if total > _MAX_COMBINATIONS or any(not m.candidates for m in members):
+                continue
+            tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
+            keep: list[set[tuple[int, ...]]] = [set() for _ in members]
+            for combo in _product([m.candidates for m in members]):
+                parent_values = parent.column_values(combo[0])
+                sums = [Decimal(0)] * n
+                for m, cols in zip(children, combo[1:], strict=True):
+                    for c, v in m.column_values(cols).items():
+                        sums[c] += v
+                if all(abs(parent_values.get(c, Decimal(0)) - sums[c]) <= tol for c in range(n)):
+                    for i, cols in enumerate(combo):
+                        keep[i].add(cols)
+            if not keep[0]:
+                continue  # the table's own sums do not hold (a defect): leave the candidates as they are
+            for m, kept in zip(members, keep, strict=True):
+                narrowed = [c for c in m.candidates if c in kept]
+                if len(narrowed) < len(m.candidates):
+                    m.candidates = narrowed
+                    changed = True
+
+
+def _product(options: list[list[tuple[int, ...]]]) -> list[tuple[tuple[int, ...], ...]]:
+    combos: list[tuple[tuple[int, ...], ...]] = [()]
+    for opts in options:
+        combos = [(*c, o) for c in combos for o in opts]
+    return combos
+
+
+def _side_of(label: str) -> str:
+    if re.search(r"支出|支$|年末|结余分配", label):
+        return "支出"
+    return "收入"
+
+
+def build_table_rows(
+    schema: TextTableSchema, lines: list[tuple[int | None, str]],
+) -> TextTableRows:
+    """Rows of the table ``schema`` from its data lines (page, text), header lines excluded."""
+    n_blocks = len(schema.blocks)
+    coded = any(b.has_code for b in schema.blocks)
+    parsed: list[_Line] = []
+    pending: list[str] = []
+    last: _Line | None = None
+    for page, text in lines:
+        tokens = tokenise_line(text)
+        if not tokens:
+            continue
+        if not _is_row_line(tokens, text.strip()):
+            fragment = "".join(t.text for t in tokens)
+            if last is not None and last.prefix_group is not None:
+                last.groups[last.prefix_group].labels.append(fragment)
+                last.prefix_group = None
+            elif last is not None and (not coded or (len(fragment) <= 3 and last.groups[-1].code)):
+                last.groups[-1].labels.append(fragment)
+            else:
+                pending.append(fragment)
+            continue
+        line = _Line(page, _groups(tokens, n_blocks))
+        if pending:
+            target = next((i for i, g in enumerate(line.groups) if not g.labels and g.code), None)
+            if target is None:
+                target = next((i for i, g in enumerate(line.groups) if g.code), None)
+            if target is not None:
+                line.groups[target].labels[:0] = pending
+                line.prefix_group = target
+            pending = []
+        parsed.append(line)
+        last = line
+    return _assemble(schema, parsed)
+
+
+def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
+    n_blocks = len(schema.blocks)
+    ambiguous = 0
+    dropped = 0
+    # which block each group goes to
+    placed_lines: list[tuple[int | None, list[tuple[int, _Group]]]] = []
+    class_block: dict[str, int] = {}
+    for line in parsed:
+        groups = line.groups
+        if any(g.trailing_label for g in groups) or len(groups) > n_blocks:
+            dropped += 1
+            continue
+        if len(groups) == n_blocks:
+            assignment = list(enumerate(groups))
+        elif schema.blocks[0].side:
+            sides = [b.side for b in schema.blocks]
+            assignment = [(sides.index(_side_of(g.label)), g) for g in groups]
+        elif schema.blocks[0].has_code and all(g.code for g in groups):
+            assignment = []
+            for g in groups:
+                assert g.code is not None
+                assignment.append((class_block.get(g.code[:3], 0), g))
+        else:
+            dropped += 1
+            continue
+        for b, g in assignment:
+            if g.code:
+                class_block.setdefault(g.code[:3], b)
+        placed_lines.append((line.page, assignment))
+    widest = [max((len(g.numbers) for _, a in placed_lines for b, g in a if b == bi), default=0)
+              for bi in range(n_blocks)]
+    placed: list[dict[int, _Placed]] = []
+    for _, assignment in placed_lines:
+        placed.append({
+            bi: _Placed(g.code, g.label, g.numbers, placements(g.numbers, schema.blocks[bi], widest[bi]))
+            for bi, g in assignment
+        })
+    for bi, block in enumerate(schema.blocks):
+        if block.constraints:
+            _resolve([p[bi] for p in placed if bi in p], len(block.amounts))
+    rows: list[tuple[int | None, tuple[str, ...]]] = []
+    for (page, _), by_block in zip(placed_lines, placed, strict=True):
+        cells: list[str] = []
+        for bi, block in enumerate(schema.blocks):
+            p = by_block.get(bi)
+            if p is None:
+                cells.extend([""] * (len(block.labels) + len(block.amounts)))
+                continue
+            if block.has_code:
+                cells.extend([p.code or "", p.label])
+            else:
+                cells.extend([p.label] * len(block.labels))
+            amounts, left_out = agreed_cells(p.numbers, p.candidates, len(block.amounts))
+            ambiguous += left_out
+            cells.extend(amounts)
+        rows.append((page, tuple(cells)))
+    return TextTableRows(schema, schema.header, tuple(rows), ambiguous, dropped)
