@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from flows import access_cli, ops_cli
 from flows.settings import configure_environment
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -19,15 +20,19 @@ def _fail(reason: str) -> int:
 
 
 def _check_writable(warehouse: Path) -> str | None:
-    """None when the warehouse file can be opened for writing; else a one-line reason."""
-    import duckdb
+    """None when a new warehouse can be built next to ``warehouse``; else a one-line reason.
 
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    The published file itself is never opened for writing (readers may hold it): runs
+    build a new file in the same folder and swap it in.
+    """
+    import tempfile
+
     try:
-        duckdb.connect(str(warehouse)).close()
-    except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        return f"数据仓库无法写入 warehouse not writable ({warehouse}): {first}"
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=warehouse.parent, prefix=".juesuan-probe-"):
+            pass
+    except OSError as exc:
+        return f"数据目录无法写入 data folder not writable ({warehouse.parent}): {exc.strerror or exc}"
     return None
 
 
@@ -42,13 +47,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.nightly import consolidate
 
     started = time.monotonic()
-    report = consolidate(inbox=inbox, warehouse=warehouse, workers=args.workers)
+    report = consolidate(
+        inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
+        dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
+    )
     if not report.ok:
-        return _fail(report.dbt.message)
+        return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
     s = report.summary
     assert s is not None
+    r = report.record
     print(f"运行完成 run {report.run_id} finished in {time.monotonic() - started:.1f} s")
-    print(f"  文件 files found: {report.files_found}")
+    print(f"  文件 files found: {report.files_found} (parsed {r.files_parsed}, skipped {r.files_skipped}, "
+          f"withdrawn {r.files_withdrawn}, documents added {r.documents_added})")
+    stages = f"parse {r.parse_seconds:.1f} s, load {r.load_seconds:.1f} s, "
+    stages += f"dbt {r.dbt_seconds:.1f} s" if r.dbt_built else "dbt skipped (nothing changed)"
+    print(f"  阶段耗时 stages: {stages}, publish {r.publish_seconds:.1f} s")
     print(f"  已加载 documents loaded: {s.documents_loaded}")
     print(f"  已隔离 quarantined: {s.documents_quarantined}")
     for name, reason in s.quarantine_reasons[:20]:
@@ -79,6 +92,16 @@ def cmd_sample_county(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by `run` and `serve`."""
+    p.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores; 0 = in-process)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="where files are parsed: local processes (default) or a Dask cluster")
+    p.add_argument("--dask-address", default=None, help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--file-timeout", type=float, default=300.0, help="seconds per file before it is quarantined")
+    p.add_argument("--keep", type=int, default=5, help="previous warehouses kept in data/history/")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开数据仓库 / final-account warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="one consolidation run (server-less Prefect flow)")
     run.add_argument("--inbox", type=Path, default=DEFAULT_INBOX)
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
-    run.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores)")
+    add_run_options(run)
+    run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
     run.set_defaults(func=cmd_run)
 
     sample = sub.add_parser("sample-county", help="generate a fictional county's disclosures with truth.json")
@@ -97,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--defect-rate", type=float, default=0.0)
     sample.add_argument("--formats", default="docx,pdf,xlsx,txt")
     sample.set_defaults(func=cmd_sample_county)
+    ops_cli.register(sub)
+    access_cli.register(sub)
     return parser
 
 

@@ -27,8 +27,9 @@ from datetime import UTC, datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from ingest.cache import rebind
+from ingest.cache import ResultCache, archive_file, rebind
 from ingest.catalog import MetricCatalog, load_metric_catalog
+from ingest.discover import InboxFile
 from ingest.identify import parse_file_name
 from ingest.pipeline import DEFAULT_FILE_LIMITS, FileLimits, file_sha256, ingest_file
 from ingest.records import IngestResult, QuarantineRecord
@@ -274,3 +275,64 @@ def ingest_files(
 ) -> list[IngestResult]:
     """Ingest every file (see :func:`parse_tasks`); results keep the input order."""
     return parse_tasks([ParseTask(str(p)) for p in paths], workers=workers, progress=progress, limits=limits)
+
+
+# --------------------------------------------------------------------------- the incremental parse stage
+
+
+@dataclass(frozen=True, slots=True)
+class ParseOutcome:
+    results: dict[str, IngestResult]  # logical_key -> result, for files that were not unchanged
+    parsed: int
+    cached: int
+    unchanged: int
+    seconds: float
+
+    @property
+    def skipped(self) -> int:
+        return self.cached + self.unchanged
+
+
+def parse_inbox(
+    files: Sequence[InboxFile],
+    unchanged: set[str],
+    cache: ResultCache,
+    archive_root: Path | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+    limits: FileLimits = DEFAULT_FILE_LIMITS,
+    executor: str = "process",
+    dask_address: str | None = None,
+    parse_fn: ParseFn = ingest_file,
+) -> ParseOutcome:
+    """Parse what changed: unchanged keys are skipped, cached contents are read back, the rest parsed.
+
+    Every new result is cached as soon as it arrives, and every file's bytes are archived
+    by content hash, so a run killed later loses no parsing work and no source file.
+    """
+    started = time.monotonic()
+    results: dict[str, IngestResult] = {}
+    todo: list[InboxFile] = []
+    cached = 0
+    for f in files:
+        if archive_root is not None:
+            with contextlib.suppress(OSError):  # the archive is best effort; the parse goes on
+                if Path(f.path).stat().st_size <= limits.max_bytes:  # refused files are not copied
+                    archive_file(archive_root, Path(f.path), f.sha256)
+        if f.logical_key in unchanged:
+            continue
+        hit = cache.get(f.sha256, f.path)
+        if hit is not None:
+            results[f.logical_key] = hit
+            cached += 1
+        else:
+            todo.append(f)
+    tasks = [ParseTask(f.path, f.sha256) for f in todo]
+    parsed = parse_tasks(
+        tasks, workers=workers, progress=progress, limits=limits, executor=executor, dask_address=dask_address,
+        parse_fn=parse_fn, on_result=lambda t, r: cache.put(t.sha256 or "", r) if t.sha256 else None,
+    )
+    for f, res in zip(todo, parsed, strict=True):
+        results[f.logical_key] = res
+    return ParseOutcome(results, len(todo), cached, len(unchanged & {f.logical_key for f in files}),
+                        time.monotonic() - started)

@@ -22,7 +22,7 @@ MONEY_UNITS: frozenset[str] = frozenset({"万元", "元", "亿元", ""})
 _UNIT_FAMILY: dict[str, frozenset[str]] = {
     "万元": MONEY_UNITS,
     "%": frozenset({"%"}),
-    "人": frozenset({"人", "名", "个"}),
+    "人": frozenset({"人", "名", "个", "人次"}),  # 因公出国（境）累计3人次
     "人次": frozenset({"人次"}),
     "批次": frozenset({"批次", "次", "批"}),
     "个": frozenset({"个", "项", "次"}),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+from ingest.pipeline import DEFAULT_FILE_LIMITS, FileLimits, file_sha256, with_io_retries
 
 IGNORED_NAMES = frozenset({"truth.json", "county.csv", "manifest.json", ".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -19,3 +22,24 @@ def discover_files(inbox: Path) -> list[Path]:
         if path.is_file() and path.name not in IGNORED_NAMES:
             files.append(path)
     return sorted(files)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFile:
+    """A file found in the inbox this run: its identity (logical key) and content hash."""
+
+    logical_key: str
+    path: str
+    sha256: str
+
+
+def scan_inbox(inbox: Path, limits: FileLimits = DEFAULT_FILE_LIMITS) -> list[InboxFile]:
+    """Every candidate file with its logical key (path relative to the inbox) and sha256 (I/O retried)."""
+    out = []
+    for path in discover_files(inbox):
+        try:
+            sha = with_io_retries(lambda p=path: file_sha256(p), limits)
+        except OSError:
+            continue  # vanished or unreadable while scanning: seen again next run
+        out.append(InboxFile(path.relative_to(inbox).as_posix(), str(path), sha))
+    return out

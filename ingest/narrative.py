@@ -54,7 +54,9 @@ _COMPLETION_DIRECTION = re.compile(
     r"决算数?(大小于|小大于|大于|小于|等于)预算数?|决算数?与预算数?(基本持平|持平)"
 )
 # Words that name no metric by themselves: the clause before them does ('…项目53个，涉及预算金额X万元').
-_GENERIC_SUBJECT = re.compile(r"^(?:共计|合计|总计)?(?:支出|金额)?$|金额$")
+_GENERIC_SUBJECT = re.compile(r"^(?:共计|合计|总计|累计)?(?:支出|金额)?$|金额$")
+# '…财政拨款收入758.25万元，支出715.77万元': the bare side word takes the words of the other side
+_SIDE_SWITCH = re.compile(r"^(?P<stem>.+?)(?P<side>收入|支出)(?:万元|元)?(?P<bare>支出|收入)$")
 _DECREASE_WORDS = frozenset({"减少", "下降", "降低", "减"})
 
 _NAME = r"(?:[^，。；：、\d（）.%]|（(?!类|款|项)[^（）]{1,10}）)"
@@ -282,7 +284,10 @@ def _extract_metrics(
             if metric is None and reading.basis == "actual" and _GENERIC_SUBJECT.search(reading.subject):
                 clause = text[_clause_start(text, sent.start, fig.start):fig.start]
                 wide = _strip_figures(_clean_subject(clause)).replace("，", "")
-                metric = catalog.match(wide, unit)
+                switch = _SIDE_SWITCH.match(wide)
+                if switch and switch.group("side") != switch.group("bare"):
+                    metric = catalog.match(switch.group("stem") + switch.group("bare"), unit)
+                metric = metric or catalog.match(wide, unit)
                 explicit = metric is not None
             if metric is None:
                 continue

@@ -95,7 +95,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
     )
 
 
-def _with_io_retries(fn: Callable[[], _T], limits: FileLimits) -> _T:
+def with_io_retries(fn: Callable[[], _T], limits: FileLimits) -> _T:
     """Call ``fn``, retrying only on OSError (network shares, busy files), with a growing delay."""
     for attempt in range(limits.io_retries + 1):
         try:
@@ -114,8 +114,8 @@ def ingest_file(
     """Parse and extract one file; bad input becomes a quarantine record, never an exception."""
     fmt = path.suffix.lower().lstrip(".")
     try:
-        sha = sha256 or _with_io_retries(lambda: file_sha256(path), limits)
-        fmt = _with_io_retries(lambda: detect_format(path), limits)
+        sha = sha256 or with_io_retries(lambda: file_sha256(path), limits)
+        fmt = with_io_retries(lambda: detect_format(path), limits)
     except OSError as exc:
         return _quarantined(
             path, sha256 or "", fmt, "io_error", "文件无法读取（I/O 错误）", f"I/O error: {exc}"
@@ -127,7 +127,7 @@ def ingest_file(
             f"file too large ({size / MB:.0f} MB, limit {limits.max_bytes / MB:.0f} MB)",
         )
     try:
-        doc = _with_io_retries(lambda: read_document(path), limits)
+        doc = with_io_retries(lambda: read_document(path), limits)
         if doc.page_count is not None and doc.page_count > limits.max_pages:
             return _quarantined(
                 path, sha, fmt, "too_many_pages", f"页数过多（{doc.page_count} 页，上限 {limits.max_pages} 页）",

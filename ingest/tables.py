@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -174,8 +174,13 @@ def _title_rows(table: Table) -> tuple[int, str | None, str | None]:
     for row in table.rows[:3]:
         texts = {clean(c) for c in row if clean(c)}
         if len(texts) != 1:
-            if len(texts) > 1 and all(find_unit(t) or (len(t) < 40 and "编制" in t) for t in texts):
+            titles = [t for t in texts if classify_title(t)]
+            if len(texts) > 1 and len(titles) <= 1 and all(
+                t in titles or find_unit(t) or (len(t) < 40 and "编制" in t) for t in texts
+            ):
+                # a unit line ('编制单位：… | 单位：万元'), or the title with the unit beside it
                 unit = unit or next((find_unit(t) for t in texts if find_unit(t)), None)
+                key = key or (classify_title(titles[0]) if titles else None)
                 n += 1
                 continue
             break
@@ -282,9 +287,13 @@ def _recognise(doc: Document) -> list[_Group]:
         n_header = header_row_count(body)
         header_sig = _header_signature(body, n_header)
         if last is not None and _continues(last.analysis, table, title_key):
-            # a repeated header is skipped; rows without figures that are not the header are data
-            first = skip + n_header if header_sig == last.analysis.header_sig else skip
-            last.fragments.append((table, first))
+            if _header_only(last):
+                # the page broke inside the header: read the header rows of both fragments as one
+                _join_header(last, table, skip)
+            else:
+                # a repeated header is skipped; rows without figures that are not the header are data
+                first = skip + n_header if header_sig == last.analysis.header_sig else skip
+                last.fragments.append((table, first))
             before = []
             continue
         key = title_key
@@ -305,6 +314,22 @@ def _recognise(doc: Document) -> list[_Group]:
     return groups
 
 
+def _header_only(group: _Group) -> bool:
+    """A group read so far from one fragment that holds no data row (a header cut by the page end)."""
+    return len(group.fragments) == 1 and group.fragments[0][1] >= group.fragments[0][0].n_rows
+
+
+def _join_header(group: _Group, table: Table, skip: int) -> None:
+    """Re-read ``group`` with the header rows of its first fragment put on top of ``table``."""
+    head_table = group.fragments[0][0]
+    a = group.analysis
+    head = head_table.rows[_title_rows(head_table)[0]:]
+    joined = Table(rows=head + table.rows[skip:], index=table.index, page=table.page, title=table.title)
+    analysis, first_data = _analyse(joined, a.key, a.title, a.unit, 0)
+    group.analysis = analysis
+    group.fragments.append((table, skip + first_data - len(head)))
+
+
 def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
     """Whether ``table`` is the next page fragment of ``prev``."""
     if title_key is not None and title_key != prev.key:
@@ -323,8 +348,15 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
         n_data = 0
         states = tuple(CodeState() for _ in a.blocks)  # codes carry over page breaks
         seen_metrics: set[tuple[str, str]] = set()
-        for table, first in group.fragments:
+        breakdown: dict[str, str] = {}  # side -> '年初' / '年末' while its 结转和结余 sub-rows run
+        labelled = _performance_cells(group, unit) if a.key == "performance" else None
+        if labelled:
+            out.cells.extend(labelled)
+            out.facts.extend(_performance_facts(labelled, unit))
+        for table, first in group.fragments if not labelled else ():
             rows, states = _fragment_rows(table, first, a, std, states)
+            if std.layout == "summary":
+                rows = _breakdown_labels(rows, breakdown)
             n_data += table.n_rows - first
             for row in rows:
                 out.cells.extend(row.cells)
@@ -341,6 +373,56 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
             unit_stated=a.unit is not None, fragments=tuple(t.index for t, _ in group.fragments),
         ))
     return out
+
+
+_PROJECT_NAME = re.compile(r"^项目名称[:：]?(.*)$")
+_PERF_LABEL = re.compile(
+    r"^(?:(?P<budget>(?:年初|全年|调整)?预算(?:数|金额))|(?P<actual>(?:全年)?执行数|实际支出数?|决算数))[:：]?$"
+)
+_ROW_UNIT = re.compile(r"[（(](万元|元)[）)]")
+_PERF_METRICS = {"budget": "project_budget", "actual": "project_actual"}
+
+
+def _performance_cells(group: _Group, unit: str) -> list[CellFact]:
+    """Figures of a 项目支出绩效目标完成情况表 written as label cells followed by value cells
+    ('预算执行情况(万元) | 预算数: | 926.97 | 执行数: | 880.49'); the row label is the project's name
+    (from the '项目名称' row above). Empty when the table has no such label cells."""
+    cells: list[CellFact] = []
+    a = group.analysis
+    project = ""
+    for table, _ in group.fragments:
+        for r, row in enumerate(table.rows):
+            texts = [clean(c) for c in row]
+            filled = [(c, t) for c, t in enumerate(texts) if t]
+            named = _PROJECT_NAME.match(filled[0][1]) if filled else None
+            if named:
+                project = named.group(1) or (filled[1][1] if len(filled) > 1 else "")
+                continue
+            row_unit = next((m.group(1) for t in texts if (m := _ROW_UNIT.search(t))), unit)
+            if row_unit != unit:
+                continue  # a figure in another unit than the table's: not mixed into its cells
+            for i, (_, t) in enumerate(filled[:-1]):
+                m = _PERF_LABEL.match(t)
+                value_col, value = filled[i + 1]
+                amount = parse_amount(value)
+                if m is None or amount is None:
+                    continue
+                measure = "budget" if m.group("budget") else "actual"
+                cells.append(CellFact(
+                    table_key=a.key, table_title=a.title, row_index=r, col_index=value_col, row_label=project,
+                    code=None, measure=measure, measure_label=f"{filled[0][1]}/{t.rstrip(':：')}",
+                    amount=amount, page=table.page, evidence=" | ".join(texts),
+                    locator=f"table:{a.key}/block:{table.index}/row:{r}/col:{value_col}",
+                ))
+    return cells
+
+
+def _performance_facts(cells: list[CellFact], unit: str) -> list[MetricFact]:
+    return [
+        MetricFact(metric=_PERF_METRICS[c.measure], basis=c.measure, amount=c.amount, unit=unit,
+                   source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence)
+        for c in cells
+    ]
 
 
 def _load_catalog(out: TableExtraction) -> Any | None:
@@ -421,6 +503,30 @@ def _block_row(
     if not cells and not label:
         return None, state
     return _RowCells(label, code, level, block.side, tuple(cells)), state
+
+
+_CARRY_HEAD = re.compile(r"^(年初|年末)(?:财政拨款)?结转和?结余$")
+_SUB_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[.．、]|[（(][一二三四五六七八九十0-9]+[）)])(.+)$")
+
+
+def _breakdown_labels(rows: list[_RowCells], open_heads: dict[str, str]) -> list[_RowCells]:
+    """Numbered rows under '年初（财政拨款）结转和结余' name their fund only ('一、一般公共预算财政拨款'):
+    their label becomes '年初一般公共预算财政拨款结转和结余', so they are not read as the income rows."""
+    out: list[_RowCells] = []
+    for row in rows:
+        label = clean(row.label)
+        head = _CARRY_HEAD.match(label)
+        sub = _SUB_ITEM.match(label)
+        if head:
+            open_heads[row.side] = head.group(1)
+        elif sub and row.side in open_heads and not re.search(r"结转|结余", label):
+            new_label = f"{open_heads[row.side]}{sub.group(1)}结转和结余"
+            row = _RowCells(new_label, row.code, row.level, row.side,
+                            tuple(replace(c, row_label=new_label) for c in row.cells))
+        elif label:
+            open_heads.pop(row.side, None)
+        out.append(row)
+    return out
 
 
 def _sangong_item(path: tuple[str, ...]) -> str:

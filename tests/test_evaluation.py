@@ -9,7 +9,8 @@ from ingest.catalog import load_metric_catalog
 from ingest.evaluation.keys import canonical_measure, row_label_key
 from ingest.evaluation.real import DEFAULT_EXPECTED_DIR, evaluate_real
 from ingest.evaluation.scoring import match_counts, value_key
-from ingest.evaluation.synthetic import evaluate_county, signed_value
+from ingest.evaluation.synthetic import evaluate_county, score_claims, score_facts, signed_value
+from ingest.model import Amount, MetricFact, NarrativeClaim
 from ingest.pipeline import ingest_file
 from tests.realdata import realdata_path
 
@@ -31,6 +32,55 @@ def test_value_and_label_keys() -> None:
     assert canonical_measure("income", "superior", truth=True) == "superior_subsidy"
 
 
+def test_fund_carryover_rows_match_printed_or_spelled_out() -> None:
+    assert row_label_key("年初一般公共预算财政拨款结转和结余") == row_label_key("一、一般公共预算财政拨款")
+    assert row_label_key("年初财政拨款结转和结余") == "年初财政拨款结转和结余"
+
+
+def _fact(metric: str, basis: str, value: str, unit: str, direction: str | None = None,
+          has_reason: bool | None = None, locator: str = "para:1/chars:0-1") -> MetricFact:
+    kind = "table" if locator.startswith("table:") else "narrative"
+    claim = NarrativeClaim(has_reason=has_reason) if has_reason is not None else None
+    return MetricFact(metric, basis, Amount(Decimal(value), 2, value), unit, kind, None, locator, "", direction, claim)
+
+
+def test_claims_score_direction_word_and_reason() -> None:
+    truth = [
+        {"metric": "fiscal_total", "basis": "yoy_change", "value": "2584.47", "unit": "万元",
+         "source_kind": "narrative", "direction": "减少", "has_reason": True},
+        {"metric": "fiscal_total", "basis": "yoy_pct", "value": "18.02", "unit": "%",
+         "source_kind": "narrative", "direction": "下降", "has_reason": True},
+    ]
+    ours = [
+        _fact("fiscal_total", "yoy_change", "-2584.47", "万元", "减少", True),
+        _fact("fiscal_total", "yoy_pct", "-18.02", "%", "增长", False),
+    ]
+    scores, misses = score_claims("D1", truth, ours, CATALOG)
+    d, r = scores["direction"], scores["has_reason"]
+    assert (d.expected, d.extracted, d.matched, d.wrong) == (2, 2, 1, 1)
+    assert (r.expected, r.extracted, r.matched, r.wrong) == (2, 2, 1, 1)
+    assert len(misses) == 4
+
+
+def test_table_fact_precision_counts_only_metrics_annotated_for_that_table() -> None:
+    truth = [
+        {"metric": "fiscal_total", "basis": "actual", "value": "14341.98", "unit": "万元", "source_kind": "table",
+         "table_key": "fiscal_summary"},
+        {"metric": "income_general_budget_appropriation", "basis": "actual", "value": "13876.98", "unit": "万元",
+         "source_kind": "table", "table_key": "income_expenditure_summary"},
+    ]
+    ours = [
+        _fact("fiscal_total", "actual", "14341.98", "万元", locator="table:fiscal_summary/block:1/row:9/col:1"),
+        _fact("income_general_budget_appropriation", "actual", "13876.98", "万元",
+              locator="table:fiscal_summary/block:1/row:2/col:1"),
+        _fact("income_general_budget_appropriation", "actual", "1.00", "万元",
+              locator="table:fiscal_summary/block:1/row:3/col:1"),
+    ]
+    scores, _ = score_facts("D1", truth, ours, CATALOG, "table")
+    s = scores["fiscal_summary"]
+    assert (s.expected, s.extracted, s.matched, s.wrong) == (1, 1, 1, 1)
+
+
 def test_decrease_claims_are_signed() -> None:
     fact = {"value": "3.59", "basis": "yoy_change", "direction": "减少"}
     assert signed_value(fact) == "-3.59"
@@ -48,6 +98,9 @@ def test_generated_county_meets_the_bar(tmp_path: Path) -> None:
     narrative = totals[("generated", "narrative facts")]
     assert narrative.recall is not None and narrative.recall >= 0.95
     assert totals[("generated", "identity")].recall == 1.0
+    for group in ("table facts", "narrative facts", "function lines", "narrative claims"):
+        score = totals[("generated", group)]
+        assert (score.recall or 0) >= 0.98 and (score.precision or 0) >= 0.98 and score.wrong == 0, group
 
 
 def test_real_documents_meet_the_bar() -> None:

@@ -43,6 +43,39 @@ def _first(result: NarrativeResult, metric: str, basis: str) -> MetricFact:
 # --- synthetic ------------------------------------------------------------------------------
 
 
+def test_bare_side_word_takes_the_fund_of_the_other_side() -> None:
+    r = extract_narrative(
+        _doc("六、政府性基金预算财政拨款收入支出决算情况说明",
+             "2023年度政府性基金预算财政拨款收入758.25万元，支出715.77万元，主要用于公路建设方面。"),
+        CATALOG, 2023,
+    )
+    assert _values(r, "income_govfund_appropriation", "actual") == [Decimal("758.25")]
+    assert _values(r, "govfund_expenditure", "actual") == [Decimal("715.77")]
+
+
+def test_persons_abroad_counted_in_person_times() -> None:
+    r = extract_narrative(
+        _doc("1.因公出国（境）经费支出3.20万元，全年安排因公出国（境）团组1个，累计3人次。"), CATALOG, 2023,
+    )
+    assert _values(r, "overseas_groups", "actual") == [Decimal("1")]
+    fact = _first(r, "overseas_persons", "actual")
+    assert (fact.amount.value, fact.unit) == (Decimal("3"), "人次")
+
+
+def test_yoy_claim_direction_and_reason() -> None:
+    r = extract_narrative(
+        _doc("四、财政拨款收入支出决算总体情况说明",
+             "财政拨款收入支出总计比2023年减少2584.47万元，下降18.02%。主要原因是部分项目已于上年完成。",
+             "“三公”经费支出决算比2023年增加1.38万元，增长5.93%。"),
+        CATALOG, 2024,
+    )
+    change = _first(r, "fiscal_total", "yoy_change")
+    assert (change.amount.value, change.direction) == (Decimal("-2584.47"), "减少")
+    assert change.claim is not None and change.claim.has_reason and change.claim.compared_year == 2023
+    pct = _first(r, "sangong_total", "yoy_pct")
+    assert (pct.direction, pct.claim is not None and pct.claim.has_reason) == ("增长", False)
+
+
 def test_clause_chain_assigns_share_to_the_preceding_metric() -> None:
     r = extract_narrative(
         _doc(

@@ -466,3 +466,85 @@ def test_fiscal_summary_rows_get_their_own_metric_keys() -> None:
     assert ("general_budget_expenditure", Decimal("90.00")) in facts
     assert ("fiscal_total", Decimal("105.00")) in facts
     assert ("income_current_year", Decimal("100.00")) not in facts
+
+
+# ---- issue 4 part 3: split headers, title+unit rows, T4 breakdown, Sichuan 绩效 tables --------------
+
+_SANGONG_HEAD = [
+    ["合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "", "公务接待费", ""],
+    ["", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行费", "", "", ""],
+    ["预算数", "决算数"] * 6,
+]
+_SANGONG_DATA = ["20.09", "11.46", "1.74", "0.00", "11.97", "7.60", "0.00", "0.00", "11.97", "7.60", "6.38", "3.86"]
+
+
+def _sangong_checks(ex) -> None:
+    assert _cell(ex, "sangong", "合计", "budget") == Decimal("20.09")
+    assert _cell(ex, "sangong", "合计", "actual") == Decimal("11.46")
+    assert _cell(ex, "sangong", "因公出国（境）费", "actual") == Decimal("0.00")
+    assert _cell(ex, "sangong", "公务用车购置费", "budget") == Decimal("0.00")
+    assert _cell(ex, "sangong", "公务接待费", "actual") == Decimal("3.86")
+    facts = {(f.metric, f.basis): f.amount.value for f in ex.facts}
+    assert facts[("sangong_total", "actual")] == Decimal("11.46")
+    assert facts[("sangong_overseas", "actual")] == Decimal("0.00")
+
+
+def test_sangong_title_with_unit_in_the_same_row() -> None:
+    title = ["一般公共预算财政拨款“三公”经费支出决算表", "单位：万元"] + [""] * 10
+    ex = extract_tables(_doc(("t", [title, *_SANGONG_HEAD, _SANGONG_DATA], None)))
+    _sangong_checks(ex)
+
+
+def test_header_cut_by_the_page_end_is_joined() -> None:
+    ex = extract_tables(_doc(
+        ("p", "一般公共预算财政拨款“三公”经费支出决算表", 4),
+        ("p", "单位：万元", 4),
+        ("t", _SANGONG_HEAD[:1], 4),
+        ("t", [*_SANGONG_HEAD[1:], _SANGONG_DATA], 5),
+    ))
+    _sangong_checks(ex)
+    assert {c.page for c in ex.cells if c.table_key == "sangong"} == {5}
+
+
+def test_fiscal_summary_carryover_breakdown_rows_are_named_by_their_head() -> None:
+    rows = [
+        ["收入", "", "支出", "", "", "", ""],
+        ["项目", "决算数", "项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款",
+         "国有资本经营预算财政拨款"],
+        ["一、一般公共预算财政拨款", "13876.98", "一、一般公共服务支出", "13428.14", "13428.14", "", ""],
+        ["本年收入合计", "13876.98", "本年支出合计", "13428.14", "13428.14", "", ""],
+        ["年初财政拨款结转和结余", "465.00", "年末财政拨款结转和结余", "913.84", "913.84", "", ""],
+        ["一、一般公共预算财政拨款", "465.00", "年末一般公共预算财政拨款结转和结余", "913.84", "913.84", "", ""],
+        ["二、政府性基金预算财政拨款", "0.00", "年末政府性基金预算财政拨款结转和结余", "", "", "", ""],
+        ["总计", "14341.98", "总计", "14341.98", "14341.98", "", ""],
+    ]
+    ex = extract_tables(_doc(("p", "财政拨款收入支出决算总表", 1), ("t", rows, 1)))
+    assert _cell(ex, "fiscal_summary", "一、一般公共预算财政拨款", "income") == Decimal("13876.98")
+    assert _cell(ex, "fiscal_summary", "年初一般公共预算财政拨款结转和结余", "income") == Decimal("465.00")
+    assert _cell(ex, "fiscal_summary", "年初政府性基金预算财政拨款结转和结余", "income") == Decimal("0.00")
+    facts = [(f.metric, f.amount.value) for f in ex.facts]
+    assert facts.count(("fiscal_total", Decimal("14341.98"))) == 1
+    assert [v for m, v in facts if m == "income_general_budget_appropriation"] == [Decimal("13876.98")]
+
+
+def test_sichuan_performance_table_label_cells() -> None:
+    def project(name: str, budget: str, actual: str) -> list[list[str]]:
+        return [
+            ["项目支出绩效目标完成情况表", "", "", "", ""],
+            ["(2023年度)", "", "", "", ""],
+            ["项目名称", name, "", "", ""],
+            ["预算单位", "示例县城关镇人民政府", "", "", ""],
+            ["预算执行情况(万元)", "预算数:", budget, "执行数:", actual],
+            ["一级指标", "二级指标", "三级指标", "预期指标值", "实际完成指标值"],
+            ["满意度指标", "服务对象满意度指标", "服务对象满意度", "90%以上", "98%"],
+        ]
+    ex = extract_tables(_doc(("t", project("重点工作专项经费", "546.45", "538.10"), 2),
+                             ("t", project("业务运转项目", "545.93", "514.41"), 3)))
+    cells = [(c.row_label, c.measure, c.amount.raw) for c in ex.cells if c.table_key == "performance"]
+    assert cells == [
+        ("重点工作专项经费", "budget", "546.45"), ("重点工作专项经费", "actual", "538.10"),
+        ("业务运转项目", "budget", "545.93"), ("业务运转项目", "actual", "514.41"),
+    ]
+    facts = [(f.metric, f.basis, f.amount.raw, f.unit) for f in ex.facts]
+    assert facts[:2] == [("project_budget", "budget", "546.45", "万元"), ("project_actual", "actual", "538.10", "万元")]
+    assert all(f.locator.startswith("table:performance/") for f in ex.facts)

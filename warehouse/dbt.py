@@ -61,8 +61,30 @@ def _read_run_results(target: Path) -> tuple[dict[str, int], list[str]]:
     return counts, failed
 
 
-def dbt_build(warehouse: Path, work_dir: Path, select: str | None = None, timeout: int = 3600) -> DbtOutcome:
-    """``dbt build`` (seeds, models, tests) of the project into ``warehouse``, in a child process.
+# Unit tests check the SQL, not the data: they run in `make test`, not in the nightly build.
+NIGHTLY_EXCLUDE = "resource_type:unit_test"
+
+
+def _die_with_parent() -> None:
+    """In the child: receive SIGKILL when the parent dies (Linux), so a killed run leaves no dbt behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def dbt_build(
+    warehouse: Path,
+    work_dir: Path,
+    select: str | None = None,
+    timeout: int = 3600,
+    exclude: str | None = NIGHTLY_EXCLUDE,
+    command: str = "build",
+) -> DbtOutcome:
+    """``dbt build`` (seeds, models, data tests) of the project into ``warehouse``, in a child process.
 
     A child process keeps dbt's logging and its DuckDB handle out of ours: when it
     exits, the warehouse file is closed for certain.
@@ -71,7 +93,7 @@ def dbt_build(warehouse: Path, work_dir: Path, select: str | None = None, timeou
     profiles_dir = write_profile(work_dir, warehouse)
     target = work_dir / "target"
     args = [
-        _dbt_executable(), "build",
+        _dbt_executable(), command,
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(profiles_dir),
         "--target-path", str(target),
@@ -83,9 +105,14 @@ def dbt_build(warehouse: Path, work_dir: Path, select: str | None = None, timeou
     ]
     if select:
         args += ["--select", select]
+    if exclude:
+        args += ["--exclude", exclude]
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
     try:
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+        proc = subprocess.run(
+            args, capture_output=True, text=True, timeout=timeout, env=env, check=False,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
     except subprocess.TimeoutExpired:
         return DbtOutcome(False, 0, 0, 0, (), f"dbt build timed out after {timeout} s")
     counts, failed = _read_run_results(target)

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.discover import InboxFile
 from ingest.records import IngestResult
 from warehouse.schema import create_raw_schema_sql
 
@@ -185,15 +186,6 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> N
 
 
 # --------------------------------------------------------------------------- incremental load (with history)
-
-
-@dataclass(frozen=True, slots=True)
-class InboxFile:
-    """A file found in the inbox this run: its identity (logical key) and content hash."""
-
-    logical_key: str
-    path: str
-    sha256: str
 
 
 @dataclass(frozen=True, slots=True)

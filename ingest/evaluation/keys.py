@@ -33,12 +33,18 @@ _TRUTH_MEASURES: dict[str, str] = {
 }
 
 
+# A fund row under 年初/年末财政拨款结转和结余 (T4): printed '一、一般公共预算财政拨款' (real expected files),
+# spelled out '年初一般公共预算财政拨款结转和结余' (generator truth, extraction) — one row either way.
+_FUND_CARRYOVER = re.compile(r"^(?:年初|年末)(.+预算财政拨款)结转和?结余$")
+
+
 def row_label_key(label: str) -> str:
     """A row label as compared: no numbering, quotes, spaces; '…小计' is the item's subtotal."""
     s = _NUMBERING.sub("", normalise_label(label))
     if s.endswith("小计") and len(s) > 2:
         s = s[:-2]
-    return s
+    fund = _FUND_CARRYOVER.match(s)
+    return fund.group(1) if fund else s
 
 
 def canonical_measure(table_key: str, measure: str, truth: bool) -> str:

@@ -100,7 +100,7 @@ def score_facts(
             continue
         element = _element(metric, t["basis"], t.get("table_key", ""), source_kind, catalog)
         expected[element].append(_fact_key(metric, t["basis"], value, t.get("unit", "")))
-    stated_here = {(k[0], k[1]) for keys in expected.values() for k in keys}
+    annotated = {element: {(k[0], k[1]) for k in keys} for element, keys in expected.items()}
     extracted: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for f in ours:
         if f.source_kind != source_kind:
@@ -109,11 +109,11 @@ def score_facts(
         element = _element(f.metric, f.basis, table, source_kind, catalog)
         unit = f.unit if source_kind == "narrative" else "万元"
         key = _fact_key(f.metric, f.basis, value_key(f.amount.value), unit)
-        if source_kind == "table" and (f.metric, f.basis) not in stated_here:
-            continue  # a table row the generator does not annotate as a metric: not scored
-        extracted[element].append(key)
         if (f.metric, f.basis) in stated and key[2] not in stated[(f.metric, f.basis)]:
             scores[element].wrong += 1
+        if source_kind == "table" and (f.metric, f.basis) not in annotated.get(element, ()):
+            continue  # a row the generator does not annotate as a metric of this table: not scored
+        extracted[element].append(key)
     misses: list[Miss] = []
     for element in set(expected) | set(extracted):
         s = match_counts(expected[element], extracted[element])
@@ -138,6 +138,57 @@ def signed_value(truth_fact: dict[str, Any]) -> str:
     if truth_fact.get("direction") in _DECREASE and truth_fact["basis"] in ("yoy_change", "yoy_pct") and value != "0":
         return value if value.startswith("-") else f"-{value}"
     return value
+
+
+_YOY_BASES = ("yoy_change", "yoy_pct")
+_CLAIM_BASES = (*_YOY_BASES, "completion_pct")
+ClaimKey = tuple[str, str, str, str, str]
+
+
+def score_claims(
+    doc: str, truth: list[dict[str, Any]], ours: list[MetricFact], catalog: MetricCatalog,
+) -> tuple[dict[str, Score], list[Miss]]:
+    """What narrative claims say besides the figure: the direction word of year-over-year claims
+    (增加/减少/增长/下降, truth ``direction``) and whether a reason goes with a claim (truth ``has_reason``).
+
+    A claim matches on metric, basis, value, unit and the attribute; ``wrong`` counts extracted claims
+    whose figure is a true claim's but whose attribute is not.
+    """
+    expected: dict[str, list[ClaimKey]] = defaultdict(list)
+    for t in truth:
+        if t["source_kind"] != "narrative" or t["metric"] in LINE_METRICS:
+            continue
+        fact = (truth_metric(t["metric"], t.get("code"), catalog), t["basis"], signed_value(t), t.get("unit", ""))
+        if t.get("direction") and t["basis"] in _YOY_BASES:
+            expected["direction"].append((*fact, t["direction"]))
+        if "has_reason" in t and t["basis"] in _CLAIM_BASES:
+            expected["has_reason"].append((*fact, str(t["has_reason"])))
+    extracted: dict[str, list[ClaimKey]] = defaultdict(list)
+    for f in ours:
+        if f.source_kind != "narrative":
+            continue
+        fact = (f.metric, f.basis, value_key(f.amount.value), f.unit)
+        if f.basis in _YOY_BASES:
+            extracted["direction"].append((*fact, f.direction or ""))
+        if f.basis in _CLAIM_BASES and f.claim is not None:
+            extracted["has_reason"].append((*fact, str(f.claim.has_reason)))
+    scores: dict[str, Score] = {}
+    misses: list[Miss] = []
+    for element in ("direction", "has_reason"):
+        exp, ext = expected[element], extracted[element]
+        score = match_counts(exp, ext)
+        true_figures = {k[:4]: k[4] for k in exp}
+        score.wrong = sum(1 for k in ext if k[:4] in true_figures and true_figures[k[:4]] != k[4])
+        scores[element] = score
+        remaining = list(ext)
+        for k in exp:
+            if k in remaining:
+                remaining.remove(k)
+            else:
+                misses.append(Miss("generated", "claims", element, doc, "/".join(k)))
+        misses.extend(Miss("generated", "claims", element, doc, "EXTRA " + "/".join(k)) for k in remaining
+                      if k[:4] in true_figures)
+    return scores, misses
 
 
 def _element(metric: str, basis: str, table: str, source_kind: str, catalog: MetricCatalog) -> str:
@@ -190,6 +241,11 @@ def evaluate_county(root: Path, ingest: Ingest, catalog: MetricCatalog) -> tuple
             misses += m
             for key, s in fact_scores.items():
                 table.add(corpus, group, key, s)
+        claim_scores, m = score_claims(doc, d["facts"], facts, catalog)
+        misses += m
+        for key, s in claim_scores.items():
+            if s.expected or s.extracted:
+                table.add(corpus, "narrative claims", key, s)
         line_score, m = score_lines(doc, d["facts"], lines)
         misses += m
         table.add(corpus, "function lines", "narrative", line_score)

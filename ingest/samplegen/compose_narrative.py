@@ -129,7 +129,7 @@ def overview(dept: Department, fig: YearFigures, template: str) -> list[Para]:
     )
     b.para(
         "本部门核定编制",
-        Num(str(fig.staff_authorized), "staff_authorized", "actual", "人"),
+        Num(str(fig.staff_authorized), "staff_authorized", "actual", "名"),  # the text says 名
         f"名，截至{fig.year}年12月31日在职人员",
         Num(str(fig.staff_actual), "staff_actual", "actual", "人"),
         "人。",
@@ -522,7 +522,7 @@ def _performance_summary(dept: Department, fig: YearFigures, heading: str, secti
         f"本部门按照预算绩效管理要求，对{fig.year}年度",
         Num(str(n), "performance_projects", "actual", "个"),
         "个项目开展了绩效目标管理和绩效自评，涉及预算金额",
-        money_num(total_b, "performance_budget", "budget"),
+        money_num(total_b, "performance_budget"),  # the stated amount of the metric, as in real documents
         "万元。",
     )
     for i, p in enumerate(fig.projects, 1):

@@ -14,6 +14,7 @@ def facts_and_cells(blocks: list[Block], file_index: int, doc_id: str) -> tuple[
     cells: list[dict[str, Any]] = []
     for b in blocks:
         if isinstance(b, Para):
+            reasons = _claim_reasons(b)
             for n in b.nums():
                 fact = {
                     "metric": n.metric,
@@ -31,6 +32,8 @@ def facts_and_cells(blocks: list[Block], file_index: int, doc_id: str) -> tuple[
                     fact["direction"] = n.direction
                 if n.compared_year:
                     fact["compared_year"] = n.compared_year
+                if id(n) in reasons:
+                    fact["has_reason"] = reasons[id(n)]
                 facts.append(fact)
         elif isinstance(b, DocTable):
             for r, row in enumerate(b.rows):
@@ -67,6 +70,31 @@ def facts_and_cells(blocks: list[Block], file_index: int, doc_id: str) -> tuple[
     for i, f in enumerate(facts):
         f["fact_id"] = f"{doc_id}-F{i:04d}"
     return facts, cells
+
+
+_CLAIM_BASES = ("yoy_change", "yoy_pct", "completion_pct")
+_SENTENCE_ENDS = "。！？"
+
+
+def _claim_reasons(p: Para) -> dict[int, bool]:
+    """For each claim (year-over-year, completion) of a paragraph: whether a reason goes with it, i.e.
+    its sentence or the next one of the paragraph says 原因 (keyed by id of the Num)."""
+    sentences: list[str] = [""]
+    where: dict[int, int] = {}
+    for seg in p.segs:
+        if not isinstance(seg, str):
+            if seg.basis in _CLAIM_BASES:
+                where[id(seg)] = len(sentences) - 1
+            sentences[-1] += seg.text
+            continue
+        for ch in seg:
+            sentences[-1] += ch
+            if ch in _SENTENCE_ENDS:
+                sentences.append("")
+    return {
+        key: any("原因" in s for s in sentences[i:i + 2])
+        for key, i in where.items()
+    }
 
 
 def rounding_not_defects(doc: DocModel) -> list[dict[str, Any]]:

@@ -1,10 +1,10 @@
--- Facts joined to the identity of their document and to the metric catalogue's unit.
+-- Facts joined to the identity of their document (all revisions) and to the metric catalogue's label.
 with facts as (
     select * from {{ ref('stg_raw__metric_facts') }}
 ),
 
 documents as (
-    select * from {{ ref('stg_raw__documents') }}
+    select * from {{ ref('int_documents_identified') }}
 ),
 
 catalog as (
@@ -14,11 +14,18 @@ catalog as (
 final as (
     select
         facts.document_id,
+        documents.logical_key,
+        documents.revision,
+        documents.is_current,
+        documents.revision_status,
+        documents.is_in_marts,
+        documents.doc_type,
         documents.department_name,
         documents.fiscal_year,
         facts.fact_index,
         facts.metric,
         catalog.label_zh as metric_label,
+        catalog.category as metric_category,
         facts.basis,
         facts.value,
         facts.decimals,

@@ -1,6 +1,6 @@
 -- Every file the bureau received: parsed documents and quarantined files alike.
 with documents as (
-    select * from {{ ref('stg_raw__documents') }}
+    select * from {{ ref('int_documents_identified') }}
 ),
 
 quarantine as (
@@ -19,7 +19,14 @@ loaded as (
         'loaded' as status,
         cast(null as varchar) as status_reason,
         page_count,
-        ingested_at
+        ingested_at,
+        logical_key,
+        revision,
+        is_current,
+        revision_status,
+        department_name_reported,
+        peer_group,
+        in_registry
     from documents
 ),
 
@@ -35,7 +42,14 @@ quarantined as (
         'quarantined' as status,
         quarantine.reason_zh || ' / ' || quarantine.reason_en as status_reason,
         cast(null as integer) as page_count,
-        quarantine.detected_at as ingested_at
+        quarantine.detected_at as ingested_at,
+        quarantine.logical_key,
+        cast(null as integer) as revision,
+        false as is_current,
+        'quarantined' as revision_status,
+        quarantine.department_name as department_name_reported,
+        cast(null as varchar) as peer_group,
+        cast(null as boolean) as in_registry
     from quarantine
     where quarantine.document_id not in (select document_id from documents)
     qualify row_number() over (partition by quarantine.document_id order by quarantine.source_file) = 1
@@ -58,5 +72,12 @@ select
     cast(status as varchar) as status,
     cast(status_reason as varchar) as status_reason,
     cast(page_count as integer) as page_count,
-    cast(ingested_at as timestamp with time zone) as ingested_at
+    cast(ingested_at as timestamp with time zone) as ingested_at,
+    cast(logical_key as varchar) as logical_key,
+    cast(revision as integer) as revision,
+    cast(is_current as boolean) as is_current,
+    cast(revision_status as varchar) as revision_status,
+    cast(department_name_reported as varchar) as department_name_reported,
+    cast(peer_group as varchar) as peer_group,
+    cast(in_registry as boolean) as in_registry
 from final

@@ -1,4 +1,5 @@
--- Every scalar fact of every loaded document, as displayed, with provenance.
+-- Every scalar fact of every current document (current revision), as displayed, with provenance.
+-- All revisions: fct_disclosure_metric_history.
 with facts as (
     select * from {{ ref('int_metric_facts_identified') }}
 ),
@@ -22,6 +23,7 @@ final as (
         cast(has_reason as boolean) as has_reason,
         cast(compared_year as integer) as compared_year
     from facts
+    where is_in_marts
 )
 
 select * from final

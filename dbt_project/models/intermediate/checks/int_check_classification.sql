@@ -1,0 +1,188 @@
+-- Function codes across the tables of one filing (T2, T3, T5, T8, T9): the same code with two names
+-- (the minority name is outdated or mistyped), the same name with two codes (the minority code is unknown),
+-- and 款/项 rows whose parent is missing. Issue 5's classification seed (function_classification with
+-- valid_from_year/valid_to_year, classification_alias) through int_classification_lines_resolved: a code not in
+-- the seed whose name is another code's, a seed code printed with none of its names, a name valid only in
+-- other years. The seed is an observed subset, not the full catalogue: a code merely absent from it (and
+-- whose name is unknown too) is not a finding.
+with cells as (
+    select * from {{ ref('int_check_cells') }}
+),
+
+rows_ as (
+    select filing_key, document_id, fiscal_year, table_key, code, row_name,
+        min(page) as page, min(locator) as locator, min(evidence) as evidence
+    from cells
+    where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$')
+      and table_key in ('income', 'expenditure', 'general_budget_expenditure', 'govfund', 'soe_capital')
+    group by all
+),
+
+code_names as (
+    select filing_key, code, row_name, count(distinct table_key) as n_tables
+    from rows_ group by all
+),
+
+code_name_votes as (
+    select a.filing_key, a.code, a.row_name, a.n_tables,
+        max(b.n_tables) filter (where b.row_name <> a.row_name) as other_tables,
+        arg_max(b.row_name, b.n_tables) filter (where b.row_name <> a.row_name) as other_name
+    from code_names as a
+    left join code_names as b on b.filing_key = a.filing_key and b.code = a.code
+    group by all
+),
+
+name_codes as (
+    select filing_key, row_name, code, count(distinct table_key) as n_tables
+    from rows_ group by all
+),
+
+name_code_votes as (
+    select a.filing_key, a.row_name, a.code, a.n_tables,
+        max(b.n_tables) filter (where b.code <> a.code) as other_tables,
+        arg_max(b.code, b.n_tables) filter (where b.code <> a.code) as other_code
+    from name_codes as a
+    left join name_codes as b
+        on b.filing_key = a.filing_key and b.row_name = a.row_name and length(b.code) = length(a.code)
+    group by all
+),
+
+names as (
+    select * from {{ ref('int_classification_names') }}
+),
+
+seed_lines as (
+    -- table lines of the function classification with a printed code, one row per (document, table, code)
+    select l.document_id, l.table_key, l.code_reported, l.fiscal_year,
+        bool_or(l.resolution_method = 'code') as in_seed,
+        any_value(l.code) filter (where l.resolution_method <> 'code' and l.code is not null) as name_code,
+        any_value(l.name_canonical) as name_canonical,
+        bool_or(l.reported_name_status = 'different') as name_different,
+        bool_or(l.reported_name_status = 'other_year_or_alias') as name_other,
+        any_value(l.name_reported) as name_reported
+    from {{ ref('int_classification_lines_resolved') }} as l
+    where l.source_kind = 'table' and l.classification = 'function' and l.code_reported is not null
+    group by all
+),
+
+seed_outdated as (
+    -- the printed name is a canonical name of the code, but for other years only (a renamed code)
+    select s.document_id, s.table_key, s.code_reported,
+        string_agg(distinct case
+            when n.valid_from_year is null then cast(n.valid_to_year as varchar) || '年及以前'
+            when n.valid_to_year is null then cast(n.valid_from_year as varchar) || '年起'
+            else cast(n.valid_from_year as varchar) || '–' || cast(n.valid_to_year as varchar) || '年'
+        end, '、') as valid_years
+    from seed_lines as s
+    inner join names as n
+        on n.classification = 'function' and n.code = s.code_reported and n.name_kind = 'canonical'
+        and n.name_norm = {{ normalise_classification_name('s.name_reported') }}
+    where s.name_other
+      and not (s.fiscal_year between coalesce(n.valid_from_year, 0) and coalesce(n.valid_to_year, 9999))
+    group by all
+),
+
+judged as (
+    select r.*,
+        sl.in_seed, sl.name_code, sl.name_canonical, sl.name_different, so.valid_years,
+        cv.other_name, cv.n_tables as name_tables, cv.other_tables as other_name_tables,
+        nv.other_code, nv.n_tables as code_tables, nv.other_tables as other_code_tables
+    from rows_ as r
+    left join code_name_votes as cv on cv.filing_key = r.filing_key and cv.code = r.code and cv.row_name = r.row_name
+    left join name_code_votes as nv on nv.filing_key = r.filing_key and nv.code = r.code and nv.row_name = r.row_name
+    left join seed_lines as sl
+        on sl.document_id = r.document_id and sl.table_key = r.table_key and sl.code_reported = r.code
+    left join seed_outdated as so
+        on so.document_id = r.document_id and so.table_key = r.table_key and so.code_reported = r.code
+),
+
+unknown_code as (
+    select
+        'classification.unknown_code' as check_id, document_id,
+        case when not coalesce(in_seed, false) and name_code is not null and name_code <> code then 'fail'
+             when other_code is not null and other_code_tables > code_tables
+                  and not coalesce(in_seed, false) then 'fail'
+             else 'pass' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '《' || {{ chk_table_zh('table_key') }} || '》科目「' || row_name || '」的编码为 '
+            || code || case
+                when not coalesce(in_seed, false) and name_code is not null and name_code <> code
+                    then '，该编码不在' || cast(fiscal_year as varchar) || '年度支出功能分类科目中，此名称的科目编码为 '
+                        || name_code
+                else '，而本部门其他报表中同一科目编码为 ' || coalesce(other_code, '?') || '（该编码在其他报表中不存在）'
+            end || '；请核对科目编码。' as message,
+        evidence, page, locator
+    from judged
+),
+
+outdated_name as (
+    select
+        'classification.outdated_name' as check_id, document_id,
+        case when valid_years is not null then 'fail'
+             when other_name is not null and other_name_tables > name_tables and not coalesce(in_seed, false)
+              and not (other_code is not null and other_code_tables > code_tables) then 'fail'
+             -- a seed code whose name the other tables print differently: outdated only if the seed agrees
+             when other_name is not null and other_name_tables > name_tables and in_seed
+              and name_different then 'fail'
+             else 'pass' end,
+        null, null, null,
+        {{ chk_page_text('page') }} || '《' || {{ chk_table_zh('table_key') }} || '》科目 ' || code || ' 名称为「'
+            || row_name || '」，' || case
+                when valid_years is not null then '该名称仅适用于' || valid_years || '，'
+                    || cast(fiscal_year as varchar) || '年度应为「' || coalesce(name_canonical, '?') || '」'
+                else '而本部门其他报表中为「' || coalesce(other_name, '?') || '」；可能使用了已停用的旧科目名称'
+            end || '；请按' || cast(fiscal_year as varchar) || '年度科目名称改正。',
+        evidence, page, locator
+    from judged
+),
+
+name_mismatch as (
+    -- a seed code printed with a name that is none of its names in any year nor an alias, and not explained as
+    -- an outdated name or an unknown code above
+    select
+        'classification.name_mismatch' as check_id, document_id,
+        case when in_seed and name_different and valid_years is null
+              and not (other_name is not null and other_name_tables > name_tables) then 'fail'
+             else 'pass' end,
+        null, null, null,
+        {{ chk_page_text('page') }} || '《' || {{ chk_table_zh('table_key') }} || '》科目 ' || code || ' 的名称「'
+            || row_name || '」与科目表不符（' || cast(fiscal_year as varchar) || '年度该编码为「'
+            || coalesce(name_canonical, '?') || '」）；请核对编码或名称。',
+        evidence, page, locator
+    from judged
+    where in_seed is not null
+),
+
+seed_parents as (
+    -- the parent a code has in the classification seed (any year); codes outside the seed: the code prefix
+    select code, any_value(parent_code) as parent_code
+    from names
+    where classification = 'function' and name_kind = 'canonical' and parent_code is not null
+    group by all
+),
+
+hierarchy as (
+    select
+        'classification.broken_hierarchy' as check_id, r.document_id,
+        case when exists (
+            select 1 from rows_ as p
+            where p.document_id = r.document_id and p.table_key = r.table_key
+              and p.code = coalesce(sp.parent_code, left(r.code, length(r.code) - 2))
+        ) then 'pass' else 'fail' end,
+        null, null, null,
+        {{ chk_page_text('r.page') }} || '《' || {{ chk_table_zh('r.table_key') }} || '》' || r.code || ' ' || r.row_name
+            || ' 缺少上级科目 ' || coalesce(sp.parent_code, left(r.code, length(r.code) - 2))
+            || ' 行；请补齐科目层级。',
+        r.evidence, r.page, r.locator
+    from rows_ as r
+    left join seed_parents as sp on sp.code = r.code
+    where length(r.code) in (5, 7)
+      -- tables that print only 项 (no 类/款 rows at all) are a layout, not a broken hierarchy
+      and exists (select 1 from rows_ as q where q.document_id = r.document_id and q.table_key = r.table_key
+                  and length(q.code) = 3)
+)
+
+select * from unknown_code
+union all select * from outdated_name
+union all select * from name_mismatch
+union all select * from hierarchy

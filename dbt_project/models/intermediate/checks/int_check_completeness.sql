@@ -1,0 +1,139 @@
+-- Per filing (department + year): the nine tables, the required explanations, the 三公 breakdown, and a
+-- statement wherever T8/T9 has no amount.
+with cells as (
+    select * from {{ ref('int_check_cells') }}
+),
+
+texts as (
+    select t.*, d.filing_key
+    from {{ ref('stg_raw__text_blocks') }} as t
+    inner join {{ ref('int_check_documents') }} as d using (document_id)
+),
+
+documents as (
+    select * from {{ ref('int_check_documents') }}
+),
+
+filings as (
+    -- the finding goes to the filing's document with the most table cells (else its first document)
+    select d.filing_key,
+        arg_max(d.document_id, coalesce(c.n, 0)) as document_id
+    from documents as d
+    left join (select document_id, count(*) as n from cells group by all) as c using (document_id)
+    group by all
+),
+
+filing_text as (
+    select filing_key, string_agg(text, '\n' order by document_id, block_index) as text,
+        string_agg(text, '\n' order by document_id, block_index) filter (where kind <> 'table') as prose,
+        -- for title and statement matching: no spaces, no quotes of any kind
+        regexp_replace(string_agg(text, '\n' order by document_id, block_index), '[\s"“”‘’「」]', '', 'g') as flat
+    from texts group by all
+),
+
+required_tables as (
+    -- title_re: the title as printed in every template seen (quotes removed, spaces removed); Shanghai prints
+    -- 财政拨款“三公”经费支出决算表 and 国有资本经营预算财政拨款收入支出决算表
+    select * from (values
+        ('income_expenditure_summary', 1, '收入支出决算总表', false, '收入支出决算总表'),
+        ('income', 2, '收入决算表', false, '收入决算表'),
+        ('expenditure', 3, '支出决算表', false, '支出决算表'),
+        ('fiscal_summary', 4, '财政拨款收入支出决算总表', false, '财政拨款收入支出决算总表'),
+        ('general_budget_expenditure', 5, '一般公共预算财政拨款支出决算表', false, '一般公共预算财政拨款支出决算表'),
+        ('general_budget_basic', 6, '一般公共预算财政拨款基本支出决算表', false, '一般公共预算财政拨款基本支出决算表'),
+        ('sangong', 7, '一般公共预算财政拨款“三公”经费支出决算表', true, '三公经费(财政拨款)?支出决算表'),
+        ('govfund', 8, '政府性基金预算财政拨款收入支出决算表', true, '政府性基金预算财政拨款(收入支出|支出)决算表'),
+        ('soe_capital', 9, '国有资本经营预算财政拨款支出决算表', true, '国有资本经营预算财政拨款(收入支出|支出)决算表')
+    ) as t(table_key, number, title, may_be_empty, title_re)
+),
+
+present as (
+    select filing_key, table_key, count(*) as n_cells, count(*) filter (where value <> 0) as n_nonzero
+    from cells group by all
+),
+
+tables_final as (
+    select
+        'completeness.required_tables' as check_id, f.document_id,
+        case
+            when p.n_cells > 0 then 'pass'
+            -- fewer than five of the nine tables read: table extraction failed for this filing, not the filing
+            when coalesce(n_read.n, 0) < 5 then 'not_evaluable'
+            -- the title is in the text but no cell was extracted: the table exists, its figures were not read
+            -- (or, for T7–T9, it is an empty table: pass when the filing states it has no such spending)
+            when regexp_matches(ft.flat, r.title_re) and r.may_be_empty
+                 and regexp_matches(ft.flat, case r.table_key
+                     when 'govfund' then '(无|没有|未发生|未安排)[^。]{0,20}政府性基金'
+                     when 'soe_capital' then '(无|没有|未发生|未安排)[^。]{0,20}国有资本经营'
+                     else '(无|没有|未发生|未安排)[^。]{0,20}三公' end) then 'pass'
+            when regexp_matches(ft.flat, r.title_re) then 'not_evaluable'
+            else 'fail'
+        end as status,
+        null as expected, null as actual, null as difference,
+        '缺少第' || cast(r.number as varchar) || '张决算表《' || r.title || '》（或未能识别）；请补充该表'
+            || case when r.may_be_empty then '，如本部门无此项收支，应公开空表并说明。' else '。' end as message,
+        null as evidence, null as page, 'table:' || r.table_key as locator
+    from filings as f
+    cross join required_tables as r
+    left join present as p on p.filing_key = f.filing_key and p.table_key = r.table_key
+    left join filing_text as ft on ft.filing_key = f.filing_key
+    left join (select filing_key, count(distinct table_key) as n from present group by all) as n_read
+        on n_read.filing_key = f.filing_key
+),
+
+explanations as (
+    select * from (values
+        ('机关运行经费', '机关运行经费[^。]{0,40}([0-9][0-9,.]*\s*万元|无|未)', '机关运行经费支出情况'),
+        ('政府采购', '政府采购[^。]{0,40}([0-9][0-9,.]*\s*万元|无|未)', '政府采购支出情况'),
+        ('国有资产', '(国有资产|车辆|公务用车)[^。]{0,60}([0-9]+\s*辆|无)', '国有资产占有使用情况')
+    ) as t(topic, pattern, title)
+),
+
+explanations_final as (
+    select
+        'completeness.required_explanations' as check_id, f.document_id,
+        case when regexp_matches(coalesce(ft.prose, ''), e.pattern) then 'pass' else 'fail' end as status,
+        null, null, null,
+        '情况说明缺少「' || e.title || '」（应说明金额或写明无此项）；请补充。' as message,
+        null, null, 'section:其他重要事项/' || e.topic
+    from filings as f
+    cross join explanations as e
+    left join filing_text as ft on ft.filing_key = f.filing_key
+),
+
+sangong_breakdown as (
+    select
+        'completeness.sangong_breakdown' as check_id, f.document_id,
+        case when regexp_matches(coalesce(ft.prose, ''), '因公出国')
+              and regexp_matches(coalesce(ft.prose, ''), '公务用车')
+              and regexp_matches(coalesce(ft.prose, ''), '公务接待') then 'pass' else 'fail' end,
+        null, null, null,
+        '三公经费说明未分别说明因公出国（境）费、公务用车购置及运行费、公务接待费；请补充分项情况。',
+        null, null, 'section:三公'
+    from filings as f
+    left join filing_text as ft on ft.filing_key = f.filing_key
+),
+
+empty_statement as (
+    select
+        'completeness.empty_table_statement' as check_id, f.document_id,
+        case when coalesce(p.n_nonzero, 0) > 0 then 'pass'
+             when regexp_matches(coalesce(ft.text, ''),
+                  case r.table_key when 'govfund' then '(无|没有|未发生|未安排)[^。]{0,20}政府性基金|政府性基金[^。]{0,30}(空表|为零|为0|无|未发生|(支出|收入)为?\s*0(\.0+)?\s*万元)'
+                                   when 'soe_capital' then '(无|没有|未发生|未安排)[^。]{0,20}国有资本经营|国有资本经营[^。]{0,30}(空表|为零|为0|无|未发生|(支出|收入)为?\s*0(\.0+)?\s*万元)'
+                                   else '(无|没有|未发生|未安排)[^。]{0,20}[“"]?三公' end) then 'pass'
+             else 'fail' end,
+        null, null, null,
+        '《' || r.title || '》无数据，但未说明“本部门无相关收支，故本表为空表”；请补充说明。',
+        null, null, 'table:' || r.table_key
+    from filings as f
+    cross join (select * from required_tables where table_key in ('govfund', 'soe_capital', 'sangong')) as r
+    left join present as p on p.filing_key = f.filing_key and p.table_key = r.table_key
+    left join filing_text as ft on ft.filing_key = f.filing_key
+    where r.table_key <> 'sangong' or p.n_cells > 0
+)
+
+select * from tables_final
+union all select * from explanations_final
+union all select * from sangong_breakdown
+union all select * from empty_statement

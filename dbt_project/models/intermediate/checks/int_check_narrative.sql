@@ -1,0 +1,108 @@
+-- Every amount the narrative claims against the tables of the same filing (三公 amounts: int_check_sangong).
+-- A claim passes when any table stating that figure agrees (an inconsistency between two tables is an
+-- identity finding, not a narrative one); not_evaluable when the filing has no table stating it.
+with facts as (
+    select * from {{ ref('int_check_facts') }}
+),
+
+metric_labels as (
+    select key as metric, label_zh from {{ ref('metric_catalog') }}
+),
+
+figures as (
+    select * from {{ ref('int_check_table_figures') }}
+),
+
+claims as (
+    select *,
+        -- 一般公共服务（类）行政事业单位养老支出（款）行政单位离退休（项） → parts
+        regexp_extract(name_reported, '^(.*?)（类）', 1) as class_name,
+        regexp_extract(name_reported, '（类）(.*?)（款）', 1) as kuan_name,
+        regexp_extract(name_reported, '（款）(.*?)（项）', 1) as item_name,
+        -- the words just before the figure: an income metric read after 支出 is an extraction slip
+        -- (a locator without chars: gives no lead text)
+        substr(evidence, greatest(try_cast(regexp_extract(locator, 'chars:([0-9]+)', 1) as integer) - 5, 1),
+               least(try_cast(regexp_extract(locator, 'chars:([0-9]+)', 1) as integer), 6)) as lead_text
+    from facts
+    left join metric_labels using (metric)
+    where source_kind = 'narrative' and basis = 'actual' and unit in ('万元', '万', '元')
+      and metric not like 'sangong%'
+      and (fact_kind = 'line' or metric in (select distinct metric from figures))
+),
+
+metric_matches as (
+    select c.document_id, c.fact_index, c.fact_kind, f.value, f.decimals, f.lo, f.hi, f.locator as table_locator,
+        f.table_key
+    from claims as c
+    inner join figures as f
+        on f.filing_key = c.filing_key and f.metric = c.metric and f.basis = c.basis
+    where c.fact_kind = 'metric'
+),
+
+line_matches as (
+    -- a 类 claim (一般公共服务（类）) is the 类 row whose name starts with it; a 项 claim matches 项 and 款 names
+    select c.document_id, c.fact_index, c.fact_kind, f.value, f.decimals, f.lo, f.hi, f.locator as table_locator,
+        f.table_key
+    from claims as c
+    inner join figures as f
+        on f.filing_key = c.filing_key and f.metric in ('function_line:general_budget_expenditure',
+                                                        'function_line:govfund', 'function_class:fiscal_summary')
+        and (
+            (c.item_name = '' and length(f.code) = 3 and starts_with(f.name, c.class_name))
+            or (c.item_name = '' and c.class_name <> '' and f.code is null and starts_with(f.name, c.class_name))
+            or (c.item_name <> '' and length(f.code) = 7 and f.name = c.item_name
+                and exists (
+                    select 1 from figures as k
+                    where k.filing_key = f.filing_key and k.metric = f.metric and k.code = left(f.code, 5)
+                      and k.name = c.kuan_name))
+        )
+    where c.fact_kind = 'line'
+),
+
+matches as (
+    select * from metric_matches
+    union all
+    select * from line_matches
+),
+
+judged as (
+    select
+        c.*,
+        count(m.value) as n_tables,
+        -- the narrative quotes a table figure: at equal precision the quote must be exact (half-open intervals)
+        bool_or({{ chk_meets_quote('c.lo', 'c.hi', 'm.lo', 'm.hi') }}) as any_meets,
+        arg_min(m.value, abs(m.value - c.value)) as nearest,
+        arg_min(m.table_key, abs(m.value - c.value)) as nearest_table
+    from claims as c
+    left join matches as m
+        on m.document_id = c.document_id and m.fact_index = c.fact_index and m.fact_kind = c.fact_kind
+    group by all
+),
+
+final as (
+    select
+        'narrative.amount_vs_table' as check_id,
+        document_id,
+        case when n_tables = 0 then 'not_evaluable' when any_meets then 'pass'
+             when metric like 'income%' and lead_text like '%支出%' then 'not_evaluable'
+             else 'fail' end as status,
+        {{ chk_dec('nearest') }} as expected,
+        {{ chk_dec('value') }} as actual,
+        {{ chk_dec('value') }} - {{ chk_dec('nearest') }} as difference,
+        case when n_tables > 0 and not any_meets and metric like 'income%' and lead_text like '%支出%' then
+            {{ chk_page_text('page') }} || '说明中 ' || raw_text || unit || ' 前为「支出」，但被识别为收入指标，无法核对。'
+        when n_tables = 0 then
+            {{ chk_page_text('page') }} || '说明中「' || coalesce(name_reported, label_zh, metric) || '」' || raw_text
+            || unit || '在本部门报表中找不到对应数，无法核对。'
+        else
+            {{ chk_page_text('page') }} || '说明中「' || coalesce(name_reported, label_zh, metric) || '」为' || raw_text || unit
+            || '，而《' || {{ chk_table_zh('nearest_table') }} || '》为 ' || {{ chk_fmt('nearest') }}
+            || ' 万元，差额 ' || {{ chk_fmt('value - nearest') }} || ' 万元；请以报表为准改正说明（或改正报表）。'
+        end as message,
+        evidence,
+        page,
+        locator
+    from judged
+)
+
+select * from final

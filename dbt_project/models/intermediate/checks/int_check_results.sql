@@ -1,0 +1,20 @@
+-- Every evaluation of every rule (pass, fail, not_evaluable), one family model each.
+{%- set families = [
+    'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
+    'int_check_direction', 'int_check_yoy', 'int_check_carryover', 'int_check_classification',
+    'int_check_text', 'int_check_completeness', 'int_check_sangong', 'int_check_validity', 'int_check_peer'
+] %}
+with unioned as (
+    {%- for m in families %}
+    select
+        check_id, document_id, status,
+        cast(expected as decimal(38, 6)) as expected,
+        cast(actual as decimal(38, 6)) as actual,
+        cast(difference as decimal(38, 6)) as difference,
+        message, evidence, cast(page as integer) as page, locator
+    from {{ ref(m) }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+)
+
+select * from unioned

@@ -1,0 +1,73 @@
+-- Expenditure by economic classification (部门预算支出经济分类), one row per line × measure of every current
+-- document (T6 一般公共预算财政拨款基本支出决算表 and its budget counterpart).
+with lines as (
+    select * from {{ ref('int_classification_lines_resolved') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents_identified') }}
+),
+
+economic_classes as (
+    select * from {{ ref('economic_classification') }}
+),
+
+final as (
+    select
+        lines.document_id,
+        documents.department_name,
+        documents.fiscal_year,
+        documents.doc_type,
+        lines.code as economic_code,
+        substr(lines.code, 1, 3) as class_code,
+        coalesce(economic_classes.expense_group, 'other') as expense_group,
+        lines.level,
+        lines.name_reported,
+        lines.name_canonical,
+        lines.code_reported,
+        lines.resolution_method,
+        lines.resolution_confidence,
+        lines.resolution_reason,
+        lines.reported_name_status,
+        lines.measure,
+        lines.value as amount,
+        lines.decimals,
+        lines.raw_text,
+        lines.source_kind,
+        lines.table_key,
+        lines.page,
+        lines.locator,
+        lines.evidence
+    from lines
+    inner join documents on lines.document_id = documents.document_id
+    left join economic_classes on substr(lines.code, 1, 3) = economic_classes.code
+    where documents.is_in_marts
+        and lines.classification = 'economic'
+)
+
+select
+    cast(document_id as varchar) as document_id,
+    cast(department_name as varchar) as department_name,
+    cast(fiscal_year as integer) as fiscal_year,
+    cast(doc_type as varchar) as doc_type,
+    cast(economic_code as varchar) as economic_code,
+    cast(class_code as varchar) as class_code,
+    cast(expense_group as varchar) as expense_group,
+    cast(level as varchar) as level,
+    cast(name_reported as varchar) as name_reported,
+    cast(name_canonical as varchar) as name_canonical,
+    cast(code_reported as varchar) as code_reported,
+    cast(resolution_method as varchar) as resolution_method,
+    cast(resolution_confidence as decimal(5, 4)) as resolution_confidence,
+    cast(resolution_reason as varchar) as resolution_reason,
+    cast(reported_name_status as varchar) as reported_name_status,
+    cast(measure as varchar) as measure,
+    cast(amount as decimal(18, 2)) as amount,
+    cast(decimals as integer) as decimals,
+    cast(raw_text as varchar) as raw_text,
+    cast(source_kind as varchar) as source_kind,
+    cast(table_key as varchar) as table_key,
+    cast(page as integer) as page,
+    cast(locator as varchar) as locator,
+    cast(evidence as varchar) as evidence
+from final

@@ -1,0 +1,81 @@
+-- Expenditure by functional classification (支出功能分类), one row per line × measure of every current document:
+-- expenditure tables (T3, T5, T8, T9, budget tables), the 类 rows of T1/T4, and the narrative's function lines.
+with lines as (
+    select * from {{ ref('int_classification_lines_resolved') }}
+),
+
+documents as (
+    select * from {{ ref('int_documents_identified') }}
+),
+
+county_sources as (
+    select * from {{ ref('int_function_sources_selected') }}
+),
+
+final as (
+    select
+        lines.document_id,
+        documents.department_name,
+        documents.fiscal_year,
+        documents.doc_type,
+        lines.code as function_code,
+        substr(lines.code, 1, 3) as class_code,
+        lines.level,
+        lines.name_reported,
+        lines.name_canonical,
+        lines.code_reported,
+        lines.resolution_method,
+        lines.resolution_confidence,
+        lines.resolution_reason,
+        lines.reported_name_status,
+        lines.measure,
+        lines.value as amount,
+        case when lines.measure in ('share_pct', 'completion_pct') then '%' else '万元' end as unit,
+        lines.decimals,
+        lines.raw_text,
+        lines.source_kind,
+        lines.table_key,
+        lines.page,
+        lines.locator,
+        lines.evidence,
+        county_sources.document_id is not null and lines.measure in ('total', 'basic', 'project')
+            as is_county_source
+    from lines
+    inner join documents on lines.document_id = documents.document_id
+    left join county_sources
+        on lines.document_id = county_sources.document_id
+        and coalesce(lines.table_key, 'narrative') = county_sources.county_source
+        and documents.department_name = county_sources.department_name
+        and documents.fiscal_year is not distinct from county_sources.fiscal_year
+    where documents.is_in_marts
+        and lines.classification = 'function'
+        and coalesce(lines.table_key, '') not in ('income', 'budget_income')
+)
+
+select
+    cast(document_id as varchar) as document_id,
+    cast(department_name as varchar) as department_name,
+    cast(fiscal_year as integer) as fiscal_year,
+    cast(doc_type as varchar) as doc_type,
+    cast(function_code as varchar) as function_code,
+    cast(class_code as varchar) as class_code,
+    cast(level as varchar) as level,
+    cast(name_reported as varchar) as name_reported,
+    cast(name_canonical as varchar) as name_canonical,
+    cast(code_reported as varchar) as code_reported,
+    cast(resolution_method as varchar) as resolution_method,
+    cast(resolution_confidence as decimal(5, 4)) as resolution_confidence,
+    cast(resolution_reason as varchar) as resolution_reason,
+    cast(reported_name_status as varchar) as reported_name_status,
+    cast(measure as varchar) as measure,
+    cast(amount as decimal(18, 2)) as amount,
+    cast(unit as varchar) as unit,
+    cast(decimals as integer) as decimals,
+    cast(raw_text as varchar) as raw_text,
+    cast(source_kind as varchar) as source_kind,
+    cast(table_key as varchar) as table_key,
+    cast(page as integer) as page,
+    cast(locator as varchar) as locator,
+    cast(evidence as varchar) as evidence,
+    cast(is_county_source as boolean) as is_county_source
+from final

@@ -1,0 +1,107 @@
+"""On-disk cache of parse results, keyed by file content and parser fingerprint.
+
+A file whose bytes (sha256) were already parsed by the same parser is never parsed
+again: its :class:`~ingest.records.IngestResult` is read back from
+``<root>/<fingerprint>/<sha[:2]>/<sha>.pkl``. The fingerprint covers the declared
+``PARSER_VERSION``, the metric catalogue and the extraction source code, so a new
+parser (or catalogue) invalidates the cache by construction. Entries are written
+atomically (temp file + ``os.replace``), so a killed run never leaves a torn entry.
+
+Transient failures (timeouts, I/O errors, crashed workers) are never cached: the
+next run tries the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ingest.records import IngestResult
+
+TRANSIENT_CODES = frozenset({"timeout", "io_error", "crashed", "missing"})
+_INGEST_DIR = Path(__file__).resolve().parent
+# modules whose code does not change what a file parses to
+_NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", "__init__.py"})
+
+
+def parser_fingerprint(parser_version: str, catalog_path: Path | None = None) -> str:
+    """A short hash of everything that decides what a file parses to."""
+    from ingest.catalog import DEFAULT_CATALOG_PATH
+
+    digest = hashlib.sha256(parser_version.encode())
+    sources = [p for p in sorted(_INGEST_DIR.glob("*.py")) if p.name not in _NOT_PARSER]
+    sources += sorted((_INGEST_DIR / "readers").glob("*.py"))
+    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{parser_version}-{digest.hexdigest()[:12]}"
+
+
+def is_cacheable(result: IngestResult) -> bool:
+    return result.quarantine is None or result.quarantine.reason_code not in TRANSIENT_CODES
+
+
+def rebind(result: IngestResult, source_file: str) -> IngestResult:
+    """The same parse result for the same bytes found under another path."""
+    if result.source_file == source_file:
+        return result
+    doc = replace(result.document, source_file=source_file) if result.document else None
+    q = replace(result.quarantine, source_file=source_file) if result.quarantine else None
+    return replace(result, source_file=source_file, document=doc, quarantine=q)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultCache:
+    root: Path
+    fingerprint: str
+
+    def _path(self, sha256: str) -> Path:
+        return self.root / self.fingerprint / sha256[:2] / f"{sha256}.pkl"
+
+    def get(self, sha256: str, source_file: str) -> IngestResult | None:
+        path = self._path(sha256)
+        try:
+            with path.open("rb") as fh:
+                result = pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a damaged entry is a miss, and is dropped
+            path.unlink(missing_ok=True)
+            return None
+        return rebind(result, source_file) if isinstance(result, IngestResult) else None
+
+    def put(self, sha256: str, result: IngestResult) -> bool:
+        if not is_cacheable(result):
+            return False
+        path = self._path(sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+
+    def prune_other_fingerprints(self) -> int:
+        """Drop entries of older parsers; returns how many fingerprint folders were removed."""
+        if not self.root.is_dir():
+            return 0
+        stale = [p for p in self.root.iterdir() if p.is_dir() and p.name != self.fingerprint]
+        for p in stale:
+            shutil.rmtree(p, ignore_errors=True)
+        return len(stale)
+
+
+def archive_file(archive_root: Path, path: Path, sha256: str) -> Path:
+    """Keep the raw bytes by content hash: ``<root>/<sha[:2]>/<sha><.ext>`` (written once, atomically)."""
+    target = archive_root / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, target)
+    return target

@@ -1,0 +1,186 @@
+"""Atomic publication of the warehouse file, with a short history and one run at a time.
+
+A run never writes the published file. It builds a new DuckDB file in ``data/.build/``
+(a copy of the last good warehouse plus this run's changes), runs dbt there and, only
+when everything succeeded, swaps it in with ``os.replace`` — atomic on POSIX within
+one file system. Analysts' read-only connections keep reading the file they opened;
+new connections see the new one; nobody ever sees a partial state. The previous
+warehouse is kept (hard link, no copy) in ``data/history/``; the newest ``keep`` stay.
+A failed or killed run leaves the published file untouched; its build file is removed
+by the next run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class DataLayout:
+    """Where a warehouse keeps its operational files: next to it, in the same file system."""
+
+    warehouse: Path
+
+    @property
+    def root(self) -> Path:
+        return self.warehouse.parent
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / ".build"
+
+    @property
+    def history_dir(self) -> Path:
+        return self.root / "history"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def runs_log(self) -> Path:
+        return self.root / "runs" / "runs.jsonl"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / ".juesuan.lock"
+
+    @property
+    def dbt_dir(self) -> Path:
+        return self.root / "dbt"
+
+
+class RunLocked(RuntimeError):
+    """Another run holds the lock of this warehouse."""
+
+
+@contextmanager
+def run_lock(layout: DataLayout) -> Iterator[None]:
+    """One run per warehouse at a time (an flock: released by the kernel if the process dies)."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RunLocked(
+                f"另一次运行正在进行 another run is in progress on {layout.warehouse} (lock {layout.lock_file})"
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)
+
+
+def retry_io(fn: Callable[[], _T], attempts: int = 3, delay: float = 0.5) -> _T:
+    """Retry a file-system operation on OSError only (a busy network share, a transient error)."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except OSError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(delay * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def clean_stale_builds(layout: DataLayout) -> int:
+    """Remove build files left by failed or killed runs (we hold the run lock, so none is live)."""
+    if not layout.build_dir.is_dir():
+        return 0
+    stale = list(layout.build_dir.iterdir())
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return len(stale)
+
+
+def prepare_build(layout: DataLayout, run_id: str) -> Path:
+    """A new build file: a copy of the published warehouse (when there is one)."""
+    clean_stale_builds(layout)
+    layout.build_dir.mkdir(parents=True, exist_ok=True)
+    build = layout.build_dir / f"warehouse-{run_id}.duckdb"
+    if layout.warehouse.exists():
+        retry_io(lambda: shutil.copyfile(layout.warehouse, build))
+    return build
+
+
+def discard_build(build: Path) -> None:
+    for path in (build, build.with_name(build.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(layout: DataLayout, build: Path, keep: int = 5) -> Path | None:
+    """Swap the build in as the warehouse; returns the history entry of the previous one (if any)."""
+    with duckdb.connect(str(build)) as con:  # fold any WAL into the file before it is published
+        con.execute("CHECKPOINT")
+    wal = build.with_name(build.name + ".wal")
+    if wal.exists():
+        raise RuntimeError(f"build file still has a write-ahead log: {wal}")
+    with build.open("rb+") as fh:
+        os.fsync(fh.fileno())
+    previous: Path | None = None
+    if layout.warehouse.exists() and keep > 0:
+        layout.history_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.fromtimestamp(layout.warehouse.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S%f")
+        previous = layout.history_dir / f"warehouse-{stamp}.duckdb"
+        try:
+            os.link(layout.warehouse, previous)
+        except FileExistsError:
+            pass
+        except OSError:
+            shutil.copyfile(layout.warehouse, previous)
+    os.replace(build, layout.warehouse)
+    _fsync_dir(layout.root)
+    prune_history(layout, keep)
+    return previous
+
+
+def prune_history(layout: DataLayout, keep: int) -> list[Path]:
+    if not layout.history_dir.is_dir():
+        return []
+    entries = sorted(layout.history_dir.glob("warehouse-*.duckdb"))
+    drop = entries[: max(0, len(entries) - keep)]
+    for path in drop:
+        path.unlink(missing_ok=True)
+    return drop
+
+
+def history(layout: DataLayout) -> list[Path]:
+    return sorted(layout.history_dir.glob("warehouse-*.duckdb")) if layout.history_dir.is_dir() else []
+
+
+def restore(layout: DataLayout, entry: Path) -> None:
+    """Publish a history entry again (rollback), atomically; the current file goes to history."""
+    layout.build_dir.mkdir(parents=True, exist_ok=True)
+    build = layout.build_dir / f"restore-{entry.name}"
+    shutil.copyfile(entry, build)
+    publish(layout, build, keep=len(history(layout)) + 1)

@@ -1,0 +1,94 @@
+"""The department report as a workbook: findings, key figures, chart data (openpyxl, formula-safe)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from warehouse.report.data import (
+    EXPENDITURE_PARTS,
+    CountyData,
+    DepartmentYear,
+    compare,
+    income_structure,
+    sangong_structure,
+    severity_label,
+    severity_rank,
+    structure,
+)
+from warehouse.sql import escape_formula
+
+MONEY_FORMAT = "#,##0.00"
+PCT_FORMAT = '0.0"%"'
+
+
+def _row(values: Sequence[Any]) -> list[Any]:
+    return [escape_formula(v) for v in values]
+
+
+def _autosize(ws: Any, widths: Sequence[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _header(ws: Any, names: Sequence[str]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    ws.append(_row(names))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EDF3")
+    ws.freeze_panes = "A2"
+
+
+def write_department_workbook(county: CountyData, dy: DepartmentYear, target: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核发现"
+    _header(ws, ["严重程度", "级别", "检查", "说明", "应为", "实为", "差额", "页码", "位置", "原文"])
+    if "fct_check_result" not in county.marts:
+        ws.append(["暂无数据：审核结果尚未生成"])
+    for f in sorted(dy.findings, key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id)):
+        ws.append(_row([severity_label(f.severity), f.severity, f.check_id, f.message, f.expected, f.actual,
+                        f.difference, f.page, f.locator, f.evidence]))
+    _autosize(ws, [10, 10, 24, 48, 14, 14, 14, 8, 28, 80])
+
+    ws = wb.create_sheet("主要指标")
+    _header(ws, ["指标", "单位", "本年", "上年", "增减", "增减率(%)", "同类中位数", "同类排名", "同类部门数"])
+    for c in compare(county, dy):
+        ws.append(_row([c.indicator.label, c.indicator.unit, c.current, c.prior, c.change, c.change_pct,
+                        c.peer_median, c.peer_rank, c.peer_size]))
+        for cell in ws[ws.max_row][2:7]:
+            if isinstance(cell.value, Decimal):
+                cell.value = cell.value.quantize(Decimal("0.01")) if c.indicator.unit != "人" else cell.value
+                cell.number_format = PCT_FORMAT if c.indicator.unit == "%" or cell.column == 6 else MONEY_FORMAT
+    _autosize(ws, [22, 8, 14, 14, 14, 12, 14, 10, 10])
+
+    ws = wb.create_sheet("图表数据")
+    _header(ws, ["图表", "项目", "金额（万元）"])
+    charts: list[tuple[str, list[tuple[str, Decimal | None]]]] = [
+        ("收入结构", income_structure(dy)),
+        ("支出结构", structure(dy, EXPENDITURE_PARTS)),
+        ("三公结构", sangong_structure(dy)),
+        ("支出功能结构", [(n, v) for n, v in dy.functions]),
+    ]
+    for chart, items in charts:
+        for label, value in items:
+            if value is not None:
+                ws.append(_row([chart, label, value]))
+                ws.cell(ws.max_row, 3).number_format = MONEY_FORMAT
+    _autosize(ws, [14, 28, 16])
+
+    ws = wb.create_sheet("数据出处")
+    _header(ws, ["指标", "口径", "数值", "单位", "来源", "页码", "原文"])
+    for (metric, basis), fig in sorted(dy.figures.items()):
+        ws.append(_row([metric, basis, fig.value, fig.unit, fig.source_kind, fig.page, fig.evidence]))
+    _autosize(ws, [30, 14, 14, 8, 10, 8, 90])
+    wb.save(str(target))
+    return target
