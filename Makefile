@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: setup run test lint sample docs eval bench clean
+.PHONY: setup run test lint sample docs eval bench bench-marts server serve runs report clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,31 @@ eval: setup
 	  $(BIN)/juesuan run --inbox $(EVAL)/real --warehouse $(EVAL)/real.duckdb >/dev/null && \
 	  $(BIN)/python -m warehouse.check_eval --warehouse $(EVAL)/real.duckdb --real; \
 	else echo "real documents not found at $(REALDATA): real-document check eval skipped"; fi
+
+# dbt docs (lineage, every model and column) into data/dbt/docs; open data/dbt/docs/index.html
+docs: setup
+	@cd dbt_project && JUESUAN_WAREHOUSE=../$(WAREHOUSE) ../$(BIN)/dbt docs generate --profiles-dir . \
+	  --target-path ../data/dbt/docs --log-path ../data/dbt/logs --quiet
+	@echo "dbt docs: data/dbt/docs/index.html"
+
+# Benchmarks (not part of make test): counties of 10/100/1,000 departments, baselines, profile → bench/results.md
+bench: setup
+	@$(BIN)/python bench/run.py
+
+bench-marts: setup
+	@$(BIN)/python bench/bench_marts.py
+
+report: setup
+	@$(BIN)/juesuan report --warehouse $(WAREHOUSE) --out data/reports
+
+server: setup
+	@$(BIN)/juesuan server
+
+serve: setup
+	@$(BIN)/juesuan serve --inbox $(INBOX) --warehouse $(WAREHOUSE)
+
+runs: setup
+	@$(BIN)/juesuan runs --warehouse $(WAREHOUSE)
 
 lint: setup
 	@$(BIN)/ruff check .
