@@ -19,7 +19,7 @@ from ingest.identify import identify, parse_file_name
 from ingest.model import Document, Paragraph, UnreadableDocument
 from ingest.narrative import extract_narrative
 from ingest.readers import detect_format, read_document
-from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TextBlock
+from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TableRecord, TextBlock
 from ingest.tables import extract_tables
 
 PARSER_VERSION = "0.1.0"
@@ -92,6 +92,9 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         lines=[*tables.lines, *narrative.lines],
         cells=list(tables.cells),
         blocks=_text_blocks(doc),
+        tables=[
+            TableRecord(t.key, t.title, t.page, t.n_rows, t.unit, t.unit_stated) for t in tables.recognised
+        ],
     )
 
 

@@ -48,6 +48,18 @@ class TextBlock:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class TableRecord:
+    """A standard table recognised in the document (present even when it holds no figure)."""
+
+    table_key: str
+    title: str
+    page: int | None
+    n_rows: int
+    unit: str
+    unit_stated: bool
+
+
 @dataclass(slots=True)
 class IngestResult:
     source_file: str
@@ -57,3 +69,4 @@ class IngestResult:
     lines: list[LineItem] = field(default_factory=list)
     cells: list[CellFact] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
+    tables: list[TableRecord] = field(default_factory=list)

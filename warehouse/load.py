@@ -18,7 +18,7 @@ from ingest.records import IngestResult
 from warehouse.schema import create_raw_schema_sql
 
 DECIMAL = pl.Decimal(18, 4)
-DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks")
+DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables")
 SNAPSHOT_TABLES = ("documents", *DOC_TABLES, "quarantine")
 
 
@@ -50,7 +50,7 @@ def build_frames(
     results: Sequence[IngestResult], run_id: str, inbox: Path | None = None
 ) -> dict[str, pl.DataFrame]:
     """Raw-table frames from ingest results (pure). Every document is revision 1 and current here."""
-    docs, quarantine, facts, lines, cells, blocks = [], [], [], [], [], []
+    docs, quarantine, facts, lines, cells, blocks, tables = [], [], [], [], [], [], []
     for res in results:
         if res.quarantine is not None:
             q = res.quarantine
@@ -101,6 +101,11 @@ def build_frames(
                 "document_id": d.document_id, "block_index": b.block_index, "page": b.page,
                 "kind": b.kind, "text": b.text,
             })
+        for t in res.tables:
+            tables.append({
+                "document_id": d.document_id, "table_key": t.table_key, "title": t.title, "page": t.page,
+                "n_rows": t.n_rows, "unit": t.unit, "unit_stated": t.unit_stated,
+            })
     ts = pl.Datetime("us", "UTC")
     s, i32, i64, b = pl.String, pl.Int32, pl.Int64, pl.Boolean
     return {
@@ -126,6 +131,9 @@ def build_frames(
             "decimals": i32, "raw_text": s, "page": i32, "locator": s, "evidence": s,
         }),
         "text_blocks": _frame(blocks, {"document_id": s, "block_index": i32, "page": i32, "kind": s, "text": s}),
+        "recognised_tables": _frame(tables, {
+            "document_id": s, "table_key": s, "title": s, "page": i32, "n_rows": i32, "unit": s, "unit_stated": b,
+        }),
         "quarantine": _frame(quarantine, {
             "logical_key": s, "source_file": s, "file_sha256": s, "file_format": s, "department_name": s,
             "fiscal_year": i32,
@@ -143,7 +151,7 @@ def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
     keep = docs.unique(subset="document_id", keep="first", maintain_order=True)
     out = dict(frames)
     out["documents"] = keep
-    for name in ("metric_facts", "line_items", "table_cells", "text_blocks"):
+    for name in DOC_TABLES:
         out[name] = frames[name].unique(maintain_order=True)
     return out
 

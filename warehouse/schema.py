@@ -88,6 +88,15 @@ RAW_TABLES: dict[str, str] = {
         locator VARCHAR NOT NULL,
         evidence VARCHAR NOT NULL
     """,
+    "recognised_tables": """
+        document_id VARCHAR NOT NULL,
+        table_key VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        page INTEGER,
+        n_rows INTEGER NOT NULL,
+        unit VARCHAR NOT NULL,
+        unit_stated BOOLEAN NOT NULL
+    """,
     "text_blocks": """
         document_id VARCHAR NOT NULL,
         block_index INTEGER NOT NULL,

@@ -20,8 +20,8 @@ documents as (
     select * from {{ ref('int_documents_identified') }}
 ),
 
-cells as (
-    select * from {{ ref('stg_raw__table_cells') }}
+recognised_tables as (
+    select * from {{ ref('stg_raw__recognised_tables') }}
 ),
 
 findings as (
@@ -84,11 +84,11 @@ tables_present as (
     select
         documents.department_name,
         documents.fiscal_year,
-        count(distinct cells.table_key) as tables_present
-    from cells
-    inner join documents on cells.document_id = documents.document_id
+        count(distinct recognised_tables.table_key) as tables_present
+    from recognised_tables
+    inner join documents on recognised_tables.document_id = documents.document_id
     where documents.is_in_marts and documents.doc_type = 'final_account'
-        and cells.table_key in (
+        and recognised_tables.table_key in (
             'income_expenditure_summary', 'income', 'expenditure', 'fiscal_summary', 'general_budget_expenditure',
             'general_budget_basic', 'sangong', 'govfund', 'soe_capital'
         )
