@@ -82,6 +82,16 @@ def test_every_format_opens(clean):
         missing = [x["value"] for x in mine if x["value"] not in text]
         assert not missing, (f["path"], missing[:5])
         assert "一般公共预算财政拨款" in text
+    import pdfplumber  # the reader a reviewer would reach for: it must see the text and the ruled tables too
+
+    for f in by_ext["pdf"]:
+        with pdfplumber.open(str(out / f["path"])) as pdf:
+            text = "".join(page.extract_text() or "" for page in pdf.pages)
+            n_tables = sum(len(page.find_tables()) for page in pdf.pages)
+        assert f["department"].replace(" ", "") in text.replace(" ", "").replace("\n", "")
+        assert "万元" in text
+        if "报表" in f["path"] or "情况说明" not in f["path"]:
+            assert n_tables >= 1, f["path"]
     for f in by_ext["xlsx"]:
         wb = openpyxl.load_workbook(out / f["path"])
         tables = [ws for ws in wb.worksheets if ws.title != "情况说明"]
