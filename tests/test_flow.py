@@ -41,27 +41,6 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return inbox
 
 
-def test_flow_on_generated_docx_and_bad_files(prefect_harness, inbox: Path, tmp_path: Path):
-    from flows.nightly import consolidate
-
-    warehouse = tmp_path / "wh" / "warehouse.duckdb"
-    report = consolidate(inbox=inbox, warehouse=warehouse, workers=1)
-    assert report.ok, report.dbt.message
-    assert report.files_found == 3
-    assert report.summary.documents_loaded == 1
-    assert report.summary.documents_quarantined == 2
-    assert report.summary.mart_rows["fct_disclosure_metric"] > 0
-    facts = _actuals(warehouse, "示例县测试局")
-    assert facts["income_total"] == Decimal("150.25")
-    assert facts["expenditure_basic"] == Decimal("100.20")
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        statuses = dict(con.execute("select status, count(*) from marts.dim_document group by 1").fetchall())
-        reasons = [r[0] for r in con.execute(
-            "select status_reason from marts.dim_document where status = 'quarantined'").fetchall()]
-    assert statuses == {"loaded": 1, "quarantined": 2}
-    assert all(" / " in r for r in reasons)  # Chinese / English
-
-
 def test_flow_on_real_sichuan_file(prefect_harness, tmp_path: Path):
     from flows.nightly import consolidate
 
@@ -88,14 +67,21 @@ def test_flow_on_real_sichuan_file(prefect_harness, tmp_path: Path):
     assert decimals == 1  # "7.7" was displayed with one decimal
 
 
-def test_cli_run_is_quiet_and_exits_zero(inbox: Path, tmp_path: Path):
-    """The real command, as an operator runs it: a summary, no traceback, no ERROR, no telemetry noise."""
+@pytest.fixture(scope="module")
+def cli_run(inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
+    """The real command, as an operator runs it, once for the module."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    warehouse = tmp_path_factory.mktemp("cli") / "data" / "warehouse.duckdb"
     proc = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
     )
+    return proc, warehouse
+
+
+def test_cli_run_is_quiet_and_exits_zero(cli_run: tuple[subprocess.CompletedProcess, Path]):
+    """A summary, no traceback, no ERROR, no telemetry noise."""
+    proc, _ = cli_run
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     assert "已加载 documents loaded: 1" in output
@@ -103,6 +89,20 @@ def test_cli_run_is_quiet_and_exits_zero(inbox: Path, tmp_path: Path):
     assert "marts.fct_disclosure_metric" in output
     for noise in ("Traceback", "ERROR", "Error flushing", "telemetry", "database is locked", "Exception"):
         assert noise not in output, output
+
+
+def test_generated_docx_loaded_and_bad_files_quarantined(cli_run: tuple[subprocess.CompletedProcess, Path]):
+    proc, warehouse = cli_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    facts = _actuals(warehouse, "示例县测试局")
+    assert facts["income_total"] == Decimal("150.25")
+    assert facts["expenditure_basic"] == Decimal("100.20")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        statuses = dict(con.execute("select status, count(*) from marts.dim_document group by 1").fetchall())
+        reasons = [r[0] for r in con.execute(
+            "select status_reason from marts.dim_document where status = 'quarantined'").fetchall()]
+    assert statuses == {"loaded": 1, "quarantined": 2}
+    assert all(" / " in r for r in reasons)  # Chinese / English
 
 
 def test_cli_fails_with_one_line_reason(tmp_path: Path):
