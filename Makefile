@@ -54,7 +54,7 @@ docs: setup
 
 # Benchmarks (not part of make test): counties of 10/100/1,000 departments, baselines, profile → bench/results.md
 bench: setup
-	@$(BIN)/python bench/run.py
+	@$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-marts: setup
 	@$(BIN)/python bench/bench_marts.py

@@ -19,6 +19,8 @@ _PROFILE = """juesuan:
       type: duckdb
       path: "{path}"
       threads: {threads}
+      settings:
+        memory_limit: "{memory_limit}"
 """
 
 
@@ -32,11 +34,16 @@ class DbtOutcome:
     message: str
 
 
-def write_profile(work_dir: Path, warehouse: Path, threads: int = 2) -> Path:
-    """A profiles.yml pointing dbt at this run's warehouse file."""
+def write_profile(work_dir: Path, warehouse: Path, threads: int = 2, memory_limit: str | None = None) -> Path:
+    """A profiles.yml pointing dbt at this run's warehouse file.
+
+    DuckDB's memory is capped (default 2GB, or JUESUAN_DBT_MEMORY_LIMIT) so a county-wide build
+    spills to disk instead of growing to 80 % of the machine's memory.
+    """
     work_dir.mkdir(parents=True, exist_ok=True)
+    limit = memory_limit or os.environ.get("JUESUAN_DBT_MEMORY_LIMIT", "2GB")
     (work_dir / "profiles.yml").write_text(
-        _PROFILE.format(path=warehouse.resolve().as_posix(), threads=threads), encoding="utf-8"
+        _PROFILE.format(path=warehouse.resolve().as_posix(), threads=threads, memory_limit=limit), encoding="utf-8"
     )
     return work_dir
 

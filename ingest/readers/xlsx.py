@@ -27,6 +27,7 @@ cached values (``data_only=True``); a formula never calculated reads as ''.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def _render_literals(text: str, literals: list[tuple[int, str]], offset: int) ->
     return "".join(next(lit, "") if c == "\x00" else c for c in chars)
 
 
+@functools.lru_cache(maxsize=256)  # pure; a workbook uses a handful of formats on thousands of cells
 def _parse_section(section: str) -> _Section:
     section = _CURRENCY.sub(lambda m: '"' + m.group(1) + '"', section)
     section = _BRACKET.sub("", section)
@@ -166,7 +168,7 @@ def format_number(value: float | int | Decimal, number_format: str | None) -> st
     if not isinstance(value, Decimal):
         dec = _sig15(dec)  # a double: Excel shows at most 15 significant digits, then rounds
     fmt = (number_format or "General").strip()
-    sections = _split_sections(fmt)
+    sections = _split_sections_cached(fmt)
     own_sign = False
     if len(sections) >= 2 and dec < 0:
         section, dec, own_sign = sections[1], -dec, True
@@ -196,6 +198,11 @@ def format_number(value: float | int | Decimal, number_format: str | None) -> st
     return f"{sign}{spec.prefix}{body}{spec.suffix}"
 
 
+@functools.lru_cache(maxsize=256)
+def _split_sections_cached(fmt: str) -> tuple[str, ...]:
+    return tuple(_split_sections(fmt))
+
+
 def _split_sections(fmt: str) -> list[str]:
     sections: list[str] = []
     buf: list[str] = []
@@ -220,6 +227,7 @@ def _split_sections(fmt: str) -> list[str]:
     return sections
 
 
+@functools.lru_cache(maxsize=256)
 def _is_date_section(section: str) -> bool:
     plain, _ = _strip_literals(_BRACKET.sub("", section))
     return bool(_DATE_CHARS.search(plain)) and not re.search(r"[0#?]", plain.replace("General", ""))

@@ -1,4 +1,6 @@
 -- Every evaluation of every rule (pass, fail, not_evaluable), one family model each.
+-- A table, not a view: its tests and the two check marts would otherwise each recompute every check.
+{{ config(materialized='table') }}
 {%- set families = [
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
     'int_check_direction', 'int_check_yoy', 'int_check_carryover', 'int_check_classification',
