@@ -54,20 +54,9 @@ select
     cast(class_code as varchar) as class_code,
     cast(expense_group as varchar) as expense_group,
     cast(level as varchar) as level,
-    cast(name_reported as varchar) as name_reported,
-    cast(name_canonical as varchar) as name_canonical,
-    cast(code_reported as varchar) as code_reported,
-    cast(resolution_method as varchar) as resolution_method,
-    cast(resolution_confidence as decimal(5, 4)) as resolution_confidence,
-    cast(resolution_reason as varchar) as resolution_reason,
-    cast(reported_name_status as varchar) as reported_name_status,
+    {{ resolution_casts() }},
     cast(measure as varchar) as measure,
     cast(amount as decimal(18, 2)) as amount,
     cast(decimals as integer) as decimals,
-    cast(raw_text as varchar) as raw_text,
-    cast(source_kind as varchar) as source_kind,
-    cast(table_key as varchar) as table_key,
-    cast(page as integer) as page,
-    cast(locator as varchar) as locator,
-    cast(evidence as varchar) as evidence
+    {{ provenance_casts() }}
 from final

@@ -44,11 +44,6 @@ select
     cast(value as decimal(18, 2)) as value,
     cast(unit as varchar) as unit,
     cast(decimals as integer) as decimals,
-    cast(raw_text as varchar) as raw_text,
-    cast(source_kind as varchar) as source_kind,
-    cast(table_key as varchar) as table_key,
-    cast(page as integer) as page,
-    cast(locator as varchar) as locator,
-    cast(evidence as varchar) as evidence,
+    {{ provenance_casts() }},
     cast(is_preferred as boolean) as is_preferred
 from final

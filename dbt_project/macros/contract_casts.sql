@@ -1,0 +1,20 @@
+{#- Column casts shared by several contracted marts (the contract needs exact types). -#}
+
+{%- macro resolution_casts() -%}
+    cast(name_reported as varchar) as name_reported,
+    cast(name_canonical as varchar) as name_canonical,
+    cast(code_reported as varchar) as code_reported,
+    cast(resolution_method as varchar) as resolution_method,
+    cast(resolution_confidence as decimal(5, 4)) as resolution_confidence,
+    cast(resolution_reason as varchar) as resolution_reason,
+    cast(reported_name_status as varchar) as reported_name_status
+{%- endmacro -%}
+
+{%- macro provenance_casts() -%}
+    cast(raw_text as varchar) as raw_text,
+    cast(source_kind as varchar) as source_kind,
+    cast(table_key as varchar) as table_key,
+    cast(page as integer) as page,
+    cast(locator as varchar) as locator,
+    cast(evidence as varchar) as evidence
+{%- endmacro -%}
