@@ -15,8 +15,13 @@ Function lines ("一般公共服务（类）…（款）…（项）：支出决
 Shanghai "…（项）39.99万元。…年初预算为76.33万元，支出决算为39.99万元") become LineItems, as
 do the 类 items of the structure sentence ("主要用于以下方面：…（类）207.40万元，占1.03%；…").
 
-Locators: ``section:<一>[/<二>]/para:<Paragraph.index>/chars:<start>-<end>`` where the span is
-the figure's position in that Paragraph's text.
+Locators: ``section:<一>[/<二>]/para:<N>/chars:<start>-<end>[/budget:initial|adjusted]``. ``N`` is the
+``Paragraph.index`` of the block holding the figure's first character (``raw.text_blocks.block_index``) and
+``text[start:end]`` of that block's text, as stored, is the number (no unit) — not an offset in the joined
+logical paragraph nor in ``evidence``. A number cut by a line wrap ends its span at the end of that block.
+``/budget:initial`` (年初预算) or ``/budget:adjusted`` (调整预算, 全年预算) says which budget a ``budget`` figure
+is, and which budget a ``completion_pct`` sentence says it was computed on (完成年初预算的…); a budget named
+without either word gets no suffix. The basis stays ``budget`` / ``completion_pct``.
 """
 
 from __future__ import annotations
@@ -41,8 +46,10 @@ _SENTENCE_END = re.compile(r"[。！？]")
 
 _YOY_CUE = re.compile(r"(增加|减少|增长|下降|上升|降低|增|减)了?(?:为)?$")
 _SHARE_CUE = re.compile(r"占")
-_COMPLETION_CUE = re.compile(r"(?:完成(?:年初|调整|全年)?预算(?:数)?的?|预算完成率为?|执行率为?)$")
-_BUDGET_CUE = re.compile(r"(?:年初预算|调整预算|全年预算|预算)数?(?:为|是)?$")
+_COMPLETION_CUE = re.compile(r"(?:完成(?P<kind>年初|调整后?|全年)?预算(?:数)?的?|预算完成率为?|执行率为?)$")
+_BUDGET_CUE = re.compile(r"(?P<kind>年初|调整后?|全年)?预算数?(?:为|是)?$")
+# Which budget a figure is (or a completion % is of): the suffix of its locator (see the module doc).
+_BUDGET_KINDS = {"年初": "initial", "调整": "adjusted", "调整后": "adjusted", "全年": "adjusted"}
 _PRIOR_CUE = re.compile(r"(?:上年|上年度|上一年度?)(?:决算数?|支出)?(?:为|是)$")
 _ACTUAL_CUE = re.compile(r"(?:(?:支出)?(?:决算|执行)数?(?:为|是)?|为|是|达|实现|共计|合计为)$")
 _YEAR = re.compile(r"\d{4}年(?:度|末|初|底)?")
@@ -88,6 +95,16 @@ class _Reading:
     subject: str  # label text left after removing cue, years, comparisons
     direction: str | None
     had_cue: bool
+    budget_kind: str | None = None  # initial / adjusted, for budget and completion_pct
+
+
+def _budget_kind(m: re.Match[str]) -> str | None:
+    kind = m.groupdict().get("kind")
+    return _BUDGET_KINDS.get(kind) if kind else None
+
+
+def _qualifier(budget_kind: str | None) -> str:
+    return f"/budget:{budget_kind}" if budget_kind else ""
 
 
 def _figures(text: str, start: int, end: int) -> list[_Figure]:
@@ -134,7 +151,7 @@ def _read_label(label: str, unit: str) -> _Reading:
             return _Reading("yoy_pct", _clean_subject(label[:m.start()]), m.group(1), True)
         m = _COMPLETION_CUE.search(label)
         if m:
-            return _Reading("completion_pct", _clean_subject(label[:m.start()]), None, True)
+            return _Reading("completion_pct", _clean_subject(label[:m.start()]), None, True, _budget_kind(m))
         return _Reading("", _clean_subject(label), None, False)
     m = _YOY_CUE.search(label)
     if m:
@@ -144,7 +161,7 @@ def _read_label(label: str, unit: str) -> _Reading:
         return _Reading("prior_year", _clean_subject(label[:m.start()]), None, True)
     m = _BUDGET_CUE.search(label)
     if m:
-        return _Reading("budget", _clean_subject(label[:m.start()]), None, True)
+        return _Reading("budget", _clean_subject(label[:m.start()]), None, True, _budget_kind(m))
     subject = _clean_subject(label)
     m = _ACTUAL_CUE.search(subject)
     if m:
@@ -191,13 +208,23 @@ class _Emitter:
         self.running = running
         self.lp = lp
 
-    def locate(self, start: int, end: int) -> tuple[int | None, str, str]:
+    def locate(self, start: int, end: int, qualifier: str = "") -> tuple[int | None, str, str]:
+        """Page, locator (block index, offsets in that block's stored text, ``qualifier``) and the raw figure.
+
+        ``start:end`` is a span of the logical paragraph; the raw text is read from the source blocks, so a
+        number cut by a line wrap is whole in ``raw`` while ``chars:`` stays inside the first block.
+        """
         para_index, offset = self.lp.origins[start]
         last_para, last_offset = self.lp.origins[end - 1]
-        span_end = last_offset + 1 if last_para == para_index else len(self.running.sources[para_index])
+        source = self.running.sources[para_index]
+        if last_para == para_index:
+            span_end = last_offset + 1
+            raw = source[offset:span_end]
+        else:
+            span_end = len(source)
+            raw = "".join(self.running.sources[p][o] for p, o in self.lp.origins[start:end])
         section = f"section:{self.lp.section}/" if self.lp.section else ""
-        raw = self.running.sources[para_index][offset:span_end]
-        locator = f"{section}para:{para_index}/chars:{offset}-{span_end}"
+        locator = f"{section}para:{para_index}/chars:{offset}-{span_end}{qualifier}"
         return self.running.pages.get(para_index), locator, raw
 
 
@@ -300,7 +327,7 @@ def _extract_metrics(
             else:
                 direction = reading.direction
             negative = reading.direction in _DECREASE_WORDS
-            page, locator, raw = emitter.locate(fig.start, fig.num_end)
+            page, locator, raw = emitter.locate(fig.start, fig.num_end, _qualifier(reading.budget_kind))
             amount = _amount(fig.number, raw, negative)
             if amount is None:
                 continue
@@ -323,21 +350,23 @@ def _extract_metrics(
     return facts, previous_head
 
 
-def _line_measure(label: str, unit: str) -> str | None:
+def _line_measure(label: str, unit: str) -> tuple[str | None, str | None]:
+    """Measure of a function-line figure from the words before it, and which budget (initial/adjusted)."""
     if unit == "%":
         if _SHARE_CUE.search(label):
-            return "share_pct"
-        if _COMPLETION_CUE.search(label):
-            return "completion_pct"
-        m = _YOY_CUE.search(label)
-        return "yoy_pct" if m else None
+            return "share_pct", None
+        m = _COMPLETION_CUE.search(label)
+        if m:
+            return "completion_pct", _budget_kind(m)
+        return ("yoy_pct" if _YOY_CUE.search(label) else None), None
     if _YOY_CUE.search(label):
-        return "yoy_change"
-    if _BUDGET_CUE.search(label):
-        return "budget"
+        return "yoy_change", None
+    m = _BUDGET_CUE.search(label)
+    if m:
+        return "budget", _budget_kind(m)
     if _ACTUAL_CUE.search(label):
-        return "total"
-    return None
+        return "total", None
+    return None, None
 
 
 def _level(path: str) -> str:
@@ -345,8 +374,8 @@ def _level(path: str) -> str:
 
 
 def _make_line(emitter: _Emitter, name: str, level: str, measure: str, fig: _Figure, evidence: str,
-               negative: bool = False) -> LineItem | None:
-    page, locator, raw = emitter.locate(fig.start, fig.num_end)
+               negative: bool = False, budget_kind: str | None = None) -> LineItem | None:
+    page, locator, raw = emitter.locate(fig.start, fig.num_end, _qualifier(budget_kind))
     amount = _amount(fig.number, raw, negative)
     if amount is None:
         return None
@@ -384,17 +413,18 @@ def _line_figures(emitter: _Emitter, path: str, start: int, end: int, head_allow
         if unit not in MONEY_UNITS and unit != "%":
             continue
         negative = False
+        budget_kind: str | None = None
         if is_first and head is not None and head.end() == fig.start and unit != "%":
             measure: str | None = "total"
         else:
             label = text[_label_start(text, lo, fig.start):fig.start]
-            measure = _line_measure(label, unit)
+            measure, budget_kind = _line_measure(label, unit)
             yoy = _YOY_CUE.search(label)
             negative = bool(yoy and yoy.group(1) in _DECREASE_WORDS)
         if measure is None:
             continue
         evidence = _sentence_of(text, fig.start, 0, len(text))
-        line = _make_line(emitter, path, level, measure, fig, evidence, negative)
+        line = _make_line(emitter, path, level, measure, fig, evidence, negative, budget_kind)
         if line is not None:
             lines.append(line)
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,8 @@ import pytest
 from ingest.catalog import load_metric_catalog
 from ingest.model import Document, MetricFact, Paragraph, Table
 from ingest.narrative import NarrativeResult, extract_narrative
+from ingest.pipeline import ingest_file
+from ingest.records import IngestResult
 from tests.realdata import realdata_path
 
 CATALOG = load_metric_catalog()
@@ -21,6 +24,8 @@ YICHUAN = (
     "上海市普陀区人民政府宜川路街道办事处2025年度部门决算.page_texts.json"
 )
 CAIZHENG = "govbudgetchecker/上海市普陀区财政局2024年度部门决算.pdf"
+SHEGONG = "govbudgetchecker/中共上海市普陀区委社会工作部2024年度部门决算.pdf"
+_LOCATOR = re.compile(r"para:(\d+)/chars:(\d+)-(\d+)")
 
 
 def _doc(*lines: str, pages: tuple[int | None, ...] | None = None) -> Document:
@@ -32,6 +37,32 @@ def _doc(*lines: str, pages: tuple[int | None, ...] | None = None) -> Document:
 
 def _values(result: NarrativeResult, metric: str, basis: str) -> list[Decimal]:
     return [f.amount.value for f in result.facts if f.metric == metric and f.basis == basis]
+
+
+def _para_locator(locator: str) -> str:
+    """What the checks group a paragraph's facts by (int_check_facts: everything before '/chars:')."""
+    m = re.match(r"^(.*)/chars:", locator)
+    assert m is not None, locator
+    return m.group(1)
+
+
+def _assert_locators_index_text_blocks(result: IngestResult) -> int:
+    """Every narrative fact and line: the stored text block named by para: holds the number at chars:a-b."""
+    blocks = {b.block_index: b.text for b in result.blocks}
+    checked = 0
+    for item in [*result.facts, *result.lines]:
+        if item.source_kind != "narrative":
+            continue
+        m = _LOCATOR.search(item.locator)
+        assert m is not None, item.locator
+        block = blocks[int(m.group(1))]
+        span = block[int(m.group(2)):int(m.group(3))]
+        # the whole number, or — cut by a line wrap — its start up to the end of the block
+        whole = span == item.amount.raw
+        assert whole or (item.amount.raw.startswith(span) and int(m.group(3)) == len(block)), (item.locator, span)
+        assert Decimal(item.amount.raw.replace(",", "")) == abs(item.amount.value), (item.locator, span)
+        checked += 1
+    return checked
 
 
 def _first(result: NarrativeResult, metric: str, basis: str) -> MetricFact:
@@ -152,6 +183,108 @@ def test_wrapped_lines_and_budget_then_actual() -> None:
     assert actual.locator == "section:七/para:2/chars:3-7"
     completion = _first(r, "sangong_total", "completion_pct")
     assert completion.direction == "小于" and completion.claim.has_reason  # type: ignore[union-attr]
+
+
+def test_total_and_its_item_each_keep_their_change_pair_across_wrapped_lines() -> None:
+    # a wrapped total sentence with a 其中 item restating its own change and %; page-text lines keep spaces
+    r = extract_narrative(
+        _doc(
+            "七、财政拨款“三公”经费支出决算情况说明",
+            "2024 年度“三公”经费财政拨款支出决算比 2023 年度减",
+            "少 5.20 万元，下降 20.00%，其中：公务用车购置及运行维护费",
+            "支出减少 4.00 万元，下降 25.00%；公务接待费支出增",
+            "加 1.20 万元，增长 12.50%。",
+        ),
+        CATALOG, 2024,
+    )
+    pairs = {(f.metric, f.basis): f for f in r.facts}
+    assert sorted(pairs) == sorted(
+        (m, b) for m in ("sangong_total", "sangong_vehicle", "sangong_reception") for b in ("yoy_change", "yoy_pct")
+    )
+    assert (pairs["sangong_total", "yoy_change"].amount.value, pairs["sangong_total", "yoy_pct"].amount.value) == (
+        Decimal("-5.20"), Decimal("-20.00"))
+    assert (pairs["sangong_vehicle", "yoy_change"].amount.value, pairs["sangong_vehicle", "yoy_pct"].amount.value) == (
+        Decimal("-4.00"), Decimal("-25.00"))
+    assert pairs["sangong_reception", "yoy_pct"].amount.value == Decimal("12.50")
+    # the locator names the line (block) holding the figure and its offsets in that line as stored
+    assert pairs["sangong_total", "yoy_change"].locator == "section:七/para:2/chars:2-6"
+    assert pairs["sangong_total", "yoy_pct"].locator == "section:七/para:2/chars:13-18"
+    assert pairs["sangong_vehicle", "yoy_change"].locator == "section:七/para:3/chars:5-9"
+    assert pairs["sangong_vehicle", "yoy_pct"].locator == "section:七/para:3/chars:16-21"
+    assert pairs["sangong_total", "yoy_change"].claim.compared_year == 2023  # type: ignore[union-attr]
+
+
+def test_locators_index_the_stored_text_blocks(tmp_path: Path) -> None:
+    # through the pipeline: raw.text_blocks is what the locator must index (one block per text line here)
+    path = tmp_path / "测试单位2024年度部门决算.txt"
+    path.write_text(
+        "七、财政拨款“三公”经费支出决算情况说明\n"
+        "  2024 年度“三公”经费财政拨款支出决算比 2023 年度减\n"
+        "少 5.20 万元，下降 20.00%，其中：公务用车购置及运行维护费\n"
+        "支出减少 4.00 万元，下降 25.00%。\n"
+        "一般公共预算财政拨款支出年初预算为 12.00 万元，全年预算为 15.00 万元，支出决算为 1,2\n"
+        "34.56 万元。\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(path)
+    assert result.quarantine is None
+    assert _assert_locators_index_text_blocks(result) >= 7
+    # a number cut by the wrap: chars: stays inside the first block, raw holds the whole figure
+    actual = next(f for f in result.facts if f.metric == "general_budget_expenditure" and f.basis == "actual")
+    assert actual.amount.value == Decimal("1234.56") and actual.amount.raw == "1,234.56"
+    m = _LOCATOR.search(actual.locator)
+    assert m is not None
+    block = next(b.text for b in result.blocks if b.block_index == int(m.group(1)))
+    assert block[int(m.group(2)):int(m.group(3))] == "1,2" and int(m.group(3)) == len(block)
+
+
+_BUDGET_LINES = (
+    "（三）一般公共预算财政拨款支出决算具体情况",
+    "一般公共预算财政拨款支出年初预算为 5.00 万元，全年预算为 50.00 万元，支出决算为 45.00 万元，"
+    "完成年初预算的 90.00%。",
+)
+
+
+def test_initial_and_adjusted_budgets_are_told_apart_in_the_locator() -> None:
+    r = extract_narrative(
+        _doc(
+            *_BUDGET_LINES,
+            "“三公”经费财政拨款支出调整预算为 2.00 万元，支出决算为 1.50 万元，完成调整预算的 75.00%。",
+            "机关运行经费预算为 10.00 万元，支出决算为 9.00 万元，完成预算的 90.00%。",
+        ),
+        CATALOG, 2024,
+    )
+    budgets = [f for f in r.facts if f.metric == "general_budget_expenditure" and f.basis == "budget"]
+    assert [(f.amount.value, f.locator.rsplit("/", 1)[-1]) for f in budgets] == [
+        (Decimal("5.00"), "budget:initial"), (Decimal("50.00"), "budget:adjusted"),
+    ]
+    completion = _first(r, "general_budget_expenditure", "completion_pct")
+    assert completion.locator.endswith("/budget:initial")  # what the sentence says, whatever it was computed on
+    actual = _first(r, "general_budget_expenditure", "actual")
+    assert not re.search(r"/budget:", actual.locator)
+    # consumers' readings of the locator are unchanged: same paragraph key, chars start first
+    assert {_para_locator(f.locator) for f in [*budgets, completion, actual]} == {"para:1"}
+    start = re.search(r"chars:([0-9]+)", budgets[1].locator)
+    assert start is not None and _BUDGET_LINES[1][int(start.group(1)):].startswith("50.00")
+    assert _first(r, "sangong_total", "budget").locator.endswith("/budget:adjusted")
+    assert _first(r, "sangong_total", "completion_pct").locator.endswith("/budget:adjusted")
+    assert not re.search(r"/budget:", _first(r, "admin_operating_cost", "budget").locator)
+    assert not re.search(r"/budget:", _first(r, "admin_operating_cost", "completion_pct").locator)
+
+
+def test_function_line_budgets_carry_their_kind() -> None:
+    r = extract_narrative(
+        _doc(
+            "1、一般公共服务支出（类）人大事务（款）行政运行（项）。主要用于：机关运转。",
+            "年初预算为 8.00 万元，全年预算为 10.00 万元，支出决算为 9.00 万元，完成全年预算数的 90.00%。",
+        ),
+        CATALOG, 2024,
+    )
+    got = [(x.measure, x.amount.value, x.locator.rsplit("/", 1)[-1]) for x in r.lines]
+    assert got == [
+        ("budget", Decimal("8.00"), "budget:initial"), ("budget", Decimal("10.00"), "budget:adjusted"),
+        ("total", Decimal("9.00"), "chars:35-39"), ("completion_pct", Decimal("90.00"), "budget:adjusted"),
+    ]
 
 
 def test_glossary_text_is_skipped() -> None:
@@ -314,6 +447,40 @@ def test_putuo_yichuan_hand_checked_facts() -> None:
     assert len({x.name_reported for x in general}) == 35
     # every item states 年初预算, also where the item breaks after '主要用于：…。'
     assert len({x.name_reported for x in general if x.measure == "budget"}) == 35
+
+
+def test_putuo_yichuan_sangong_total_and_vehicle_changes_both_read() -> None:
+    r = _yichuan()
+    found = {(f.metric, f.basis, f.amount.value) for f in r.facts if f.page == 36 and f.basis.startswith("yoy")}
+    assert {
+        ("sangong_total", "yoy_change", Decimal("-3.59")), ("sangong_total", "yoy_pct", Decimal("-15.31")),
+        ("sangong_vehicle", "yoy_change", Decimal("-3.59")), ("sangong_vehicle", "yoy_pct", Decimal("-15.31")),
+    } <= found
+
+
+@cache
+def _ingested(relative: str) -> IngestResult:
+    return ingest_file(realdata_path(relative))
+
+
+@pytest.mark.parametrize("relative", [YICHUAN, SHEGONG])
+def test_real_locators_index_the_stored_text_blocks(relative: str) -> None:
+    result = _ingested(relative)
+    assert _assert_locators_index_text_blocks(result) > 50
+
+
+def test_putuo_shegong_initial_and_adjusted_budget() -> None:
+    r = _ingested(SHEGONG)
+    page = [f for f in r.facts if f.page == 18 and f.metric == "general_budget_expenditure"
+            and f.locator.startswith("section:五/三/")]
+    budgets = {f.locator.rsplit("/", 1)[-1]: f.amount.value for f in page if f.basis == "budget"}
+    assert budgets == {"budget:initial": Decimal("0"), "budget:adjusted": Decimal("321.02")}
+    completion = next(f for f in page if f.basis == "completion_pct")
+    # the sentence says 年初预算; the figure (95.89) is actual / 全年预算 — the checks can now tell
+    assert completion.amount.value == Decimal("95.89") and completion.locator.endswith("/budget:initial")
+    assert len({_para_locator(f.locator) for f in page}) == 1
+    line_budgets = [x for x in r.lines if x.page == 18 and x.measure == "budget"]
+    assert line_budgets and all(x.locator.endswith("/budget:adjusted") for x in line_budgets)
 
 
 @cache
