@@ -13,21 +13,37 @@ figures as (
     select * from {{ ref('int_check_table_figures') }}
 ),
 
-claims as (
-    select *,
-        -- 一般公共服务（类）行政事业单位养老支出（款）行政单位离退休（项） → parts
-        regexp_extract(name_reported, '^(.*?)（类）', 1) as class_name,
-        regexp_extract(name_reported, '（类）(.*?)（款）', 1) as kuan_name,
-        regexp_extract(name_reported, '（款）(.*?)（项）', 1) as item_name,
-        -- the words just before the figure: an income metric read after 支出 is an extraction slip
-        -- (a locator without chars: gives no lead text)
-        substr(evidence, greatest(try_cast(regexp_extract(locator, 'chars:([0-9]+)', 1) as integer) - 5, 1),
-               least(try_cast(regexp_extract(locator, 'chars:([0-9]+)', 1) as integer), 6)) as lead_text
+blocks as (
+    select document_id, block_index, text from {{ ref('stg_raw__text_blocks') }}
+),
+
+located as (
+    -- narrative locators: section:…/para:<block_index>/chars:<a>-<b>[/budget:…], a 0-based into the block's text
+    select facts.*,
+        try_cast(regexp_extract(facts.locator, 'para:([0-9]+)', 1) as integer) as block_index,
+        try_cast(regexp_extract(facts.locator, 'chars:([0-9]+)', 1) as integer) as chars_start
     from facts
-    left join metric_labels using (metric)
-    where source_kind = 'narrative' and basis = 'actual' and unit in ('万元', '万', '元')
-      and metric not like 'sangong%'
-      and (fact_kind = 'line' or metric in (select distinct metric from figures))
+),
+
+claims as (
+    select located.*, metric_labels.label_zh,
+        -- 一般公共服务（类）行政事业单位养老支出（款）行政单位离退休（项） → parts
+        regexp_extract(located.name_reported, '^(.*?)（类）', 1) as class_name,
+        regexp_extract(located.name_reported, '（类）(.*?)（款）', 1) as kuan_name,
+        regexp_extract(located.name_reported, '（款）(.*?)（项）', 1) as item_name,
+        -- the (up to six) characters just before the figure in its own text block: an income metric read
+        -- after 支出 is an extraction slip (no lead text without a block and chars: span)
+        case when located.chars_start is not null then
+            substr(blocks.text, greatest(located.chars_start - 5, 1),
+                   located.chars_start - greatest(located.chars_start - 5, 1) + 1)
+        end as lead_text
+    from located
+    left join metric_labels on located.metric = metric_labels.metric
+    left join blocks
+        on located.document_id = blocks.document_id and located.block_index = blocks.block_index
+    where located.source_kind = 'narrative' and located.basis = 'actual' and located.unit in ('万元', '万', '元')
+      and located.metric not like 'sangong%'
+      and (located.fact_kind = 'line' or located.metric in (select distinct metric from figures))
 ),
 
 metric_matches as (
