@@ -205,7 +205,7 @@ def _locked_run(inbox: Path, warehouse: Path, layout: DataLayout, options: RunOp
             or prior.dbt_fingerprint != dbt_fp
         )
         t = time.monotonic()
-        build = prepare_build(layout, record.run_id)
+        build = prepare_build(layout)
         # quote(): Prefect must not walk the plan's ~100k records looking for futures (that took seconds)
         load_task(build, quote(plan), record.run_id, fp, quote([r for r in history if r.run_id != record.run_id]))
         record = replace(record, load_seconds=time.monotonic() - t)

@@ -78,7 +78,7 @@ def _read(path: Path) -> int:
 def test_publish_is_atomic_keeps_history_and_never_blocks_readers(tmp_path: Path):
     layout = DataLayout(tmp_path / "data" / "warehouse.duckdb")
     for run in range(1, 5):
-        build = prepare_build(layout, f"r{run}")
+        build = prepare_build(layout)
         if run == 1:
             assert not build.exists()
         else:
@@ -93,10 +93,10 @@ def test_publish_is_atomic_keeps_history_and_never_blocks_readers(tmp_path: Path
         time.sleep(0.01)
     assert [_read(p) for p in history(layout)] == [2, 3]
     # a failed run: its build is dropped by the next run, the warehouse is untouched
-    build = prepare_build(layout, "failed")
-    _warehouse_with(build, 99)
-    prepare_build(layout, "next")
-    assert not build.exists() and _read(layout.warehouse) == 4
+    failed = prepare_build(layout)
+    _warehouse_with(failed, 99)
+    fresh = prepare_build(layout)
+    assert _read(fresh) == 4 and _read(layout.warehouse) == 4  # the failed build's 99 is gone
 
 
 def test_one_run_at_a_time(tmp_path: Path):

@@ -115,11 +115,15 @@ def clean_stale_builds(layout: DataLayout) -> int:
     return len(stale)
 
 
-def prepare_build(layout: DataLayout, run_id: str) -> Path:
-    """A new build file: a copy of the published warehouse (when there is one)."""
+def prepare_build(layout: DataLayout) -> Path:
+    """A new build file: a copy of the published warehouse (when there is one).
+
+    Its name is the same for every run (the run lock allows one build at a time), so dbt's profile
+    does not change between runs and dbt can reuse its parsed project (partial parsing).
+    """
     clean_stale_builds(layout)
     layout.build_dir.mkdir(parents=True, exist_ok=True)
-    build = layout.build_dir / f"warehouse-{run_id}.duckdb"
+    build = layout.build_dir / "warehouse.duckdb"
     if layout.warehouse.exists():
         retry_io(lambda: shutil.copyfile(layout.warehouse, build))
     return build
