@@ -44,13 +44,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (reason := _check_writable(warehouse)) is not None:
         return _fail(reason)
     configure_environment(warehouse.parent)
-    from flows.nightly import consolidate
+    from flows.nightly import RunOptions, consolidate, nothing_changed, run_consolidation
 
     started = time.monotonic()
-    report = consolidate(
-        inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
-        dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
-    )
+    if not args.force and nothing_changed(inbox, warehouse):
+        # the same run, without starting Prefect's temporary API: nothing to parse, nothing to rebuild
+        options = RunOptions(
+            args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=False
+        )
+        report = run_consolidation(inbox, warehouse, options, tracked=False)
+    else:
+        report = consolidate(
+            inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
+            dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
+        )
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
     s = report.summary

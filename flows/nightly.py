@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
@@ -102,21 +104,53 @@ def _duckdb_read_state(warehouse: Path) -> list[DocRow]:
         return read_document_rows(con)
 
 
-def unchanged_keys(rows: list[DocRow], files: list[InboxFile], fingerprint: str) -> set[str]:
-    """Keys whose current document has the same bytes and was parsed by the same parser (pure)."""
+def _duckdb_read_quarantined(warehouse: Path) -> set[tuple[str, str]]:
+    """(logical_key, sha256) of the files quarantined now."""
+    import duckdb
+
+    if not warehouse.exists():
+        return set()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cols = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema='raw' AND table_name='quarantine'"
+        ).fetchall()}
+        if "is_current" not in cols:
+            return set()
+        return {(k, s) for k, s in con.execute(
+            "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current"
+        ).fetchall()}
+
+
+def unchanged_keys(
+    rows: list[DocRow], files: list[InboxFile], fingerprint: str,
+    quarantined: set[tuple[str, str]] | None = None, cached: Callable[[str], bool] | None = None,
+) -> set[str]:
+    """Keys whose current document has the same bytes and was parsed by the same parser (pure).
+
+    A file quarantined with the same bytes is unchanged too when this parser's verdict on it is cached
+    (a new parser may read it, and a timeout or crash is never cached, so those are tried again).
+    """
     current = {r.logical_key: r for r in rows if r.is_current}
+    still_bad = quarantined or set()
     return {
         f.logical_key for f in files
-        if (c := current.get(f.logical_key)) is not None and c.file_sha256 == f.sha256
-        and c.parser_fingerprint == fingerprint
+        if ((c := current.get(f.logical_key)) is not None and c.file_sha256 == f.sha256
+            and c.parser_fingerprint == fingerprint)
+        or ((f.logical_key, f.sha256) in still_bad and cached is not None and cached(f.sha256))
     }
+
+
+def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
+    """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
+    files = scan_inbox(inbox)
+    rows = _duckdb_read_state(warehouse)
+    cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
+    return files, rows, unchanged_keys(rows, files, fingerprint, _duckdb_read_quarantined(warehouse), cache.has)
 
 
 @task(name="scan", cache_policy=NO_CACHE)
 def scan_task(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
-    files = scan_inbox(inbox)
-    rows = _duckdb_read_state(warehouse)
-    return files, rows, unchanged_keys(rows, files, fingerprint)
+    return scan_state(inbox, warehouse, fingerprint)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -160,8 +194,33 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) 
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
 
 
-def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions) -> RunReport:
-    """The whole run (called inside a flow); never raises for a failed run: the report says why."""
+def nothing_changed(inbox: Path, warehouse: Path) -> bool:
+    """True when a run would change nothing: same files, parser and dbt project as the last successful run.
+
+    Cheap (hashes the inbox, reads raw.documents read-only); any doubt answers False.
+    """
+    if not warehouse.exists() or not inbox.is_dir():
+        return False
+    files, rows, unchanged = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
+    if not files or len(unchanged) != len(files):
+        return False
+    if not {r.logical_key for r in rows if r.is_current} <= {f.logical_key for f in files}:
+        return False  # a withdrawn file is a change
+    prior = last_success(read_records(DataLayout(warehouse).runs_log))
+    return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR)
+
+
+def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
+    """The stage as a Prefect task (tracked) or its plain function (a run that needs no Prefect API)."""
+    return step if tracked else step.fn
+
+
+def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked: bool = True) -> RunReport:
+    """The whole run; never raises for a failed run: the report says why.
+
+    ``tracked`` runs the stages as Prefect tasks (inside a flow); untracked calls the same functions directly —
+    `juesuan run` does that when :func:`nothing_changed`, so an idle night costs no Prefect start-up.
+    """
     inbox, warehouse = Path(inbox), Path(warehouse)
     layout = DataLayout(warehouse)
     run_id = uuid.uuid4().hex[:12]
@@ -170,13 +229,15 @@ def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions) -> RunR
     no_dbt = DbtOutcome(False, 0, 0, 0, (), "")
     try:
         with run_lock(layout):
-            return _locked_run(inbox, warehouse, layout, options, record)
+            return _locked_run(inbox, warehouse, layout, options, record, tracked)
     except RunLocked as exc:
         failed = replace(record, status="failed", ended_at=now(), reason=str(exc))
         return RunReport(run_id, str(inbox), str(warehouse), 0, failed, no_dbt, None)
 
 
-def _locked_run(inbox: Path, warehouse: Path, layout: DataLayout, options: RunOptions, record: RunRecord) -> RunReport:
+def _locked_run(
+    inbox: Path, warehouse: Path, layout: DataLayout, options: RunOptions, record: RunRecord, tracked: bool = True
+) -> RunReport:
     fp = parser_fingerprint(PARSER_VERSION)
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
@@ -185,9 +246,9 @@ def _locked_run(inbox: Path, warehouse: Path, layout: DataLayout, options: RunOp
     dbt = DbtOutcome(False, 0, 0, 0, (), "")
     files: list[InboxFile] = []
     try:
-        files, rows, unchanged = scan_task(inbox, warehouse, fp)
+        files, rows, unchanged = _stage(scan_task, tracked)(inbox, warehouse, fp)
         print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}", flush=True)
-        parsed = parse_task(files, unchanged, layout, fp, options)
+        parsed = _stage(parse_task, tracked)(files, unchanged, layout, fp, options)
         plan = plan_changes(rows, files, parsed.results, fp)
         quarantined = sum(1 for r in parsed.results.values() if r.quarantine is not None)
         record = replace(
@@ -207,18 +268,22 @@ def _locked_run(inbox: Path, warehouse: Path, layout: DataLayout, options: RunOp
         t = time.monotonic()
         build = prepare_build(layout)
         # quote(): Prefect must not walk the plan's ~100k records looking for futures (that took seconds)
-        load_task(build, quote(plan), record.run_id, fp, quote([r for r in history if r.run_id != record.run_id]))
+        runs = [r for r in history if r.run_id != record.run_id]
+        if tracked:
+            load_task(build, quote(plan), record.run_id, fp, quote(runs))
+        else:
+            load_task.fn(build, plan, record.run_id, fp, runs)
         record = replace(record, load_seconds=time.monotonic() - t)
         if needs_dbt:
             print("  dbt build …", flush=True)
             t = time.monotonic()
-            dbt = dbt_task(build, layout.dbt_dir)
+            dbt = _stage(dbt_task, tracked)(build, layout.dbt_dir)
             record = replace(record, dbt_seconds=time.monotonic() - t, dbt_built=True)
             if not dbt.success:
                 raise _RunFailed(dbt.message)
         else:
             dbt = _SKIPPED_DBT
-        record = publish_task(layout, build, record, options.keep)
+        record = _stage(publish_task, tracked)(layout, build, record, options.keep)
         build = None
         append_record(layout.runs_log, record)
         summary = summarize(warehouse)

@@ -59,6 +59,10 @@ class ResultCache:
     root: Path
     fingerprint: str
 
+    def has(self, sha256: str) -> bool:
+        """Whether a result for these bytes, from this parser, is cached."""
+        return self._path(sha256).exists()
+
     def _path(self, sha256: str) -> Path:
         return self.root / self.fingerprint / sha256[:2] / f"{sha256}.pkl"
 

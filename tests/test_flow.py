@@ -113,3 +113,22 @@ def test_cli_fails_with_one_line_reason(tmp_path: Path):
     assert proc.returncode != 0
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "inbox not found" in lines[0]
+
+
+def test_cli_rerun_with_nothing_changed_skips_work(cli_run: tuple[subprocess.CompletedProcess, Path], inbox: Path):
+    """Same files (bad ones included), same parser and dbt project: nothing is parsed or rebuilt, the run is
+    still recorded in marts.pipeline_run."""
+    proc, warehouse = cli_run
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    again = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )
+    output = again.stdout + again.stderr
+    assert again.returncode == 0, output
+    assert "未变化 unchanged 3" in output and "dbt skipped (nothing changed)" in output
+    assert "已隔离 quarantined: 2" in output
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        runs = con.execute("select status, files_skipped from marts.pipeline_run order by started_at").fetchall()
+    assert runs == [("succeeded", 0), ("succeeded", 3)]

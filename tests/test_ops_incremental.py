@@ -149,3 +149,15 @@ def test_run_log_marks_unfinished_runs_killed_and_loads_into_raw(tmp_path: Path)
         write_runs(con, records)
         write_runs(con, records[:1])  # an upsert, not a duplicate
         assert con.execute("select count(*), count(distinct run_id) from raw.pipeline_runs").fetchall() == [(3, 3)]
+
+
+def test_quarantined_file_is_unchanged_only_while_its_verdict_is_cached():
+    from flows.nightly import unchanged_keys
+
+    files = [InboxFile("a.pdf", "a.pdf", "s1"), InboxFile("b.txt", "b.txt", "s2")]
+    rows = [DocRow("d2", "b.txt", "s2", 1, True, FP)]
+    bad = {("a.pdf", "s1")}
+    assert unchanged_keys(rows, files, FP) == {"b.txt"}
+    assert unchanged_keys(rows, files, FP, bad, cached=lambda sha: True) == {"a.pdf", "b.txt"}
+    assert unchanged_keys(rows, files, FP, bad, cached=lambda sha: False) == {"b.txt"}  # new parser: retry
+    assert unchanged_keys(rows, files, "fp-2", bad, cached=lambda sha: True) == {"a.pdf"}
