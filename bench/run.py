@@ -474,7 +474,8 @@ def main() -> int:
     def save() -> None:
         results["total_bench_s"] = round(time.monotonic() - t_all, 1)
         (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-        (args.out / "results.md").write_text(render(results), encoding="utf-8")
+        md = args.out / "results.md"
+        md.write_text(render(results, md), encoding="utf-8")
 
     for n in sizes:
         results["sizes"].append(bench_size(n, args.scratch, args.workers, args.seed))
@@ -498,10 +499,14 @@ def main() -> int:
     return 0
 
 
-def render(r: dict) -> str:
-    from bench_report import render_markdown
+def render(r: dict, md: Path) -> str:
+    """The report of this run, keeping the hand-written analysis below the marker of the previous one."""
+    from bench_report import HAND_NOTES_MARK, render_markdown
 
-    return render_markdown(r)
+    notes = ""
+    if md.exists() and HAND_NOTES_MARK in (text := md.read_text(encoding="utf-8")):
+        notes = text.split(HAND_NOTES_MARK, 1)[1]
+    return render_markdown(r, notes)
 
 
 if __name__ == "__main__":
