@@ -108,3 +108,15 @@ def test_summary_counts_every_rule(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         checks = {r[0] for r in con.execute("select distinct check_id from marts.check_summary").fetchall()}
     assert {"identity.rounding_residue", "classification.name_mismatch", "classification.unknown_code"} <= checks
+
+
+def test_garbled_heading_numbering_is_found(findings: list[Finding]) -> None:
+    """The Sichuan file numbers its sections 1、 2、 3、 四、 … 八、 9、 十、: each switch of numeral style is a
+    finding, and no Putuo document (consistent 一、二、三、) gets one."""
+    hits = [f for f in findings if f.check_id == "hygiene.list_numbering"]
+    pairs = {(f.department, f.message.split("：", 1)[1][:12]) for f in hits}
+    sichuan = {p for d, p in pairs if "朝天区" in d}
+    assert any("「3、」之后是「四、」" in p for p in sichuan)
+    assert any("「八、」之后是「9、」" in p for p in sichuan)
+    assert all("朝天区" in f.department for f in hits)
+    assert all(f.severity == "warning" for f in hits)

@@ -1,5 +1,5 @@
 -- Text checks on every paragraph and heading: template residue, impossible dates, units, punctuation,
--- shares without %, percentage precision (from the extracted facts).
+-- shares without %, percentage precision (from the extracted facts), heading numbering.
 with texts as (
     select * from {{ ref('stg_raw__text_blocks') }}
 ),
@@ -100,9 +100,51 @@ precision_final as (
         evidence, page, locator
     from facts
     where source_kind = 'narrative' and unit = '%'
+),
+
+chinese_numerals as (
+    select * from (values
+        ('一', 1), ('二', 2), ('三', 3), ('四', 4), ('五', 5), ('六', 6), ('七', 7), ('八', 8), ('九', 9), ('十', 10),
+        ('十一', 11), ('十二', 12), ('十三', 13), ('十四', 14), ('十五', 15), ('十六', 16), ('十七', 17),
+        ('十八', 18), ('十九', 19), ('二十', 20)
+    ) as t(word, n)
+),
+
+numbered_headings as (
+    -- headings numbered 一、 or 1、 (the list marker of the sections of one level)
+    select b.document_id, b.block_index, b.page, b.text, b.locator,
+        regexp_extract(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、', 1) as marker
+    from blocks as b
+    where b.kind = 'heading' and regexp_matches(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、')
+),
+
+numbering_sequence as (
+    select h.*,
+        coalesce(try_cast(h.marker as integer), c.n) as n,
+        regexp_matches(h.marker, '^[0-9]') as is_arabic,
+        lag(h.marker) over w as prev_marker,
+        lag(coalesce(try_cast(h.marker as integer), c.n)) over w as prev_n,
+        lag(regexp_matches(h.marker, '^[0-9]')) over w as prev_is_arabic
+    from numbered_headings as h
+    left join chinese_numerals as c on h.marker = c.word
+    window w as (partition by h.document_id order by h.block_index)
+),
+
+numbering_final as (
+    -- the next number of the same list written in the other style (3、 followed by 四、): garbled numbering
+    select
+        'hygiene.list_numbering' as check_id, document_id,
+        case when is_arabic <> prev_is_arabic then 'fail' else 'pass' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '标题编号混用：「' || prev_marker || '、」之后是「' || marker
+            || '、」；同一级标题请统一用中文数字（一、二、三、）或阿拉伯数字编号。' as message,
+        text as evidence, page, locator
+    from numbering_sequence
+    where prev_n is not null and n = prev_n + 1
 )
 
 select * from pattern_final
 union all select * from date_final
 union all select * from lone_years
 union all select * from precision_final
+union all select * from numbering_final
