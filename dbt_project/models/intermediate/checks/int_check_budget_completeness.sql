@@ -38,18 +38,45 @@ toc_start as (
     group by document_id
 ),
 
-toc_entries as (
-    -- entries of the 目录 (its page) naming a table: numbering, leaders and page numbers removed
+after_toc as (
+    -- the blocks after 目录, and whether each still looks like an entry (dot leaders, or a short line without
+    -- sentence punctuation, on the 目录's page or the next)
     select
-        b.document_id, b.block_index, b.page, b.text,
+        b.*,
+        s.toc_block,
+        (regexp_matches(b.compact, '(…|\.{4,}|·{4,})') or (length(b.compact) <= 40 and not regexp_matches(b.compact, '[，。；：]')))
+            and b.kind <> 'table'
+            and (b.page is null or s.toc_page is null or b.page <= s.toc_page + 1) as entry_like
+    from blocks as b
+    inner join toc_start as s on s.document_id = b.document_id and b.block_index > s.toc_block
+),
+
+toc_runs as (
+    select
+        *,
+        count(*) filter (where not entry_like) over (
+            partition by document_id order by block_index rows between unbounded preceding and current row
+        ) as breaks
+    from after_toc
+),
+
+toc_entries as (
+    -- the 目录: the entries up to the first block that is not one; numbering, leaders and page numbers removed
+    select
+        document_id, block_index, page, text,
         regexp_replace(
-            regexp_replace(b.compact, '^([0-9一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)])', ''),
+            regexp_replace(compact, '^([0-9一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)])', ''),
             '(…|\.|·)+[0-9]*$', ''
         ) as title
-    from blocks as b
-    inner join toc_start as s
-        on s.document_id = b.document_id and b.block_index > s.toc_block and b.kind <> 'table'
-        and (b.page = s.toc_page or (b.page is null and b.block_index <= s.toc_block + 30))
+    from toc_runs
+    where breaks = 0
+),
+
+toc_end as (
+    select s.document_id, coalesce(max(e.block_index), s.toc_block) as last_entry
+    from toc_start as s
+    left join toc_entries as e on e.document_id = s.document_id
+    group by s.document_id, s.toc_block
 ),
 
 toc_tables as (
@@ -63,11 +90,11 @@ toc_tables as (
 ),
 
 body as (
-    -- text after the table of contents
+    -- everything after the table of contents (tables included: a sheet's title can stand in its grid)
     select b.*, regexp_replace(b.compact, '预算|[0-9]{4}年度?|（[^）]*）', '', 'g') as compact_key
     from blocks as b
-    left join toc_start as s on s.document_id = b.document_id
-    where s.toc_block is null or b.page > s.toc_page or (b.page is null and b.block_index > s.toc_block + 30)
+    left join toc_end as e on e.document_id = b.document_id
+    where e.last_entry is null or b.block_index > e.last_entry
 ),
 
 recognised_titles as (
@@ -86,7 +113,7 @@ toc_present as (
         t.*,
         exists (
             select 1 from body as b
-            where b.document_id = t.document_id and b.kind <> 'table' and strpos(b.compact_key, t.title_key) > 0
+            where b.document_id = t.document_id and strpos(b.compact_key, t.title_key) > 0
         ) or exists (
             select 1 from recognised_titles as r
             where r.document_id = t.document_id

@@ -5,7 +5,8 @@
 --                               decimals meet only when equal (chk_meets_quote);
 --   budget.yoy_previous_budget  a change stated against last year's budget (比2025年预算增加X万元 / 增长Y%)
 --                               implies last year's figure; it must equal the same department's (same level, same
---                               unit) previous-year 预算; not_evaluable when that budget is not loaded.
+--                               unit) previous-year 预算; not_evaluable when that budget is not loaded. A change
+--                               whose clause names last year's 执行数 / 决算 compares with something else: skipped.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
     select * from {{ ref('int_budget_facts') }}
@@ -21,6 +22,10 @@ plan_items as (
 
 documents as (
     select * from {{ ref('int_budget_documents') }}
+),
+
+texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
 ),
 
 narrative as (
@@ -95,13 +100,30 @@ narrative_final as (
 ),
 
 -- last year's budget: the same department and level (and the same unit for a 单位预算)
-changes as (
-    select f.*, d.unit_name as doc_unit
+changes_read as (
+    -- the clause before the figure: a change against last year's 执行数 or 决算 is not one against its budget
+    -- (with the block before: a line of a PDF may start with the figure)
+    select
+        f.*,
+        regexp_extract(
+            coalesce(b.text, '')
+            || substr(t.text, 1, try_cast(regexp_extract(f.locator, 'chars:([0-9]+)-', 1) as integer)),
+            '[^，；。]*$'
+        ) as clause
     from facts as f
-    inner join documents as d using (document_id)
+    left join texts as t
+        on t.document_id = f.document_id
+        and t.block_index = try_cast(regexp_extract(f.locator, 'para:([0-9]+)', 1) as integer)
+    left join texts as b
+        on b.document_id = f.document_id and b.block_index = t.block_index - 1
     where f.source_kind = 'narrative' and f.basis in ('yoy_change', 'yoy_pct')
       and (f.compared_year is null or f.compared_year = f.fiscal_year - 1)
       and f.metric is not null
+),
+
+changes as (
+    select * from changes_read
+    where not regexp_matches(coalesce(clause, ''), '执行|决算|实际')
 ),
 
 current_figures as (
