@@ -1,6 +1,10 @@
 -- Table cells of current budget documents, with the unit of their table (元 / 万元 / 亿元, as recognised) and
 -- the figure as an exact interval in 元 (yuan_lo, yuan_hi: every unit converts to 元 by an integer factor, so
 -- comparisons across tables and documents stay exact) and its value in 万元 (value_wan, exact).
+-- table_reliable is false when the table was not read unambiguously: its key was recognised twice in the
+-- document (two tables taken for one), or a row maps two columns to one measure (the 三公 table excepted, one
+-- row whose items are told apart by their labels). Checks and the budget-vs-final comparison leave such
+-- tables out; the marts keep their figures.
 with cells as (
     select * from {{ ref('stg_raw__table_cells') }}
 ),
@@ -11,6 +15,15 @@ documents as (
 
 tables as (
     select * from {{ ref('stg_raw__recognised_tables') }}
+),
+
+ambiguous as (
+    select document_id, table_key from tables group by all having count(*) > 1
+    union
+    select document_id, table_key from cells
+    where table_key <> 'budget_sangong'
+    group by document_id, table_key, regexp_extract(locator, '^(.*)/col:', 1)
+    having count(*) > count(distinct measure)
 ),
 
 with_table as (
@@ -75,9 +88,12 @@ final as (
         with_table.raw_text,
         with_table.page,
         with_table.locator,
-        with_table.evidence
+        with_table.evidence,
+        ambiguous.table_key is null as table_reliable
     from with_table
     inner join documents on with_table.document_id = documents.document_id
+    left join ambiguous
+        on with_table.document_id = ambiguous.document_id and with_table.table_key = ambiguous.table_key
 )
 
 select * from final

@@ -1,6 +1,7 @@
 -- Classification lines (支出功能分类 / 部门预算支出经济分类) of current budget documents, resolved like the final
 -- accounts' lines (int_classification_lines_resolved), with each line's fund scope and its amount in 万元 and
--- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元).
+-- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元), and whether
+-- their table was read unambiguously (int_budget_cells.table_reliable).
 --   fund_scope: all_funds (收入/支出预算总表, 财务收支预算总表), fiscal (财政拨款 tables), general_budget (一般公共预算),
 --   govfund (政府性基金预算), soe_capital (国有资本经营预算).
 with lines as (
@@ -23,7 +24,8 @@ joined as (
         documents.unit_name,
         cells.unit_reported,
         cells.yuan_factor,
-        cells.row_order
+        cells.row_order,
+        coalesce(cells.table_reliable, true) as table_reliable
     from lines
     inner join documents on lines.document_id = documents.document_id
     left join cells on lines.document_id = cells.document_id and lines.locator = cells.locator
@@ -74,7 +76,8 @@ final as (
         source_kind,
         page,
         locator,
-        evidence
+        evidence,
+        table_reliable
     from joined
 )
 

@@ -6,6 +6,8 @@
 --     expenditure_current_year (合计 of 支出预算总表), the 三公 items and 机关运行经费 (the 三公 table first, else
 --     the narrative).
 -- One row per document and item (the first row when a table repeats a code); amounts exact in 万元 and in 元.
+-- Only tables read unambiguously (int_budget_cells.table_reliable): a figure taken from the wrong table would
+-- be compared as if it were the budget.
 with lines as (
     select * from {{ ref('int_budget_lines') }}
 ),
@@ -39,7 +41,7 @@ line_items as (
         raw_text, unit_reported, table_key, page, locator, evidence,
         line_order as item_order
     from lines
-    where source_kind = 'table' and measure = 'total' and code is not null
+    where source_kind = 'table' and measure = 'total' and code is not null and table_reliable
       and (
           (classification = 'function'
            and table_key in ('budget_general_expenditure', 'budget_expenditure', 'budget_fiscal_expenditure'))
@@ -60,7 +62,7 @@ total_cells as (
         table_key = 'budget_expenditure' and measure = 'total' and row_name in ('合计', '总计')
             as is_expenditure_total
     from cells
-    where code is null
+    where code is null and table_reliable
 ),
 
 general_total as (

@@ -8,40 +8,16 @@
 --   budget.sangong_total 三公 合计 = 因公出国（境）+ 公务用车 + 公务接待 (+ 会议费 + 培训费 where the 合计 holds them,
 --                        with a 三公 小计), 公务用车 = 购置费 + 运行费.
 --   budget.code_format   a code of a classification table that is not 3, 5 or 7 digits (301 2 for 30102).
--- A table is left out when it is not read reliably: its key was recognised twice in the document (two tables
--- taken for one) or one of its rows maps two columns to one measure. A child row with a malformed code still
--- counts in its parent's sum (the code is reported by budget.code_format).
-with all_cells as (
+-- A table not read unambiguously (int_budget_cells.table_reliable) is left out. A child row with a malformed
+-- code still counts in its parent's sum (the code is reported by budget.code_format).
+with cells as (
     select * from {{ ref('int_budget_cells') }}
-),
-
-all_lines as (
-    select * from {{ ref('int_budget_lines') }}
-),
-
-recognised as (
-    select * from {{ ref('stg_raw__recognised_tables') }}
-),
-
-ambiguous_tables as (
-    select document_id, table_key from recognised group by all having count(*) > 1
-    union
-    select document_id, table_key from all_cells
-    where table_key <> 'budget_sangong'  -- one row, one measure: its items are told apart by their labels
-    group by document_id, table_key, row_key
-    having count(*) > count(distinct measure)
-),
-
-cells as (
-    select all_cells.*
-    from all_cells
-    anti join ambiguous_tables using (document_id, table_key)
+    where table_reliable
 ),
 
 lines as (
-    select all_lines.*
-    from all_lines
-    anti join ambiguous_tables using (document_id, table_key)
+    select * from {{ ref('int_budget_lines') }}
+    where table_reliable
 ),
 
 line_tables as (

@@ -33,11 +33,19 @@ narrative as (
     where source_kind = 'narrative' and is_amount and basis = 'budget'
 ),
 
+unreliable_tables as (
+    select distinct document_id, table_key from {{ ref('int_budget_cells') }} where not table_reliable
+),
+
 stated_in_tables as (
-    -- what the tables state per metric: table facts, and the metrics read from table cells (plan items)
-    select document_id, metric, yuan_lo, yuan_hi, value, raw_text, table_key
-    from facts
-    where source_kind = 'table' and is_amount and basis = 'budget'
+    -- what the tables state per metric: table facts (of tables read unambiguously; a 财政拨款 table's 合计 is not
+    -- an all-funds total), and the metrics read from table cells (plan items)
+    select f.document_id, f.metric, f.yuan_lo, f.yuan_hi, f.value, f.raw_text, f.table_key
+    from facts as f
+    anti join unreliable_tables as u using (document_id, table_key)
+    where f.source_kind = 'table' and f.is_amount and f.basis = 'budget'
+      and not (f.table_key = 'budget_fiscal_summary' and f.metric in (
+          'income_total', 'income_current_year', 'expenditure_current_year', 'expenditure_grand_total'))
     union all
     select document_id, item_code, yuan_lo, yuan_hi, amount_wan, raw_text, table_key
     from plan_items
@@ -62,18 +70,20 @@ narrative_lines as (
 ),
 
 function_table_lines as (
-    select * from plan_items
-    where item_kind = 'function' and fund_scope in ('general_budget', 'fiscal')
+    -- every table line of the code, whatever its fund (a narrative line may state all funds or 财政拨款 only)
+    select * from lines
+    where source_kind = 'table' and classification = 'function' and code is not null and table_reliable
+      and measure in ('total', 'general_budget', 'govfund')
 ),
 
 line_compared as (
     select
         n.document_id, n.code, n.name_reported, n.value_wan, n.raw_text, n.page, n.locator, n.evidence,
         bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}) as agrees,
-        min(t.amount_wan) as table_value,
+        min(t.value_wan) as table_value,
         string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported, '、') as table_text
     from narrative_lines as n
-    inner join function_table_lines as t on t.document_id = n.document_id and t.item_code = n.code
+    inner join function_table_lines as t on t.document_id = n.document_id and t.code = n.code
     group by all
 ),
 
@@ -226,9 +236,11 @@ yoy_final as (
                     || '万元；上年度预算为' || {{ budget_fmt_wan('prev_lo + (prev_hi - prev_lo) * 0.5') }}
                     || '万元；请核对。'
             else {{ chk_page_text('page') }} || coalesce(metric_label, metric) || '预算' || cur_text
-                || '万元、与上年预算相比变动' || raw_text || '%；上年度预算为'
-                || {{ budget_fmt_wan('prev_lo + (prev_hi - prev_lo) * 0.5') }} || '万元，变动应为'
-                || coalesce(cast({{ chk_pct_display('(cur_lo + cur_hi - prev_lo - prev_hi) * 0.5', '(prev_lo + prev_hi) * 0.5') }}
+                || '万元、与上年预算相比' || coalesce(direction, case when value_reported < 0 then '减少' else '增加' end)
+                || raw_text || '%；上年度预算为'
+                || {{ budget_fmt_wan('prev_lo + (prev_hi - prev_lo) * 0.5') }} || '万元，实际'
+                || case when cur_lo + cur_hi >= prev_lo + prev_hi then '增加' else '减少' end
+                || coalesce(cast({{ chk_pct_display('abs(cur_lo + cur_hi - prev_lo - prev_hi) * 0.5', '(prev_lo + prev_hi) * 0.5') }}
                     as varchar), '—') || '%；请核对。'
         end as message,
         evidence, page, locator

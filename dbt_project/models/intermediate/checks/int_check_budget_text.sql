@@ -39,13 +39,21 @@ paragraphs as (
 ),
 
 -- budget.compared_year
-comparisons as (
+comparison_lists as (
     select
         p.*,
-        unnest(regexp_extract_all(regexp_replace(p.text, '\s', '', 'g'), '(?:比|与|较)[0-9]{4}年度?(?:当年)?预算', 0))
-            as phrase
+        regexp_extract_all(regexp_replace(p.text, '\s', '', 'g'), '(?:比|与|较)[0-9]{4}年度?(?:当年)?预算', 0) as phrases
     from paragraphs as p
     where p.fiscal_year is not null
+),
+
+comparisons as (
+    -- every occurrence, numbered within its block (two in one line are two findings)
+    select
+        * exclude (phrases, locator),
+        unnest(phrases) as phrase,
+        locator || '/match:' || unnest(range(1, len(phrases) + 1)) as locator
+    from comparison_lists
 ),
 
 compared_final as (
