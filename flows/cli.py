@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--defect-rate", type=float, default=0.0)
     sample.add_argument("--formats", default="docx,pdf,xlsx,txt")
-    sample.add_argument("--budgets", action="store_true", help="also the 部门预算 and 单位预算 of every department-year")
+    sample.add_argument("--budgets", action="store_true",
+                        help="also the 部门预算 and 单位预算 of every department-year")
     sample.set_defaults(func=cmd_sample_county)
     ops_cli.register(sub)
     access_cli.register(sub)
