@@ -3,7 +3,8 @@
 --                                   and of the narrative) equals the same department-year's 部门预算 document: a
 --                                   quote of its figure (rounded to the 决算's decimals); a line the 预算 does not plan
 --                                   (while planning others of its table) was budgeted 0; not_evaluable
---                                   「无法核对：未载入本部门同年度预算」 when no 部门预算 of that year is loaded;
+--                                   「无法核对：未载入本部门同年度预算」 when no 部门预算 of that year is loaded
+--                                   (one row per 决算, counting its quotes);
 --   budget.department_equals_units  where a department's 部门预算 and 单位预算 of one year are loaded and their
 --                                   totals agree (all units loaded), every line and 三公 item of the 部门预算 is the sum
 --                                   of the units'; units exceeding the department is always a finding; totals short
@@ -85,6 +86,24 @@ quotes_evaluated as (
 ),
 
 link_final as (
+    -- a department-year whose 部门预算 is not loaded: one not_evaluable row per 决算 document, not one per quote
+    select
+        'budget.final_quotes_budget' as check_id,
+        document_id,
+        'not_evaluable' as status,
+        null as expected,
+        null as actual,
+        null as difference,
+        '无法核对：未载入本部门同年度预算（' || cast(min(fiscal_year) as varchar) || '年决算中'
+            || cast(count(*) as varchar) || '处年初预算或预算数'
+            || case when max(has_department) = 0 then '；只载入了单位预算' else '' end || '）。' as message,
+        string_agg(coalesce(item_name, item_code) || ' ' || raw_text, '；' order by page, locator) as evidence,
+        min(page) as page,
+        'document' as locator
+    from quotes_evaluated
+    where coalesce(has_department, 0) = 0
+    group by document_id
+    union all
     select
         'budget.final_quotes_budget' as check_id,
         document_id,
@@ -93,13 +112,6 @@ link_final as (
         value_wan as actual,
         value_wan - coalesce(plan_value, 0) as difference,
         case
-            when has_department is null
-                then '无法核对：未载入本部门同年度预算（' || cast(fiscal_year as varchar) || '年「' || coalesce(item_name, item_code)
-                    || '」的' || case role when 'budget_initial' then '年初预算' else '预算数' end || raw_text || '万元）。'
-            when has_department = 0
-                then '无法核对：未载入本部门同年度预算（只载入了单位预算；' || cast(fiscal_year as varchar) || '年「'
-                    || coalesce(item_name, item_code) || '」的' || case role when 'budget_initial' then '年初预算' else '预算数' end
-                    || raw_text || '万元）。'
             when status = 'not_evaluable'
                 then '无法核对：本部门' || cast(fiscal_year as varchar) || '年预算未列示「' || coalesce(item_name, item_code)
                     || '」所在的表。'
@@ -114,6 +126,7 @@ link_final as (
         end as message,
         evidence, page, locator
     from quotes_evaluated
+    where has_department = 1
 ),
 
 -- 部门预算 = Σ 单位预算
