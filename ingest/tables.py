@@ -66,6 +66,7 @@ STANDARD_TABLES: MappingProxyType[str, StandardTable] = MappingProxyType({
         _std("sangong", "一般公共预算财政拨款“三公”经费支出决算表", "final", "sangong", 7),
         _std("govfund", "政府性基金预算财政拨款收入支出决算表", "final", "lines", 8),
         _std("soe_capital", "国有资本经营预算财政拨款支出决算表", "final", "lines", 9),
+        _std("fiscal_expenditure", "财政拨款支出决算表", "final", "lines"),
         _std("budget_income_expenditure_summary", "收支预算总表", "budget", "summary"),
         _std("budget_income", "收入预算表", "budget", "lines"),
         _std("budget_expenditure", "支出预算表", "budget", "lines"),
@@ -96,6 +97,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("budget_general_expenditure", r"一般公共预算(财政拨款)?支出.*预算表"),
         ("fiscal_summary", r"财政拨款收入?支出?决算总表|财政拨款收支决算总表"),
         ("budget_fiscal_summary", r"财政拨款收入?支出?预算总表|财政拨款收支预算总表"),
+        ("fiscal_expenditure", r"财政拨款支出决算(明细)?表"),
         ("income_expenditure_summary", r"收入支出决算总表|收支决算总表"),
         ("budget_income_expenditure_summary", r"收支预算总表|收入支出预算总表"),
         ("income", r"收入决算表"),
@@ -286,6 +288,12 @@ def _recognise(doc: Document) -> list[_Group]:
         body = Table(rows=body_rows, index=table.index, page=table.page)
         n_header = header_row_count(body)
         header_sig = _header_signature(body, n_header)
+        if last is not None and title_key is None and (conformed := _conform(last.analysis, table, skip)):
+            # the next page prints the same amount columns with fewer label columns (one code column
+            # instead of 类/款/项): its rows are put into the layout of the first fragment
+            last.fragments.append((conformed, 0))
+            before = []
+            continue
         if last is not None and _continues(last.analysis, table, title_key):
             if _header_only(last):
                 # the page broke inside the header: read the header rows of both fragments as one
@@ -328,6 +336,39 @@ def _join_header(group: _Group, table: Table, skip: int) -> None:
     analysis, first_data = _analyse(joined, a.key, a.title, a.unit, 0)
     group.analysis = analysis
     group.fragments.append((table, skip + first_data - len(head)))
+
+
+_CODE_TEXT = re.compile(r"\d{3,7}")
+
+
+def _conform(prev: _Analysis, table: Table, skip: int) -> Table | None:
+    """``table`` rewritten into the columns of ``prev`` when it is a headerless continuation with another
+    number of label columns but the same number of amount columns (single-block tables only)."""
+    if len(prev.blocks) != 1 or table.n_cols == prev.n_cols or skip:
+        return None
+    block = prev.blocks[0]
+    k = len(block.amount_cols)
+    n_label = table.n_cols - k
+    if k == 0 or n_label < 1 or block.name_col is None or list(block.amount_cols) != list(
+            range(prev.n_cols - k, prev.n_cols)):
+        return None
+    rows: list[tuple[str, ...]] = []
+    for row in table.rows:
+        cells = list(row) + [""] * (table.n_cols - len(row))
+        labels, amounts = cells[:n_label], cells[n_label:]
+        if any(clean(t) and parse_amount(t) is not None and not _CODE_TEXT.fullmatch(clean(t)) for t in labels) or any(
+                clean(t) and parse_amount(t) is None for t in amounts):
+            return None  # not the same shape: a figure among the labels or a text among the figures
+        out = [""] * prev.n_cols
+        texts = [clean(t) for t in labels if clean(t)]
+        if texts and block.code_cols and _CODE_TEXT.fullmatch(texts[0]):
+            out[block.code_cols[0]] = texts.pop(0)
+        out[block.name_col] = "".join(texts)
+        out[prev.n_cols - k:] = amounts
+        rows.append(tuple(out))
+    if not rows or header_row_count(Table(rows=tuple(rows), index=table.index, page=table.page)):
+        return None
+    return Table(rows=tuple(rows), index=table.index, page=table.page, title=table.title)
 
 
 def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
@@ -549,7 +590,7 @@ def _sangong_basis(path: tuple[str, ...], std: StandardTable) -> str:
 
 
 _FUNCTION_KEYS = frozenset({
-    "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital",
+    "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital", "fiscal_expenditure",
     "budget_income", "budget_expenditure", "budget_general_expenditure",
     "budget_govfund", "budget_soe_capital",
 })
