@@ -390,6 +390,7 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
         states = tuple(CodeState() for _ in a.blocks)  # codes carry over page breaks
         seen_metrics: set[tuple[str, str]] = set()
         breakdown: dict[str, str] = {}  # side -> '年初' / '年末' while its 结转和结余 sub-rows run
+        seen_current: set[str] = set()  # sides whose 本年…合计 row has been read
         labelled = _performance_cells(group, unit) if a.key == "performance" else None
         if labelled:
             out.cells.extend(labelled)
@@ -397,7 +398,7 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
         for table, first in group.fragments if not labelled else ():
             rows, states = _fragment_rows(table, first, a, std, states)
             if std.layout == "summary":
-                rows = _breakdown_labels(rows, breakdown)
+                rows = _grand_total_labels(_breakdown_labels(rows, breakdown), seen_current)
             n_data += table.n_rows - first
             for row in rows:
                 out.cells.extend(row.cells)
@@ -484,6 +485,7 @@ class _RowCells:
     level: str | None
     side: str
     cells: tuple[CellFact, ...]
+    grand_total: bool = False
 
 
 def _fragment_rows(
@@ -521,6 +523,8 @@ def _block_row(
         # a label written in a code column (合计, 人员经费合计) or in the first label cell
         label = next((split_code_and_name(_cell(row, c))[1] for c in block.code_cols
                       if clean(_cell(row, c)) and parse_amount(_cell(row, c)) is None), "")
+    if clean(label) in _COLUMN_NUMBER_LABELS:
+        return None, state  # the row of column numbers (栏次 1 2 3 …) is not data
     level = code_level(code)
     if level is None and code is None and indent_ranks and label and not is_total_label(label):
         level = ("类", "款", "项")[min(indent_ranks.get(indent_depth(raw_name), 0), 2)]
@@ -544,6 +548,25 @@ def _block_row(
     if not cells and not label:
         return None, state
     return _RowCells(label, code, level, block.side, tuple(cells)), state
+
+
+_COLUMN_NUMBER_LABELS = frozenset({"栏次", "行次"})
+_CURRENT_TOTAL = re.compile(r"^(?:本年|当年)(?:收入|支出)?(?:合计|小计)$")
+_GRAND_TOTAL = re.compile(r"^(?:收入|支出)?(?:合计|总计)$")
+
+
+def _grand_total_labels(rows: list[_RowCells], seen_current: set[str]) -> list[_RowCells]:
+    """A bare 合计 after the side's 本年（当年）…合计 row of a summary table is the side's 总计
+    (the grand total that adds the carry-overs): flagged, so its metric is read as 收入总计 / 支出总计."""
+    out: list[_RowCells] = []
+    for row in rows:
+        label = clean(row.label)
+        if _CURRENT_TOTAL.match(label):
+            seen_current.add(row.side)
+        elif row.side in seen_current and _GRAND_TOTAL.match(label) and row.side in _SIDE_ZH:
+            row = replace(row, grand_total=True)
+        out.append(row)
+    return out
 
 
 _CARRY_HEAD = re.compile(r"^(年初|年末)(?:财政拨款)?结转和?结余$")
@@ -640,7 +663,7 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
         # summary tables: only the side's own column (决算数 / 合计) names the row's metric
         if std.layout == "summary" and c.measure not in (row.side, f"{row.side}_total"):
             continue
-        label = _metric_label(c.row_label, row.side, std)
+        label = _metric_label(c.row_label, row.side, std, row.grand_total)
         metric = _match(catalog, label, unit)
         if metric is None and label != c.row_label:
             metric = _match(catalog, c.row_label, unit)
@@ -653,9 +676,11 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
     return facts
 
 
-def _metric_label(label: str, side: str, std: StandardTable) -> str:
+def _metric_label(label: str, side: str, std: StandardTable, grand_total: bool = False) -> str:
     """The label as the catalogue should read it: summary rows get their side (and 财政拨款) spelled out."""
     fiscal = std.key.endswith("fiscal_summary")
+    if grand_total and side:
+        return f"{'财政拨款' if fiscal else ''}{_SIDE_ZH[side]}总计"
     if std.layout == "sangong" and label in ("合计", "小计"):
         return "三公经费合计"
     if not side:
