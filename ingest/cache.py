@@ -31,11 +31,12 @@ _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", 
 def parser_fingerprint(parser_version: str, catalog_path: Path | None = None) -> str:
     """A short hash of everything that decides what a file parses to."""
     from ingest.catalog import DEFAULT_CATALOG_PATH
+    from ingest.templates import DEFAULT_TEMPLATE_PATH
 
     digest = hashlib.sha256(parser_version.encode())
     sources = [p for p in sorted(_INGEST_DIR.glob("*.py")) if p.name not in _NOT_PARSER]
     sources += sorted((_INGEST_DIR / "readers").glob("*.py"))
-    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH]:
+    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH, DEFAULT_TEMPLATE_PATH]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{parser_version}-{digest.hexdigest()[:12]}"

@@ -82,9 +82,11 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         year_source=ident.year_source,
         parser_version=PARSER_VERSION,
         ingested_at=datetime.now(UTC),
+        doc_level=ident.doc_level,
+        identification_confidence=ident.confidence,
     )
     narrative = extract_narrative(doc, catalog, ident.fiscal_year)
-    tables = extract_tables(doc)
+    tables = extract_tables(doc, doc_type=ident.doc_type if ident.doc_type != "unknown" else None)
     return IngestResult(
         source_file=str(path),
         document=record,
@@ -95,6 +97,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         tables=[
             TableRecord(t.key, t.title, t.page, t.n_rows, t.unit, t.unit_stated) for t in tables.recognised
         ],
+        table_parses=list(tables.parses),
     )
 
 

@@ -20,6 +20,9 @@ from typing import Any, Literal
 
 from ingest.amounts import parse_amount
 from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
+from ingest.records import TableParse
+from ingest.table_verify import verify_table
+from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
 from ingest.tables_grid import (
     Block,
     CodeState,
@@ -149,6 +152,8 @@ class TableExtraction:
     recognised: list[RecognisedTable] = field(default_factory=list)
     facts: list[MetricFact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. the metric catalogue was not available
+    parses: list[TableParse] = field(default_factory=list)
+    template_family: str = ""
 
 
 def classify_title(text: str) -> str | None:
@@ -378,11 +383,30 @@ def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
     return table.n_cols == prev.n_cols
 
 
-def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction:
-    """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts."""
+def _family(doc: Document, groups: list[_Group], doc_type: str | None,
+            templates: TemplateCatalog) -> TemplateFamily | None:
+    """The template family of the document, from its kind and the titles of its tables."""
+    if doc_type is None:
+        kinds = [STANDARD_TABLES[g.analysis.key].kind for g in groups]
+        doc_type = "budget" if kinds.count("budget") > kinds.count("final") else "final_account"
+    evidence = "\n".join([*(g.analysis.title for g in groups), doc.text()[:3000]])
+    return templates.choose(doc_type, evidence)
+
+
+def extract_tables(
+    doc: Document, catalog: Any | None = None, doc_type: str | None = None,
+    templates: TemplateCatalog | None = None,
+) -> TableExtraction:
+    """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts; every
+    table is checked against its own identities (``ingest.table_verify``) and recorded in ``parses``."""
     out = TableExtraction()
     catalog = catalog if catalog is not None else _load_catalog(out)
-    for group in _recognise(doc):
+    templates = templates if templates is not None else load_template_catalog()
+    groups = _recognise(doc)
+    family = _family(doc, groups, doc_type, templates)
+    out.template_family = family.name if family else ""
+    for seq, group in enumerate(groups):
+        first_cell = len(out.cells)
         a = group.analysis
         std = STANDARD_TABLES[a.key]
         unit = a.unit or "万元"
@@ -410,6 +434,16 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
                             seen_metrics.add((fact.metric, fact.basis))
                             out.facts.append(fact)
         first_table = group.fragments[0][0]
+        template = (family.table(a.key) if family else None) or templates.table(a.key)
+        verdict = verify_table(out.cells[first_cell:], template)
+        out.cells[first_cell:] = verdict.cells
+        out.parses.append(TableParse(
+            table_seq=seq, table_key=a.key, title=a.title, page=first_table.page, layout=std.layout,
+            template_family=out.template_family, n_cells=len(verdict.cells),
+            n_identities=len(verdict.identities), n_held=verdict.n_held, confidence=verdict.confidence,
+            parse_reliable=verdict.reliable, reason_zh=verdict.reason_zh,
+            failed_identities=verdict.failed_names(), column_mapping=verdict.mapping, remapped=verdict.remapped,
+        ))
         out.recognised.append(RecognisedTable(
             key=a.key, title=a.title, page=first_table.page, n_rows=n_data, unit=unit,
             unit_stated=a.unit is not None, fragments=tuple(t.index for t, _ in group.fragments),

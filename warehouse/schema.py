@@ -97,6 +97,24 @@ RAW_TABLES: dict[str, str] = {
         unit VARCHAR NOT NULL,
         unit_stated BOOLEAN NOT NULL
     """,
+    "table_parses": """
+        document_id VARCHAR NOT NULL,
+        table_seq INTEGER NOT NULL,
+        table_key VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        page INTEGER,
+        layout VARCHAR NOT NULL,
+        template_family VARCHAR NOT NULL,
+        n_cells INTEGER NOT NULL,
+        n_identities INTEGER NOT NULL,
+        n_held INTEGER NOT NULL,
+        confidence DOUBLE,
+        parse_reliable BOOLEAN NOT NULL,
+        reason_zh VARCHAR NOT NULL,
+        failed_identities VARCHAR NOT NULL,
+        column_mapping VARCHAR NOT NULL,
+        remapped BOOLEAN NOT NULL
+    """,
     "text_blocks": """
         document_id VARCHAR NOT NULL,
         block_index INTEGER NOT NULL,
@@ -154,6 +172,9 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS parser_fingerprint VARCHAR",
     "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS status_run_id VARCHAR",
     "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS is_current BOOLEAN DEFAULT true",
+    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS doc_level VARCHAR DEFAULT 'unknown'",
+    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS identification_confidence DOUBLE",
+    "ALTER TABLE raw.table_cells ADD COLUMN IF NOT EXISTS parse_reliable BOOLEAN DEFAULT true",
 )
 
 
