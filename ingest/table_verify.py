@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 
 from ingest.model import CellFact
 from ingest.templates import TableTemplate
@@ -223,7 +224,7 @@ def _of_which_candidates(cells: Sequence[CellFact], template: TableTemplate) -> 
     its left (a sub-column whose group header was lost)."""
     cols = sorted({(c.col_index, c.measure) for c in cells})
     alts = []
-    for (left_col, left_m), (col, m) in zip(cols, cols[1:], strict=False):
+    for (left_col, left_m), (col, m) in pairwise(cols):
         if m not in template.components or left_m not in template.components or col != left_col + 1:
             continue
         alts.append([replace(c, measure=f"{left_m}_of_which") if c.col_index == col else c for c in cells])

@@ -22,7 +22,6 @@ from ingest.amounts import parse_amount
 from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
 from ingest.records import TableParse
 from ingest.table_verify import verify_table
-from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
 from ingest.tables_grid import (
     Block,
     CodeState,
@@ -39,6 +38,7 @@ from ingest.tables_grid import (
     measure_key,
     split_code_and_name,
 )
+from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
 
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]

@@ -11,7 +11,9 @@ texts as (
 ),
 
 documents as (
+    -- the 决算 template's tables and explanations: budgets are not checked against them
     select * from {{ ref('int_check_documents') }}
+    where doc_type = 'final_account'
 ),
 
 filings as (

@@ -16,7 +16,8 @@ renamed as (
         doc_type,
         source_file,
         page_count,
-        department_name || '|' || coalesce(cast(fiscal_year as varchar), '?') as filing_key,
+        -- a 预算 and a 决算 of the same department and year are two filings: one is never checked as the other
+        department_name || '|' || coalesce(cast(fiscal_year as varchar), '?') || '|' || doc_type as filing_key,
         (select run_id from latest_run) as run_id
     from source
     where is_current

@@ -15,7 +15,7 @@ evaluated as (
         case when p.parse_reliable then 'pass' else 'fail' end as status,
         cast(p.n_identities as decimal(38, 6)) as expected,
         cast(p.n_held as decimal(38, 6)) as actual,
-        cast(p.n_failed as decimal(38, 6)) as difference,
+        cast(p.n_held - p.n_identities as decimal(38, 6)) as difference,
         case when p.parse_reliable
             then '第' || coalesce(cast(p.page as varchar), '?') || '页《' || p.table_title || '》勾稽关系成立 '
                  || cast(p.n_held as varchar) || '/' || cast(p.n_identities as varchar)
