@@ -175,7 +175,7 @@ completion_parsed as (
     where instr(window_text, sentence) <= length(text)
       -- a sentence stating its budget: the word is judged against the figures (budget_text_final,
       -- int_check_direction), a wrong rate by percent.completion — not twice
-      and not regexp_matches(window_text, '预算(?:数)?(?:为)?\s*[0-9]')
+      and not regexp_matches(text, '预算(?:数为|为|数)\s*[0-9]')
       -- a sentence int_check_direction already judged from its figures (direction.budget_comparison)
       and not exists (
           select 1 from judged_by_figures as j
