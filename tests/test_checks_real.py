@@ -111,7 +111,7 @@ def test_summary_counts_every_rule(warehouse: Path) -> None:
 
 
 def test_rendered_list_numbering_is_not_a_finding(findings: list[Finding]) -> None:
-    """The Sichuan Tika text shows 1、 2、 3、 四、 … 八、 9、 十、, but the Arabic ones carry the space Tika prints after
-    Word's automatic list numbering ("1、 收入…"): a rendering artefact, not the author's text — no finding; and no
-    Putuo document (consistent 一、二、三、) gets one either."""
+    """The Sichuan Tika text shows 1、 2、 3、 四、 … 八、 9、 十、, but the Arabic ones carry the space Tika
+    prints after Word's automatic list numbering ("1、 收入…"): a rendering artefact, not the author's text — no
+    finding; and no Putuo document (consistent 一、二、三、) gets one either."""
     assert [f for f in findings if f.check_id == "hygiene.list_numbering"] == []
