@@ -85,7 +85,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         doc_level=ident.doc_level,
         identification_confidence=ident.confidence,
     )
-    narrative = extract_narrative(doc, catalog, ident.fiscal_year)
+    narrative = extract_narrative(doc, catalog, ident.fiscal_year, ident.doc_type)
     tables = extract_tables(doc, doc_type=ident.doc_type if ident.doc_type != "unknown" else None)
     return IngestResult(
         source_file=str(path),
