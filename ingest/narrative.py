@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ingest.amounts import parse_amount
+from ingest.amounts import parse_amount, sums_to
 from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, unit_compatible
 from ingest.model import Amount, Document, LineItem, MetricFact, NarrativeClaim
 from ingest.narrative_text import ITEM_START as _ITEM_START
@@ -77,6 +77,8 @@ _BUDGETED_CATEGORIES = frozenset({"income", "expenditure", "fiscal", "sangong", 
 # A whole named by its side word alone ('…办事处收入预算X万元，其中：…'): the side's 总计
 _SIDE_TOTAL = {"收入": "income_total", "支出": "expenditure_grand_total"}
 _OF_WHICH_AFTER = re.compile(r"^(?:万元|元)?[，：]?其中")
+# Words that name an amount of their own (教育支出, 单位预留机动经费): a change or % after them is theirs
+_OTHER_SUBJECT = re.compile(r"(?:支出|收入|经费|费|资金)$")
 # A count of vehicles to be bought (预算安排购置车辆1辆) is no count of the vehicles held
 _PURCHASE_COUNT = re.compile(r"购置|购买|新增|更新")
 
@@ -175,7 +177,9 @@ def _read_label(label: str, unit: str) -> _Reading:
         return _Reading("prior_year", _clean_subject(label[:m.start()]), None, True)
     m = _BUDGET_CUE.search(label)
     if m:
-        return _Reading("budget", _clean_subject(label[:m.start()]), None, True, _budget_kind(m))
+        subject = _clean_subject(label[:m.start()])
+        subject = subject + "计" if subject.endswith("总") else subject  # 收支总预算 = 收支预算总计
+        return _Reading("budget", subject, None, True, _budget_kind(m))
     subject = _clean_subject(label)
     m = _ACTUAL_CUE.search(subject)
     if m:
@@ -186,9 +190,15 @@ def _read_label(label: str, unit: str) -> _Reading:
 def _label_start(text: str, lo: int, fig_start: int) -> int:
     """Start of the words naming a figure: after the last clause mark, not before ``lo``."""
     i = fig_start
-    while i > lo and text[i - 1] not in _CLAUSE_MARKS:
+    while i > lo and (text[i - 1] not in _CLAUSE_MARKS or _joint_sides_at(text, i - 1)):
         i -= 1
     return i
+
+
+def _joint_sides_at(text: str, pos: int) -> bool:
+    """Whether the 、 at ``pos`` joins the two sides (收、支 / 收入、支出), which name one figure."""
+    return text[pos] == "、" and any(m.start() < pos < m.end() for m in _JOINT_SIDES.finditer(text, max(0, pos - 2),
+                                                                                             pos + 3))
 
 
 def _clause_start(text: str, lo: int, fig_start: int) -> int:
@@ -212,7 +222,12 @@ def _words_after(text: str, start: int, end: int) -> str:
 
 def _is_table_text(text: str) -> bool:
     """Table rows read as text (page texts, Tika): figures and names with no clause punctuation at all."""
-    return not any(mark in text for mark in "，。；：") and len(_FIGURE.findall(text)) >= 2
+    if any(mark in text for mark in "，。；：") or re.search(r"[为是达]\d", text):
+        return False
+    # a cell figure stands alone; '2025年', '1家', '464.64万元' are words of a sentence
+    cells = [m for m in _FIGURE.finditer(text)
+             if not m.group("unit") and not re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1])]
+    return len(cells) >= 2
 
 
 class _Emitter:
@@ -277,19 +292,14 @@ def _sentences(text: str, start: int, end: int) -> list[_Sentence]:
     return out
 
 
-def _half_unit(amount: Amount) -> Decimal:
-    return Decimal(5) / (Decimal(10) ** (amount.decimals + 1))
-
-
 def parts_agree(whole: Amount, parts: list[Amount]) -> bool:
     """Whether figures stated as parts of ``whole`` (其中 …) are consistent with it: they sum to it within
     the displayed rounding, or a single part is not larger than it."""
     if not parts:
         return False
     if len(parts) == 1:
-        return parts[0].value <= whole.value + _half_unit(whole) + _half_unit(parts[0])
-    tolerance = _half_unit(whole) + sum((_half_unit(p) for p in parts), Decimal(0))
-    return abs(sum((p.value for p in parts), Decimal(0)) - whole.value) <= tolerance
+        return parts[0].value <= whole.value + whole.half_ulp + parts[0].half_ulp
+    return sums_to(whole, parts)
 
 
 def _scope_prefix(head_subject: str) -> str:
@@ -388,6 +398,8 @@ def _extract_metrics(
             if metric is None and (derived or basis == "yoy_change" or bare_cue):
                 if orphan and not reading.subject:
                     continue
+                if _OTHER_SUBJECT.search(_BUDGET_INFIX.sub("", reading.subject)):
+                    continue  # '其中：教育支出增加X万元' is the change of something the catalogue does not hold
                 if subject is None:  # '主要原因：项目支出增加，较上年增加X万元' names it without a figure
                     clause_start = _clause_start(text, sent.start, fig.start)
                     named = _strip_figures(text[clause_start:fig.start - len(label)])

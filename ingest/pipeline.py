@@ -18,6 +18,7 @@ from ingest.catalog import MetricCatalog, load_metric_catalog
 from ingest.identify import identify, parse_file_name
 from ingest.model import Document, Paragraph, UnreadableDocument
 from ingest.narrative import extract_narrative
+from ingest.narrative_resolve import resolve_near_synonyms
 from ingest.readers import detect_format, read_document
 from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TableRecord, TextBlock
 from ingest.tables import extract_tables
@@ -90,7 +91,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
     return IngestResult(
         source_file=str(path),
         document=record,
-        facts=[*tables.facts, *narrative.facts],
+        facts=[*tables.facts, *resolve_near_synonyms(narrative.facts, tables.facts)],
         lines=[*tables.lines, *narrative.lines],
         cells=list(tables.cells),
         blocks=_text_blocks(doc),
