@@ -99,6 +99,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
             TableRecord(t.key, t.title, t.page, t.n_rows, t.unit, t.unit_stated) for t in tables.recognised
         ],
         table_parses=list(tables.parses),
+        reader_notes=dict(doc.meta),
     )
 
 
