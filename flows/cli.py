@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows import access_cli, ops_cli
+from flows import access_cli, ops_cli, review_cli
 from flows.settings import configure_environment
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(func=cmd_sample_county)
     ops_cli.register(sub)
     access_cli.register(sub)
+    review_cli.register(sub)
     return parser
 
 

@@ -66,3 +66,13 @@ def action_for(current: str, wanted: str) -> str | None:
     if wanted == REJECTED:
         return REJECT
     raise TransitionError(f"状态不能设为{STATE_LABEL.get(wanted, wanted)} status cannot be set to {wanted}")
+
+
+def effective_state(evidence_hash: str | None, last_state: str | None, decision_hash: str | None) -> str:
+    """The lifecycle of a current finding given the store's last event on it — the rule of marts.fct_check_result
+    (there for the published warehouse; here for decisions recorded since it was built)."""
+    if last_state is None:
+        return OPEN
+    if last_state in CLOSED:
+        return last_state if decision_hash == evidence_hash else REOPENED
+    return REOPENED if last_state == REOPENED else OPEN
