@@ -45,19 +45,19 @@ def write_bi_copy(warehouse: Path, target: Path) -> BiCopy:
         leftover.unlink(missing_ok=True)
     tables: dict[str, int] = {}
     with read_only(warehouse) as probe:
-        marts = [m for m in list_marts(probe) if probe.execute(
-            "SELECT table_type FROM information_schema.tables WHERE table_schema = 'marts' AND table_name = ?",
-            [m]).fetchone()[0] == "BASE TABLE"]
+        marts = list_marts(probe)
+        catalog = probe.execute("SELECT current_database()").fetchone()[0]
     with duckdb.connect() as con:
-        con.execute(f"ATTACH {_literal(warehouse)} AS src (READ_ONLY)")
+        # under the name dbt built it with, so the marts that are views (pipeline_run) resolve their references
+        con.execute(f'ATTACH {_literal(warehouse)} AS "{catalog}" (READ_ONLY)')
         con.execute(f"ATTACH {_literal(part)} AS dst (STORAGE_VERSION '{BI_STORAGE_VERSION}')")
         for schema in BI_SCHEMAS:
             con.execute(f'CREATE SCHEMA dst."{schema}"')
         for mart in marts:
-            con.execute(f'CREATE TABLE dst.marts."{mart}" AS SELECT * FROM src.marts."{mart}"')
+            con.execute(f'CREATE TABLE dst.marts."{mart}" AS SELECT * FROM "{catalog}".marts."{mart}"')
             tables[mart] = con.execute(f'SELECT count(*) FROM dst.marts."{mart}"').fetchone()[0]
         con.execute("DETACH dst")
-        con.execute("DETACH src")
+        con.execute(f'DETACH "{catalog}"')
     part.replace(target)
     return BiCopy(target, tables)
 
