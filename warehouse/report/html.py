@@ -319,7 +319,8 @@ def department_page(
         f"<span>生成于 {escape(generated)}</span></div></div></header>"
         '<main class="wrap">'
         '<div class="cards" style="margin-top:18px">'
-        + _card("审核发现", str(len(dy.findings)) if "fct_check_result" in county.marts else DASH, findings_sub)
+        + _card("待处理的审核发现", str(len(dy.findings)) if "fct_check_result" in county.marts else DASH,
+                findings_sub + (f"；已认可/不成立 {len(dy.decided)}" if dy.decided else ""))
         + _card("收入总计（万元）", money(dy.actual("income_total")))
         + _card("本年支出合计（万元）", money(cur_exp),
                 f"比上年 {pct(change_pct(cur_exp, prior_exp), signed=True)}")
