@@ -21,7 +21,7 @@ from prefect.utilities.annotations import quote
 
 from ingest.batch import ParseOutcome, parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
-from ingest.discover import InboxFile, scan_inbox
+from ingest.discover import InboxFile, scan
 from ingest.pipeline import PARSER_VERSION, FileLimits
 from ingest.records import IngestResult
 from warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, dbt_build
@@ -47,6 +47,19 @@ from warehouse.runs import (
 )
 from warehouse.summary import WarehouseSummary, summarize
 
+DEFAULT_MAX_WITHDRAW_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class ScanState:
+    """What the scan found, what the warehouse holds, and which files are unchanged since they were read."""
+
+    files: list[InboxFile]
+    rows: list[DocRow]
+    unchanged: set[str]
+    deferred: list[str]
+    known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
+
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:
@@ -56,6 +69,8 @@ class RunOptions:
     file_timeout: float | None = 300.0
     keep: int = 5
     force: bool = False  # rebuild with dbt even when nothing changed
+    allow_withdraw: bool = False  # publish even when the inbox lost more than max_withdraw_share of its files
+    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +143,7 @@ def unchanged_keys(
     """Keys whose current document has the same bytes and was parsed by the same parser (pure).
 
     A file quarantined with the same bytes is unchanged too when this parser's verdict on it is cached
-    (a new parser may read it, and a timeout or crash is never cached, so those are tried again).
+    (a new parser may read it); a link or special file quarantined as the same entry is unchanged (never read).
     """
     current = {r.logical_key: r for r in rows if r.is_current}
     still_bad = quarantined or set()
@@ -136,20 +151,61 @@ def unchanged_keys(
         f.logical_key for f in files
         if ((c := current.get(f.logical_key)) is not None and c.file_sha256 == f.sha256
             and c.parser_fingerprint == fingerprint)
-        or ((f.logical_key, f.sha256) in still_bad and cached is not None and cached(f.sha256))
+        or ((f.logical_key, f.sha256) in still_bad
+            and (f.kind != "regular" or (cached is not None and cached(f.sha256))))
     }
 
 
-def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
+def keep_deferred(
+    files: list[InboxFile], deferred: list[str], rows: list[DocRow], quarantined: set[tuple[str, str]], inbox: Path
+) -> list[InboxFile]:
+    """Files still being written keep their current state this run: listed with the bytes the warehouse has (pure).
+
+    A deferred file the warehouse does not know yet is left out until it is complete.
+    """
+    known = {r.logical_key: r.file_sha256 for r in rows if r.is_current}
+    known.update({k: s for k, s in quarantined if k not in known})
+    kept = [InboxFile(k, str(inbox / k), known[k]) for k in deferred if k in known]
+    return sorted([*files, *kept], key=lambda f: f.logical_key)
+
+
+def withdrawal_refusal(known: set[str], found: set[str], max_share: float) -> str | None:
+    """Why a run must not publish what this inbox would withdraw, or None (pure).
+
+    ``known`` are the logical keys current in the published warehouse, ``found`` those in the inbox now.
+    """
+    if not known:
+        return None
+    lost = known - found
+    if not found:
+        return (f"收件箱为空，发布将撤回全部 {len(known)} 个文件 the inbox is empty: publishing would withdraw all "
+                f"{len(known)} files (use --allow-withdraw if intended)")
+    if len(lost) / len(known) > max_share:
+        return (f"收件箱缺少上次的 {len(lost)}/{len(known)} 个文件（超过 {max_share:.0%}），拒绝撤回 "
+                f"the inbox lost {len(lost)} of {len(known)} files since the last run (more than {max_share:.0%}); "
+                f"refusing to withdraw them (use --allow-withdraw if intended)")
+    return None
+
+
+def inbox_missing(inbox: Path) -> str:
+    return f"收件箱不存在或不是文件夹（未挂载？） inbox not found or not a folder (not mounted?): {inbox}"
+
+
+def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> ScanState:
     """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
-    files = scan_inbox(inbox)
+    found = scan(inbox)
     rows = _duckdb_read_state(warehouse)
+    quarantined = _duckdb_read_quarantined(warehouse)
+    files = keep_deferred(found.files, found.deferred, rows, quarantined, inbox)
     cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
-    return files, rows, unchanged_keys(rows, files, fingerprint, _duckdb_read_quarantined(warehouse), cache.has)
+    unchanged = unchanged_keys(rows, files, fingerprint, quarantined, cache.has)
+    unchanged |= set(found.deferred) & {f.logical_key for f in files}
+    known = {r.logical_key for r in rows if r.is_current} | {k for k, _ in quarantined}
+    return ScanState(files, rows, unchanged, found.deferred, known)
 
 
 @task(name="scan", cache_policy=NO_CACHE)
-def scan_task(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
+def scan_task(inbox: Path, warehouse: Path, fingerprint: str) -> ScanState:
     return scan_state(inbox, warehouse, fingerprint)
 
 
@@ -201,8 +257,9 @@ def nothing_changed(inbox: Path, warehouse: Path) -> bool:
     """
     if not warehouse.exists() or not inbox.is_dir():
         return False
-    files, rows, unchanged = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
-    if not files or len(unchanged) != len(files):
+    state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
+    files, rows, unchanged = state.files, state.rows, state.unchanged
+    if not files or len(unchanged) != len(files) or state.deferred:
         return False
     if not {r.logical_key for r in rows if r.is_current} <= {f.logical_key for f in files}:
         return False  # a withdrawn file is a change
@@ -246,8 +303,16 @@ def _locked_run(
     dbt = DbtOutcome(False, 0, 0, 0, (), "")
     files: list[InboxFile] = []
     try:
-        files, rows, unchanged = _stage(scan_task, tracked)(inbox, warehouse, fp)
-        print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}", flush=True)
+        if not inbox.is_dir():
+            raise _RunFailed(inbox_missing(inbox))
+        state = _stage(scan_task, tracked)(inbox, warehouse, fp)
+        files, rows, unchanged = state.files, state.rows, state.unchanged
+        deferred = f"; 写入中，推迟到下次 still being written, deferred {len(state.deferred)}" if state.deferred else ""
+        print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}{deferred}",
+              flush=True)
+        if not options.allow_withdraw and (refused := withdrawal_refusal(
+                state.known_keys, {f.logical_key for f in files}, options.max_withdraw_share)):
+            raise _RunFailed(refused)
         parsed = _stage(parse_task, tracked)(files, unchanged, layout, fp, options)
         plan = plan_changes(rows, files, parsed.results, fp)
         quarantined = sum(1 for r in parsed.results.values() if r.quarantine is not None)
@@ -307,9 +372,11 @@ class _RunFailed(RuntimeError):
 def consolidate(
     inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
+    allow_withdraw: bool = False, max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
 ) -> RunReport:
     """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception)."""
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, force)
+    options = RunOptions(workers, executor, dask_address, file_timeout, keep, force, allow_withdraw,
+                         max_withdraw_share)
     return run_consolidation(Path(inbox), Path(warehouse), options)
 
 
@@ -317,9 +384,14 @@ def consolidate(
 def nightly(
     inbox: str, warehouse: str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5,
+    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
 ) -> dict[str, object]:
-    """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason."""
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False)
+    """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason.
+
+    A scheduled run never withdraws more than ``max_withdraw_share`` of the files (no --allow-withdraw here).
+    """
+    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False,
+                         max_withdraw_share=max_withdraw_share)
     report = run_consolidation(Path(inbox), Path(warehouse), options)
     if not report.ok:
         raise RuntimeError(f"juesuan run {report.run_id} failed: {report.reason}")

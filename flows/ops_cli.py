@@ -62,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     parameters = {
         "inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()), "workers": args.workers,
         "executor": args.executor, "dask_address": args.dask_address, "file_timeout": args.file_timeout or None,
-        "keep": args.keep,
+        "keep": args.keep, "max_withdraw_share": args.max_withdraw_share,
     }
     schedule = f"every {args.interval:g} s" if args.interval else f"cron '{args.cron}'"
     api = os.environ["PREFECT_API_URL"]

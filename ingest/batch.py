@@ -74,6 +74,16 @@ def crashed_result(task: ParseTask, detail: str) -> IngestResult:
     )
 
 
+def refused_result(f: InboxFile) -> IngestResult:
+    """The quarantine result of an inbox entry that is never opened: a link or a special file."""
+    task = ParseTask(f.path, f.sha256)
+    if f.kind == "symlink":
+        return failure_result(task, "symlink", "链接文件（符号链接），出于安全原因不读取其指向的文件",
+                              "a symbolic link, not a regular file; its target is not read (safety)")
+    return failure_result(task, "not_regular_file", "不是普通文件（管道、套接字或设备文件），不读取",
+                          "not a regular file (FIFO, socket or device); not read")
+
+
 # --------------------------------------------------------------------------- process executor
 
 
@@ -315,6 +325,10 @@ def parse_inbox(
     todo: list[InboxFile] = []
     cached = 0
     for f in files:
+        if f.kind != "regular":  # never opened, never archived
+            if f.logical_key not in unchanged:
+                results[f.logical_key] = refused_result(f)
+            continue
         if archive_root is not None:
             with contextlib.suppress(OSError):  # the archive is best effort; the parse goes on
                 if Path(f.path).stat().st_size <= limits.max_bytes:  # refused files are not copied
