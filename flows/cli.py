@@ -46,15 +46,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (reason := _check_writable(warehouse)) is not None:
         return _fail(reason)
     configure_environment(warehouse.parent)
-    from flows.nightly import RunOptions, consolidate, nothing_changed, run_consolidation
+    from flows.nightly import RunOptions, consolidate, preflight, run_consolidation
 
     started = time.monotonic()
-    if not args.force and nothing_changed(inbox, warehouse):
-        # the same run, without starting Prefect's temporary API: nothing to parse, nothing to rebuild
-        options = RunOptions(
-            args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=False,
-            allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share,
-        )
+    options = RunOptions(
+        args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=args.force,
+        allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share,
+    )
+    idle, refusal = preflight(inbox, warehouse, options)
+    if refusal is not None or (idle and not args.force):
+        # the same run, without starting Prefect's temporary API: nothing to parse and rebuild, or refused
         report = run_consolidation(inbox, warehouse, options, tracked=False)
     else:
         report = consolidate(

@@ -250,21 +250,31 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) 
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
 
 
-def nothing_changed(inbox: Path, warehouse: Path) -> bool:
-    """True when a run would change nothing: same files, parser and dbt project as the last successful run.
+def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, str | None]:
+    """(idle, refusal) from one cheap scan: whether a run would change nothing (same files, parser and dbt project
+    as the last successful run) and why it must be refused before it starts (a missing or emptied inbox).
 
-    Cheap (hashes the inbox, reads raw.documents read-only); any doubt answers False.
+    Hashes the inbox and reads raw.documents read-only; any doubt answers (False, None): the run decides.
     """
-    if not warehouse.exists() or not inbox.is_dir():
-        return False
+    if not inbox.is_dir():
+        return False, inbox_missing(inbox)
+    if not warehouse.exists():
+        return False, None
     state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
-    files, rows, unchanged = state.files, state.rows, state.unchanged
-    if not files or len(unchanged) != len(files) or state.deferred:
-        return False
-    if not {r.logical_key for r in rows if r.is_current} <= {f.logical_key for f in files}:
-        return False  # a withdrawn file is a change
+    found = {f.logical_key for f in state.files}
+    refusal = None if options.allow_withdraw else withdrawal_refusal(state.known_keys, found,
+                                                                   options.max_withdraw_share)
+    if refusal is not None or not state.files or len(state.unchanged) != len(state.files) or state.deferred:
+        return False, refusal
+    if not {r.logical_key for r in state.rows if r.is_current} <= found:
+        return False, None  # a withdrawn file is a change
     prior = last_success(read_records(DataLayout(warehouse).runs_log))
-    return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR)
+    return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR), None
+
+
+def nothing_changed(inbox: Path, warehouse: Path) -> bool:
+    """True when a run would change nothing (see :func:`preflight`)."""
+    return preflight(inbox, warehouse, RunOptions())[0]
 
 
 def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
