@@ -51,7 +51,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     options = RunOptions(
         args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=args.force,
-        allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share,
+        allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait,
     )
     idle, refusal = preflight(inbox, warehouse, options)
     if refusal is not None or (idle and not args.force):
@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         report = consolidate(
             inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
             dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
-            allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share,
+            allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait,
         )
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
@@ -125,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     add_run_options(run)
     run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
+    run.add_argument("--lock-wait", type=float, default=10.0,
+                     help="seconds to wait while another program holds the warehouse open read-write (default 10)")
     run.add_argument("--allow-withdraw", action="store_true",
                      help="publish even if the inbox is empty or lost more than --max-withdraw-share of its files")
     run.set_defaults(func=cmd_run)

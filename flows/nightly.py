@@ -33,7 +33,17 @@ from warehouse.load import (
     plan_changes,
     read_document_rows,
 )
-from warehouse.publish import DataLayout, RunLocked, discard_build, prepare_build, publish, run_lock
+from warehouse.publish import (
+    LOCK_WAIT_SECONDS,
+    DataLayout,
+    RunLocked,
+    WarehouseBusy,
+    discard_build,
+    prepare_build,
+    publish,
+    read_published,
+    run_lock,
+)
 from warehouse.runs import (
     RunRecord,
     append_record,
@@ -71,6 +81,7 @@ class RunOptions:
     force: bool = False  # rebuild with dbt even when nothing changed
     allow_withdraw: bool = False  # publish even when the inbox lost more than max_withdraw_share of its files
     max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
+    lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for someone's write lock on the published warehouse
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,40 +111,25 @@ def _progress(done: int, total: int, res: IngestResult) -> None:
         print(f"  解析进度 parsed {done}/{total}", flush=True)
 
 
-def _duckdb_read_state(warehouse: Path) -> list[DocRow]:
-    import duckdb
+def read_warehouse_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> tuple[
+        list[DocRow], set[tuple[str, str]]]:
+    """The published warehouse's documents and its current quarantine (logical_key, sha256), read-only.
 
+    Waits briefly for a write lock someone holds, then raises :class:`WarehouseBusy`.
+    """
     if not warehouse.exists():
-        return []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        has = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'documents'"
-        ).fetchall()[0][0]
-        if not has:
-            return []
-        cols = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema='raw' AND table_name='documents'"
-        ).fetchall()}
-        if "parser_fingerprint" not in cols:
-            return []  # a warehouse from before incremental runs: everything is re-planned
-        return read_document_rows(con)
-
-
-def _duckdb_read_quarantined(warehouse: Path) -> set[tuple[str, str]]:
-    """(logical_key, sha256) of the files quarantined now."""
-    import duckdb
-
-    if not warehouse.exists():
-        return set()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        cols = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema='raw' AND table_name='quarantine'"
-        ).fetchall()}
-        if "is_current" not in cols:
-            return set()
-        return {(k, s) for k, s in con.execute(
-            "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current"
-        ).fetchall()}
+        return [], set()
+    with read_published(warehouse, wait_seconds) as con:
+        cols = {(t, c) for t, c in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw' "
+            "AND table_name IN ('documents', 'quarantine')").fetchall()}
+        # a warehouse from before incremental runs: everything is re-planned
+        rows = read_document_rows(con) if ("documents", "parser_fingerprint") in cols else []
+        quarantined: set[tuple[str, str]] = set()
+        if ("quarantine", "is_current") in cols:
+            quarantined = {(k, s) for k, s in con.execute(
+                "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
+    return rows, quarantined
 
 
 def unchanged_keys(
@@ -191,11 +187,10 @@ def inbox_missing(inbox: Path) -> str:
     return f"收件箱不存在或不是文件夹（未挂载？） inbox not found or not a folder (not mounted?): {inbox}"
 
 
-def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> ScanState:
+def scan_state(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float = LOCK_WAIT_SECONDS) -> ScanState:
     """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
+    rows, quarantined = read_warehouse_state(warehouse, lock_wait)
     found = scan(inbox)
-    rows = _duckdb_read_state(warehouse)
-    quarantined = _duckdb_read_quarantined(warehouse)
     files = keep_deferred(found.files, found.deferred, rows, quarantined, inbox)
     cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
     unchanged = unchanged_keys(rows, files, fingerprint, quarantined, cache.has)
@@ -205,8 +200,8 @@ def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> ScanState:
 
 
 @task(name="scan", cache_policy=NO_CACHE)
-def scan_task(inbox: Path, warehouse: Path, fingerprint: str) -> ScanState:
-    return scan_state(inbox, warehouse, fingerprint)
+def scan_task(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float) -> ScanState:
+    return scan_state(inbox, warehouse, fingerprint, lock_wait)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -260,7 +255,10 @@ def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, 
         return False, inbox_missing(inbox)
     if not warehouse.exists():
         return False, None
-    state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
+    try:
+        state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION), options.lock_wait)
+    except WarehouseBusy as exc:
+        return False, str(exc)
     found = {f.logical_key for f in state.files}
     refusal = None if options.allow_withdraw else withdrawal_refusal(state.known_keys, found,
                                                                    options.max_withdraw_share)
@@ -315,7 +313,7 @@ def _locked_run(
     try:
         if not inbox.is_dir():
             raise _RunFailed(inbox_missing(inbox))
-        state = _stage(scan_task, tracked)(inbox, warehouse, fp)
+        state = _stage(scan_task, tracked)(inbox, warehouse, fp, options.lock_wait)
         files, rows, unchanged = state.files, state.rows, state.unchanged
         deferred = f"; 写入中，推迟到下次 still being written, deferred {len(state.deferred)}" if state.deferred else ""
         print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}{deferred}",
@@ -364,7 +362,7 @@ def _locked_run(
         summary = summarize(warehouse)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, summary)
     except Exception as exc:
-        reason = str(exc) if isinstance(exc, _RunFailed) else f"{type(exc).__name__}: {exc}"
+        reason = str(exc) if isinstance(exc, _RunFailed | WarehouseBusy) else f"{type(exc).__name__}: {exc}"
         reason = " ".join(reason.split())[:600]  # one line
         record = replace(record, status="failed", ended_at=now(), reason=reason)
         append_record(layout.runs_log, record)
@@ -383,10 +381,11 @@ def consolidate(
     inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
     allow_withdraw: bool = False, max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
+    lock_wait: float = LOCK_WAIT_SECONDS,
 ) -> RunReport:
     """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception)."""
     options = RunOptions(workers, executor, dask_address, file_timeout, keep, force, allow_withdraw,
-                         max_withdraw_share)
+                         max_withdraw_share, lock_wait)
     return run_consolidation(Path(inbox), Path(warehouse), options)
 
 

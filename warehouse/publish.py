@@ -71,6 +71,42 @@ class RunLocked(RuntimeError):
     """Another run holds the lock of this warehouse."""
 
 
+class WarehouseBusy(RuntimeError):
+    """Someone holds the published warehouse open read-write (e.g. the DuckDB CLI without -readonly)."""
+
+
+LOCK_WAIT_SECONDS = 10.0
+
+
+@contextmanager
+def read_published(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection to the published warehouse, waiting up to ``wait_seconds`` for a write lock
+    someone else holds; then :class:`WarehouseBusy` with a bilingual reason (never a raw DuckDB traceback)."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(warehouse), read_only=True)
+            break
+        except duckdb.IOException as exc:
+            detail = str(exc).splitlines()[0]
+            if "lock" not in detail.lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"数据仓库被其他程序以读写方式占用，等待 {wait_seconds:g} 秒后放弃；"
+                    "请关闭该连接（只读打开：duckdb -readonly） the warehouse is held open read-write by another "
+                    f"program; gave up after {wait_seconds:g} s "
+                    f"(close it, or open it read-only): {warehouse}: {detail}"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 @contextmanager
 def run_lock(layout: DataLayout) -> Iterator[None]:
     """One run per warehouse at a time (an flock: released by the kernel if the process dies)."""
