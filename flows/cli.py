@@ -46,6 +46,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (reason := _check_writable(warehouse)) is not None:
         return _fail(reason)
     configure_environment(warehouse.parent)
+    from flows.lifetime import run_lifetime
+
+    with run_lifetime():  # whatever the run starts dies with it, kill -9 included
+        return _run(args, inbox, warehouse)
+
+
+def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
     from flows.nightly import RunOptions, consolidate, preflight, run_consolidation
 
     started = time.monotonic()

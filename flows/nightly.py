@@ -8,10 +8,11 @@ warehouse is only ever replaced by a complete build (warehouse/publish.py).
 
 from __future__ import annotations
 
+import errno
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,14 @@ from warehouse.publish import (
 )
 from warehouse.runs import (
     RunRecord,
+    adopt_legacy_log,
     append_record,
+    append_record_best_effort,
     dbt_fingerprint,
     findings_by_severity,
     last_success,
     now,
+    published_run_ids,
     read_records,
     with_findings,
     write_runs,
@@ -69,6 +73,7 @@ class ScanState:
     unchanged: set[str]
     deferred: list[str]
     known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
+    published: set[str] = field(default_factory=set)  # run ids the published warehouse records as succeeded
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,14 +117,16 @@ def _progress(done: int, total: int, res: IngestResult) -> None:
 
 
 def read_warehouse_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> tuple[
-        list[DocRow], set[tuple[str, str]]]:
-    """The published warehouse's documents and its current quarantine (logical_key, sha256), read-only.
+        list[DocRow], set[tuple[str, str]], set[str]]:
+    """The published warehouse's documents, its current quarantine (logical_key, sha256) and the runs it records
+    as succeeded, read-only.
 
     Waits briefly for a write lock someone holds, then raises :class:`WarehouseBusy`.
     """
     if not warehouse.exists():
-        return [], set()
+        return [], set(), set()
     with read_published(warehouse, wait_seconds) as con:
+        published = published_run_ids(con)
         cols = {(t, c) for t, c in con.execute(
             "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw' "
             "AND table_name IN ('documents', 'quarantine')").fetchall()}
@@ -129,7 +136,7 @@ def read_warehouse_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECOND
         if ("quarantine", "is_current") in cols:
             quarantined = {(k, s) for k, s in con.execute(
                 "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
-    return rows, quarantined
+    return rows, quarantined, published
 
 
 def unchanged_keys(
@@ -189,14 +196,14 @@ def inbox_missing(inbox: Path) -> str:
 
 def scan_state(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float = LOCK_WAIT_SECONDS) -> ScanState:
     """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
-    rows, quarantined = read_warehouse_state(warehouse, lock_wait)
+    rows, quarantined, published = read_warehouse_state(warehouse, lock_wait)
     found = scan(inbox)
     files = keep_deferred(found.files, found.deferred, rows, quarantined, inbox)
     cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
     unchanged = unchanged_keys(rows, files, fingerprint, quarantined, cache.has)
     unchanged |= set(found.deferred) & {f.logical_key for f in files}
     known = {r.logical_key for r in rows if r.is_current} | {k for k, _ in quarantined}
-    return ScanState(files, rows, unchanged, found.deferred, known)
+    return ScanState(files, rows, unchanged, found.deferred, known, published)
 
 
 @task(name="scan", cache_policy=NO_CACHE)
@@ -231,7 +238,12 @@ def dbt_task(build: Path, work_dir: Path) -> DbtOutcome:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) -> RunRecord:
+def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int, archive: bool = True) -> RunRecord:
+    """Swap the build in. The log says ``publishing`` (final counts) just before: a run killed right after the
+    swap is then recognised by the next run as published, from the record its warehouse carries.
+
+    ``archive`` off (an idle run: same data as the published warehouse) keeps history as it is.
+    """
     import duckdb
 
     started = time.monotonic()
@@ -241,7 +253,8 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) 
         record = replace(record, files_quarantined=int(quarantined[0]))
         final = replace(record, status="succeeded", ended_at=now(), publish_seconds=time.monotonic() - started)
         write_runs(con, [final])
-    publish(layout, build, keep=keep)
+    append_record(layout.runs_log, replace(final, status="publishing"))
+    publish(layout, build, keep=keep, archive_previous=archive)
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
 
 
@@ -306,11 +319,12 @@ def _locked_run(
     fp = parser_fingerprint(PARSER_VERSION)
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
-    append_record(layout.runs_log, record)
     build: Path | None = None
     dbt = DbtOutcome(False, 0, 0, 0, (), "")
     files: list[InboxFile] = []
     try:
+        _adopt_legacy_log(layout, options.lock_wait)
+        append_record(layout.runs_log, record)
         if not inbox.is_dir():
             raise _RunFailed(inbox_missing(inbox))
         state = _stage(scan_task, tracked)(inbox, warehouse, fp, options.lock_wait)
@@ -332,7 +346,7 @@ def _locked_run(
         if parsed.parsed or parsed.cached:
             took = f"{parsed.seconds:.1f} s"
             print(f"  解析 parsed {parsed.parsed}, 缓存 from cache {parsed.cached} ({took})", flush=True)
-        history = read_records(layout.runs_log, active_run_id=record.run_id)
+        history = read_records(layout.runs_log, active_run_id=record.run_id, published=state.published)
         prior = last_success(history)
         needs_dbt = (
             options.force or not plan.empty or not warehouse.exists() or prior is None
@@ -356,16 +370,15 @@ def _locked_run(
                 raise _RunFailed(dbt.message)
         else:
             dbt = _SKIPPED_DBT
-        record = _stage(publish_task, tracked)(layout, build, record, options.keep)
+        idle = plan.empty and not needs_dbt  # the same data as published: history stays as it is
+        record = _stage(publish_task, tracked)(layout, build, record, options.keep, not idle)
         build = None
         append_record(layout.runs_log, record)
         summary = summarize(warehouse)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, summary)
     except Exception as exc:
-        reason = str(exc) if isinstance(exc, _RunFailed | WarehouseBusy) else f"{type(exc).__name__}: {exc}"
-        reason = " ".join(reason.split())[:600]  # one line
-        record = replace(record, status="failed", ended_at=now(), reason=reason)
-        append_record(layout.runs_log, record)
+        record = replace(record, status="failed", ended_at=now(), reason=failure_reason(exc))
+        append_record_best_effort(layout.runs_log, record)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, None)
     finally:
         if build is not None:
@@ -374,6 +387,29 @@ def _locked_run(
 
 class _RunFailed(RuntimeError):
     """A stage failed in an expected way (dbt build failed); the reason is the message."""
+
+
+def _no_space(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in str(exc)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line, Chinese + English where the cause is known (a full disk, a held lock, a refusal)."""
+    reason = str(exc) if isinstance(exc, _RunFailed | WarehouseBusy) else f"{type(exc).__name__}: {exc}"
+    if _no_space(exc):
+        reason = f"磁盘空间不足 no space left on device: {reason}"
+    return " ".join(reason.split())[:600]
+
+
+def _adopt_legacy_log(layout: DataLayout, lock_wait: float) -> None:
+    """The first run with per-warehouse logs takes its own records from the folder's shared log."""
+    if layout.runs_log.exists() or not layout.legacy_runs_log.exists() or not layout.warehouse.exists():
+        return
+    with read_published(layout.warehouse, lock_wait) as con:
+        ids = {r[0] for r in con.execute("SELECT run_id FROM raw.pipeline_runs").fetchall()} if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+            "AND table_name = 'pipeline_runs'").fetchall()[0][0] else set()
+    adopt_legacy_log(layout.legacy_runs_log, layout.runs_log, ids)
 
 
 @flow(name="juesuan-consolidation", log_prints=False, validate_parameters=False)

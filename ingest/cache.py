@@ -82,11 +82,15 @@ class ResultCache:
         if not is_cacheable(result):
             return False
         path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a full disk: the cache is an optimisation, the run goes on (and says so at load)
+            tmp.unlink(missing_ok=True)
+            return False
         return True
 
     def prune_other_fingerprints(self) -> int:

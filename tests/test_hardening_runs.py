@@ -8,12 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
-
 from flows.cli import main
 from flows.nightly import RunOptions, preflight
-from tests.test_hardening_inbox import _load, _text, _write
 from ingest.discover import scan
+from tests.test_hardening_inbox import _load, _text, _write
 
 HOLDER = """
 import sys, time, duckdb
