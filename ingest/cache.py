@@ -7,8 +7,10 @@ again: its :class:`~ingest.records.IngestResult` is read back from
 parser (or catalogue) invalidates the cache by construction. Entries are written
 atomically (temp file + ``os.replace``), so a killed run never leaves a torn entry.
 
-Transient failures (timeouts, I/O errors, crashed workers) are never cached: the
-next run tries the file again.
+A timeout or a crashed parser is a verdict on these bytes like any other and is cached: a
+hostile file costs its timeout once, not every night, and is tried again when the parser
+changes (a new fingerprint). Only failures of the moment (I/O errors, a file that vanished)
+are never cached: the next run tries the file again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from ingest.records import IngestResult
 
-TRANSIENT_CODES = frozenset({"timeout", "io_error", "crashed", "missing"})
+TRANSIENT_CODES = frozenset({"io_error", "missing"})
 _INGEST_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what a file parses to
 _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", "__init__.py"})
