@@ -279,7 +279,7 @@ def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, 
         return False, refusal
     if not {r.logical_key for r in state.rows if r.is_current} <= found:
         return False, None  # a withdrawn file is a change
-    prior = last_success(read_records(DataLayout(warehouse).runs_log))
+    prior = last_success(read_records(DataLayout(warehouse).runs_log, published=state.published))
     return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR), None
 
 
