@@ -283,11 +283,6 @@ def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, 
     return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR), None
 
 
-def nothing_changed(inbox: Path, warehouse: Path) -> bool:
-    """True when a run would change nothing (see :func:`preflight`)."""
-    return preflight(inbox, warehouse, RunOptions())[0]
-
-
 def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
     """The stage as a Prefect task (tracked) or its plain function (a run that needs no Prefect API)."""
     return step if tracked else step.fn
@@ -297,7 +292,8 @@ def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked
     """The whole run; never raises for a failed run: the report says why.
 
     ``tracked`` runs the stages as Prefect tasks (inside a flow); untracked calls the same functions directly —
-    `juesuan run` does that when :func:`nothing_changed`, so an idle night costs no Prefect start-up.
+    `juesuan run` does that when :func:`preflight` finds nothing changed (or a refusal), so an idle night costs no
+    Prefect start-up.
     """
     inbox, warehouse = Path(inbox), Path(warehouse)
     layout = DataLayout(warehouse)

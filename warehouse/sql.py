@@ -111,7 +111,7 @@ def read_only(warehouse: Path, attempts: int = 8, delay: float = 0.05) -> Iterat
     for attempt in range(attempts):
         try:
             con = _open_sandboxed(warehouse)
-        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.BinderException) as exc:
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
             # lock held by a read-write connection, file swapped mid-open
             last = exc
             time.sleep(delay * (2**attempt))
