@@ -265,7 +265,8 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int, 
 
 def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, str | None]:
     """(idle, refusal) from one cheap scan: whether a run would change nothing (same files, parser and dbt project
-    as the last successful run, same registry and review decisions) and why it must be refused before it starts (a missing or emptied inbox).
+    as the last successful run, same registry and review decisions) and why it must be refused before it starts
+    (a missing or emptied inbox).
 
     Hashes the inbox and reads raw.documents read-only; any doubt answers (False, None): the run decides.
     """
