@@ -7,8 +7,10 @@ again: its :class:`~ingest.records.IngestResult` is read back from
 parser (or catalogue) invalidates the cache by construction. Entries are written
 atomically (temp file + ``os.replace``), so a killed run never leaves a torn entry.
 
-Transient failures (timeouts, I/O errors, crashed workers) are never cached: the
-next run tries the file again.
+A timeout or a crashed parser is a verdict on these bytes like any other and is cached: a
+hostile file costs its timeout once, not every night, and is tried again when the parser
+changes (a new fingerprint). Only failures of the moment (I/O errors, a file that vanished)
+are never cached: the next run tries the file again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from ingest.records import IngestResult
 
-TRANSIENT_CODES = frozenset({"timeout", "io_error", "crashed", "missing"})
+TRANSIENT_CODES = frozenset({"io_error", "missing"})
 _INGEST_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what a file parses to
 _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", "__init__.py"})
@@ -31,11 +33,12 @@ _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", 
 def parser_fingerprint(parser_version: str, catalog_path: Path | None = None) -> str:
     """A short hash of everything that decides what a file parses to."""
     from ingest.catalog import DEFAULT_CATALOG_PATH
+    from ingest.templates import DEFAULT_TEMPLATE_PATH
 
     digest = hashlib.sha256(parser_version.encode())
     sources = [p for p in sorted(_INGEST_DIR.glob("*.py")) if p.name not in _NOT_PARSER]
     sources += sorted((_INGEST_DIR / "readers").glob("*.py"))
-    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH]:
+    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH, DEFAULT_TEMPLATE_PATH]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{parser_version}-{digest.hexdigest()[:12]}"
@@ -82,11 +85,15 @@ class ResultCache:
         if not is_cacheable(result):
             return False
         path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a full disk: the cache is an optimisation, the run goes on (and says so at load)
+            tmp.unlink(missing_ok=True)
+            return False
         return True
 
     def prune_other_fingerprints(self) -> int:

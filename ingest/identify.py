@@ -18,7 +18,7 @@ UNKNOWN_DEPARTMENT = "未识别部门"
 
 _TITLE = re.compile(
     r"(?P<dept>[\u4e00-\u9fff（）()·\w]{2,60}?)\s*(?P<year>(?:19|20)\d{2}|\d{2})\s*年(?:度)?\s*"
-    r"(?:区级|县级|市级|区县级)?\s*(?:部门|单位)?\s*(?P<kind>决算|预算)"
+    r"(?:区级|县级|市级|区县级)?\s*(?P<level>部门|单位)?\s*(?P<kind>决算|预算)"
 )
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年度")
 _DEPT_CELL_LABELS = ("预算单位", "单位名称", "部门名称", "编制单位", "部门（单位）名称", "预算主管部门", "主管部门")
@@ -32,6 +32,15 @@ _FILE_SUFFIXES = re.compile(r"(\.(tika|pages?|page_texts))+$", re.IGNORECASE)
 _SPLIT_PART = re.compile(r"[-_—－]\s*(情况说明|报表|附表|表格|说明|正文|公开表)$")
 
 
+# what a department name never is: a unit line, a page header or footer, a table caption, a placeholder
+_NOT_A_DEPARTMENT = re.compile(
+    r"单位[:：]|[:：]|万元|^元$|^第?\d+页|页$|目录|^表\d|决算表|预算表|说明$|^[\d\s.,，、-]+$|^[（(]?本级[）)]?$"
+)
+_DEPT_CONFIDENCE = {"file_name+content": 0.95, "content": 0.75, "file_name": 0.6, "none": 0.0}
+_YEAR_CONFIDENCE = {"file_name+content": 0.95, "content": 0.8, "file_name": 0.6, "none": 0.0}
+_LEVELS = {"部门": "department", "单位": "unit"}
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentIdentity:
     department_name: str
@@ -39,6 +48,15 @@ class DocumentIdentity:
     doc_type: str  # final_account | budget | unknown
     department_source: str  # file_name | content | file_name+content | none
     year_source: str
+    doc_level: str = "unknown"  # department (部门决算/预算) | unit (单位决算/预算) | unknown
+    confidence: float = 0.0  # of the weakest of department, year and kind (0 … 1)
+
+
+def is_department_name(name: str) -> bool:
+    """Whether a candidate could name a department: never a unit line (单位：万元), a page header or
+    footer, a caption or a bare number."""
+    t = name.replace(" ", "")
+    return len(t) >= 2 and not _NOT_A_DEPARTMENT.search(t) and not _REGION_ONLY.match(t)
 
 
 def _year(text: str) -> int:
@@ -79,17 +97,26 @@ def _cover_text(doc: Document) -> str:
     return "".join(parts) if first_page is not None else ""
 
 
-def _title_match(text: str) -> tuple[str, int, str] | None:
+def _title_match(text: str) -> tuple[str, int, str, str] | None:
     m = _TITLE.search(text.replace(" ", ""))
     if not m:
         return None
     dept = clean_department(_TITLE_PREFIX_NOISE.sub("", m.group("dept")))
     if len(dept) < 3 or dept.startswith(("年", "度")):
         return None
-    return dept, _year(m.group("year")), _kind(m.group("kind"))
+    return dept, _year(m.group("year")), _kind(m.group("kind")), _LEVELS.get(m.group("level") or "", "unknown")
 
 
-def _title_candidates(doc: Document, limit: int = 80) -> list[tuple[str, int, str]]:
+def _file_level(path: Path) -> str:
+    stem = _FILE_SUFFIXES.sub("", Path(path.name).stem)
+    m = _TITLE.search(stem)
+    if m and m.group("level"):
+        return _LEVELS[m.group("level")]
+    found = {v for k, v in _LEVELS.items() if f"{k}决算" in stem or f"{k}预算" in stem}
+    return found.pop() if len(found) == 1 else "unknown"
+
+
+def _title_candidates(doc: Document, limit: int = 80) -> list[tuple[str, int, str, str]]:
     found = []
     cover = _cover_text(doc)
     if cover and (hit := _title_match(cover)):
@@ -106,7 +133,7 @@ def _labelled_departments(doc: Document, limit: int = 80) -> list[str]:
     for block in doc.blocks[:limit]:
         if isinstance(block, Paragraph) and (m := _DEPT_LABEL_LINE.match(block.text.replace(" ", ""))):
             names.append(clean_department(m.group("dept")))
-    return names
+    return [n for n in names if is_department_name(n)]
 
 
 def _department_cells(doc: Document) -> list[str]:
@@ -116,7 +143,7 @@ def _department_cells(doc: Document) -> list[str]:
             for i, cell in enumerate(row[:-1]):
                 if cell.strip().rstrip(":：") in _DEPT_CELL_LABELS and row[i + 1].strip():
                     names.append(clean_department(row[i + 1]))
-    return names
+    return [n for n in names if is_department_name(n)]
 
 
 def identify(doc: Document, path: Path) -> DocumentIdentity:
@@ -126,7 +153,7 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
     text = doc.text()
 
     labelled = _labelled_departments(doc)
-    titled = [t for t in titles if not _REGION_ONLY.match(t[0])]
+    titled = [t for t in titles if is_department_name(t[0])]
     dept, dept_source = None, "none"
     if labelled or titled:
         dept, dept_source = (labelled or [t[0] for t in titled])[0], "content"
@@ -143,7 +170,7 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
 
     year, year_source = None, "none"
     if titles:
-        year, year_source = titles[0][1], "content"
+        year, year_source = titles[0][1], "file_name+content" if f_year == titles[0][1] else "content"
     else:
         mentions = Counter(int(y) for y in _YEAR_MENTION.findall(text))
         if f_year is not None:
@@ -152,14 +179,24 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
             year, year_source = mentions.most_common(1)[0][0], "content"
 
     kind = titles[0][2] if titles else f_kind
+    kind_confidence = 0.95 if titles and f_kind == kind else (0.8 if kind is not None else 0.0)
     if kind is None:
         kind = "final_account" if "决算" in text[:5000] else ("budget" if "预算" in text[:5000] else "unknown")
+        kind_confidence = 0.5 if kind != "unknown" else 0.0
+    level = next((t[3] for t in titles if t[3] != "unknown"), "unknown")
+    if level == "unknown":
+        level = _file_level(path)
+    if dept is not None and not is_department_name(dept):
+        dept, dept_source = None, "none"
+    confidence = min(_DEPT_CONFIDENCE[dept_source], _YEAR_CONFIDENCE[year_source], kind_confidence)
     return DocumentIdentity(
         department_name=dept or UNKNOWN_DEPARTMENT,
         fiscal_year=year,
         doc_type=kind,
         department_source=dept_source,
         year_source=year_source,
+        doc_level=level,
+        confidence=round(confidence, 2),
     )
 
 

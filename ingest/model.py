@@ -163,6 +163,7 @@ class CellFact:
     page: int | None
     locator: str
     evidence: str
+    parse_reliable: bool = True  # False: the table's own identities say it was misread (ingest.table_verify)
 
 
 @dataclass(frozen=True, slots=True)

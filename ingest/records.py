@@ -24,6 +24,8 @@ class DocumentRecord:
     year_source: str
     parser_version: str
     ingested_at: datetime
+    doc_level: str = "unknown"  # department | unit | unknown
+    identification_confidence: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,27 @@ class TableRecord:
     unit_stated: bool
 
 
+@dataclass(frozen=True, slots=True)
+class TableParse:
+    """How one recognised table was read and whether its own identities hold (ingest.table_verify)."""
+
+    table_seq: int  # order of the table in the document
+    table_key: str
+    title: str
+    page: int | None
+    layout: str
+    template_family: str
+    n_cells: int
+    n_identities: int
+    n_held: int
+    confidence: float | None  # share of identities that hold; None when none applies
+    parse_reliable: bool
+    reason_zh: str
+    failed_identities: str
+    column_mapping: str
+    remapped: bool
+
+
 @dataclass(slots=True)
 class IngestResult:
     source_file: str
@@ -70,3 +93,5 @@ class IngestResult:
     cells: list[CellFact] = field(default_factory=list)
     blocks: list[TextBlock] = field(default_factory=list)
     tables: list[TableRecord] = field(default_factory=list)
+    table_parses: list[TableParse] = field(default_factory=list)
+    reader_notes: dict[str, str] = field(default_factory=dict)  # Document.meta: e.g. figures unreadable from text

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 from ingest.amounts import parse_amount
 from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
+from ingest.records import TableParse
+from ingest.table_verify import verify_table
 from ingest.tables_grid import (
     Block,
     CodeState,
@@ -36,6 +38,7 @@ from ingest.tables_grid import (
     measure_key,
     split_code_and_name,
 )
+from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
 
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
@@ -66,6 +69,7 @@ STANDARD_TABLES: MappingProxyType[str, StandardTable] = MappingProxyType({
         _std("sangong", "一般公共预算财政拨款“三公”经费支出决算表", "final", "sangong", 7),
         _std("govfund", "政府性基金预算财政拨款收入支出决算表", "final", "lines", 8),
         _std("soe_capital", "国有资本经营预算财政拨款支出决算表", "final", "lines", 9),
+        _std("fiscal_expenditure", "财政拨款支出决算表", "final", "lines"),
         _std("budget_income_expenditure_summary", "收支预算总表", "budget", "summary"),
         _std("budget_income", "收入预算表", "budget", "lines"),
         _std("budget_expenditure", "支出预算表", "budget", "lines"),
@@ -96,6 +100,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("budget_general_expenditure", r"一般公共预算(财政拨款)?支出.*预算表"),
         ("fiscal_summary", r"财政拨款收入?支出?决算总表|财政拨款收支决算总表"),
         ("budget_fiscal_summary", r"财政拨款收入?支出?预算总表|财政拨款收支预算总表"),
+        ("fiscal_expenditure", r"财政拨款支出决算(明细)?表"),
         ("income_expenditure_summary", r"收入支出决算总表|收支决算总表"),
         ("budget_income_expenditure_summary", r"收支预算总表|收入支出预算总表"),
         ("income", r"收入决算表"),
@@ -147,6 +152,8 @@ class TableExtraction:
     recognised: list[RecognisedTable] = field(default_factory=list)
     facts: list[MetricFact] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. the metric catalogue was not available
+    parses: list[TableParse] = field(default_factory=list)
+    template_family: str = ""
 
 
 def classify_title(text: str) -> str | None:
@@ -286,6 +293,12 @@ def _recognise(doc: Document) -> list[_Group]:
         body = Table(rows=body_rows, index=table.index, page=table.page)
         n_header = header_row_count(body)
         header_sig = _header_signature(body, n_header)
+        if last is not None and title_key is None and (conformed := _conform(last.analysis, table, skip)):
+            # the next page prints the same amount columns with fewer label columns (one code column
+            # instead of 类/款/项): its rows are put into the layout of the first fragment
+            last.fragments.append((conformed, 0))
+            before = []
+            continue
         if last is not None and _continues(last.analysis, table, title_key):
             if _header_only(last):
                 # the page broke inside the header: read the header rows of both fragments as one
@@ -330,6 +343,39 @@ def _join_header(group: _Group, table: Table, skip: int) -> None:
     group.fragments.append((table, skip + first_data - len(head)))
 
 
+_CODE_TEXT = re.compile(r"\d{3,7}")
+
+
+def _conform(prev: _Analysis, table: Table, skip: int) -> Table | None:
+    """``table`` rewritten into the columns of ``prev`` when it is a headerless continuation with another
+    number of label columns but the same number of amount columns (single-block tables only)."""
+    if len(prev.blocks) != 1 or table.n_cols == prev.n_cols or skip:
+        return None
+    block = prev.blocks[0]
+    k = len(block.amount_cols)
+    n_label = table.n_cols - k
+    if k == 0 or n_label < 1 or block.name_col is None or list(block.amount_cols) != list(
+            range(prev.n_cols - k, prev.n_cols)):
+        return None
+    rows: list[tuple[str, ...]] = []
+    for row in table.rows:
+        cells = list(row) + [""] * (table.n_cols - len(row))
+        labels, amounts = cells[:n_label], cells[n_label:]
+        if any(clean(t) and parse_amount(t) is not None and not _CODE_TEXT.fullmatch(clean(t)) for t in labels) or any(
+                clean(t) and parse_amount(t) is None for t in amounts):
+            return None  # not the same shape: a figure among the labels or a text among the figures
+        out = [""] * prev.n_cols
+        texts = [clean(t) for t in labels if clean(t)]
+        if texts and block.code_cols and _CODE_TEXT.fullmatch(texts[0]):
+            out[block.code_cols[0]] = texts.pop(0)
+        out[block.name_col] = "".join(texts)
+        out[prev.n_cols - k:] = amounts
+        rows.append(tuple(out))
+    if not rows or header_row_count(Table(rows=tuple(rows), index=table.index, page=table.page)):
+        return None
+    return Table(rows=tuple(rows), index=table.index, page=table.page, title=table.title)
+
+
 def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
     """Whether ``table`` is the next page fragment of ``prev``."""
     if title_key is not None and title_key != prev.key:
@@ -337,11 +383,30 @@ def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
     return table.n_cols == prev.n_cols
 
 
-def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction:
-    """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts."""
+def _family(doc: Document, groups: list[_Group], doc_type: str | None,
+            templates: TemplateCatalog) -> TemplateFamily | None:
+    """The template family of the document, from its kind and the titles of its tables."""
+    if doc_type is None:
+        kinds = [STANDARD_TABLES[g.analysis.key].kind for g in groups]
+        doc_type = "budget" if kinds.count("budget") > kinds.count("final") else "final_account"
+    evidence = "\n".join([*(g.analysis.title for g in groups), doc.text()[:3000]])
+    return templates.choose(doc_type, evidence)
+
+
+def extract_tables(
+    doc: Document, catalog: Any | None = None, doc_type: str | None = None,
+    templates: TemplateCatalog | None = None,
+) -> TableExtraction:
+    """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts; every
+    table is checked against its own identities (``ingest.table_verify``) and recorded in ``parses``."""
     out = TableExtraction()
     catalog = catalog if catalog is not None else _load_catalog(out)
-    for group in _recognise(doc):
+    templates = templates if templates is not None else load_template_catalog()
+    groups = _recognise(doc)
+    family = _family(doc, groups, doc_type, templates)
+    out.template_family = family.name if family else ""
+    for seq, group in enumerate(groups):
+        first_cell = len(out.cells)
         a = group.analysis
         std = STANDARD_TABLES[a.key]
         unit = a.unit or "万元"
@@ -349,6 +414,7 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
         states = tuple(CodeState() for _ in a.blocks)  # codes carry over page breaks
         seen_metrics: set[tuple[str, str]] = set()
         breakdown: dict[str, str] = {}  # side -> '年初' / '年末' while its 结转和结余 sub-rows run
+        seen_current: set[str] = set()  # sides whose 本年…合计 row has been read
         labelled = _performance_cells(group, unit) if a.key == "performance" else None
         if labelled:
             out.cells.extend(labelled)
@@ -356,18 +422,29 @@ def extract_tables(doc: Document, catalog: Any | None = None) -> TableExtraction
         for table, first in group.fragments if not labelled else ():
             rows, states = _fragment_rows(table, first, a, std, states)
             if std.layout == "summary":
-                rows = _breakdown_labels(rows, breakdown)
+                rows = _grand_total_labels(_breakdown_labels(rows, breakdown), seen_current)
             n_data += table.n_rows - first
             for row in rows:
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
-                if catalog is not None and std.layout in ("summary", "sangong", "economic"):
+                if catalog is not None and (std.layout in ("summary", "sangong", "economic")
+                                            or std.key == "fiscal_expenditure"):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:
                             seen_metrics.add((fact.metric, fact.basis))
                             out.facts.append(fact)
         first_table = group.fragments[0][0]
+        template = (family.table(a.key) if family else None) or templates.table(a.key)
+        verdict = verify_table(out.cells[first_cell:], template)
+        out.cells[first_cell:] = verdict.cells
+        out.parses.append(TableParse(
+            table_seq=seq, table_key=a.key, title=a.title, page=first_table.page, layout=std.layout,
+            template_family=out.template_family, n_cells=len(verdict.cells),
+            n_identities=len(verdict.identities), n_held=verdict.n_held, confidence=verdict.confidence,
+            parse_reliable=verdict.reliable, reason_zh=verdict.reason_zh,
+            failed_identities=verdict.failed_names(), column_mapping=verdict.mapping, remapped=verdict.remapped,
+        ))
         out.recognised.append(RecognisedTable(
             key=a.key, title=a.title, page=first_table.page, n_rows=n_data, unit=unit,
             unit_stated=a.unit is not None, fragments=tuple(t.index for t, _ in group.fragments),
@@ -443,6 +520,7 @@ class _RowCells:
     level: str | None
     side: str
     cells: tuple[CellFact, ...]
+    grand_total: bool = False
 
 
 def _fragment_rows(
@@ -480,6 +558,8 @@ def _block_row(
         # a label written in a code column (合计, 人员经费合计) or in the first label cell
         label = next((split_code_and_name(_cell(row, c))[1] for c in block.code_cols
                       if clean(_cell(row, c)) and parse_amount(_cell(row, c)) is None), "")
+    if clean(label) in _COLUMN_NUMBER_LABELS:
+        return None, state  # the row of column numbers (栏次 1 2 3 …) is not data
     level = code_level(code)
     if level is None and code is None and indent_ranks and label and not is_total_label(label):
         level = ("类", "款", "项")[min(indent_ranks.get(indent_depth(raw_name), 0), 2)]
@@ -503,6 +583,25 @@ def _block_row(
     if not cells and not label:
         return None, state
     return _RowCells(label, code, level, block.side, tuple(cells)), state
+
+
+_COLUMN_NUMBER_LABELS = frozenset({"栏次", "行次"})
+_CURRENT_TOTAL = re.compile(r"^(?:本年|当年)(?:收入|支出)?(?:合计|小计)$")
+_GRAND_TOTAL = re.compile(r"^(?:收入|支出)?(?:合计|总计)$")
+
+
+def _grand_total_labels(rows: list[_RowCells], seen_current: set[str]) -> list[_RowCells]:
+    """A bare 合计 after the side's 本年（当年）…合计 row of a summary table is the side's 总计
+    (the grand total that adds the carry-overs): flagged, so its metric is read as 收入总计 / 支出总计."""
+    out: list[_RowCells] = []
+    for row in rows:
+        label = clean(row.label)
+        if _CURRENT_TOTAL.match(label):
+            seen_current.add(row.side)
+        elif row.side in seen_current and _GRAND_TOTAL.match(label) and row.side in _SIDE_ZH:
+            row = replace(row, grand_total=True)
+        out.append(row)
+    return out
 
 
 _CARRY_HEAD = re.compile(r"^(年初|年末)(?:财政拨款)?结转和?结余$")
@@ -549,7 +648,7 @@ def _sangong_basis(path: tuple[str, ...], std: StandardTable) -> str:
 
 
 _FUNCTION_KEYS = frozenset({
-    "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital",
+    "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital", "fiscal_expenditure",
     "budget_income", "budget_expenditure", "budget_general_expenditure",
     "budget_govfund", "budget_soe_capital",
 })
@@ -583,6 +682,11 @@ _FISCAL_EXPENDITURE_COLUMNS = {
 }
 
 
+_FISCAL_EXPENDITURE_TOTALS = {
+    "total": "fiscal_expenditure_total", "basic": "fiscal_basic_expenditure", "project": "fiscal_project_expenditure",
+}
+
+
 def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
     facts: list[MetricFact] = []
     if std.layout == "economic" and (row.code is not None or not is_total_label(row.label)):
@@ -596,10 +700,17 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
                 source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
             ))
             continue
+        if std.key == "fiscal_expenditure" and is_total_label(c.row_label) and c.measure in _FISCAL_EXPENDITURE_TOTALS:
+            # 财政拨款支出决算表 (高等学校): its 合计 row is the year's 财政拨款 expenditure, 基本 and 项目
+            facts.append(MetricFact(
+                metric=_FISCAL_EXPENDITURE_TOTALS[c.measure], basis=_basis(c.measure, std), amount=c.amount,
+                unit=unit, source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
+            ))
+            continue
         # summary tables: only the side's own column (决算数 / 合计) names the row's metric
         if std.layout == "summary" and c.measure not in (row.side, f"{row.side}_total"):
             continue
-        label = _metric_label(c.row_label, row.side, std)
+        label = _metric_label(c.row_label, row.side, std, row.grand_total)
         metric = _match(catalog, label, unit)
         if metric is None and label != c.row_label:
             metric = _match(catalog, c.row_label, unit)
@@ -612,9 +723,11 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
     return facts
 
 
-def _metric_label(label: str, side: str, std: StandardTable) -> str:
+def _metric_label(label: str, side: str, std: StandardTable, grand_total: bool = False) -> str:
     """The label as the catalogue should read it: summary rows get their side (and 财政拨款) spelled out."""
     fiscal = std.key.endswith("fiscal_summary")
+    if grand_total and side:
+        return f"{'财政拨款' if fiscal else ''}{_SIDE_ZH[side]}总计"
     if std.layout == "sangong" and label in ("合计", "小计"):
         return "三公经费合计"
     if not side:

@@ -244,12 +244,20 @@ def measure_key(path: tuple[str, ...], side: str, layout: str, implicit_basis: s
     blocks) prefix the side and ignore the group header over the block.
     """
     elements = path[1:] if layout == "summary" and side and len(path) > 1 else path
+    # '其中：…' under a column group is a part of that group's figure, not a component of the row total
+    of_which = bool(elements) and clean(elements[-1]).startswith("其中")
     token: str | None = None
-    for element in reversed(elements):
+    for element in reversed(elements[:-1] if of_which else elements):
         t = element_token(element)
         if t is not None:
             token = t
             break
+    if of_which:
+        token = f"{token or 'total'}_of_which"
+    elif token == "total" and elements and clean(elements[-1]) == "小计":
+        # '项目支出 / 小计': the subtotal of its group is the group's own figure
+        token = next((t for e in reversed(elements[:-1]) if (t := element_token(e)) not in (
+            None, "total", "income", "expenditure")), token)
     basis = basis_of(path)
     if layout == "summary" and side:
         if token in (None, "total", "income", "expenditure") and not _has_column_split(elements):

@@ -110,13 +110,8 @@ def test_summary_counts_every_rule(warehouse: Path) -> None:
     assert {"identity.rounding_residue", "classification.name_mismatch", "classification.unknown_code"} <= checks
 
 
-def test_garbled_heading_numbering_is_found(findings: list[Finding]) -> None:
-    """The Sichuan file numbers its sections 1、 2、 3、 四、 … 八、 9、 十、: each switch of numeral style is a
-    finding, and no Putuo document (consistent 一、二、三、) gets one."""
-    hits = [f for f in findings if f.check_id == "hygiene.list_numbering"]
-    pairs = {(f.department, f.message.split("：", 1)[1][:12]) for f in hits}
-    sichuan = {p for d, p in pairs if "朝天区" in d}
-    assert any("「3、」之后是「四、」" in p for p in sichuan)
-    assert any("「八、」之后是「9、」" in p for p in sichuan)
-    assert all("朝天区" in f.department for f in hits)
-    assert all(f.severity == "warning" for f in hits)
+def test_rendered_list_numbering_is_not_a_finding(findings: list[Finding]) -> None:
+    """The Sichuan Tika text shows 1、 2、 3、 四、 … 八、 9、 十、, but the Arabic ones carry the space Tika
+    prints after Word's automatic list numbering ("1、 收入…"): a rendering artefact, not the author's text — no
+    finding; and no Putuo document (consistent 一、二、三、) gets one either."""
+    assert [f for f in findings if f.check_id == "hygiene.list_numbering"] == []

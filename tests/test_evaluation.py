@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 from decimal import Decimal
 from pathlib import Path
 
 from ingest.catalog import load_metric_catalog
 from ingest.evaluation.keys import canonical_measure, row_label_key
 from ingest.evaluation.real import DEFAULT_EXPECTED_DIR, evaluate_real
-from ingest.evaluation.scoring import match_counts, value_key
+from ingest.evaluation.scoring import Score, match_counts, value_key
 from ingest.evaluation.synthetic import evaluate_county, score_claims, score_facts, signed_value
 from ingest.model import Amount, MetricFact, NarrativeClaim
 from ingest.pipeline import ingest_file
@@ -109,8 +110,19 @@ def test_real_documents_meet_the_bar() -> None:
     assert not skipped
     totals = table.totals()
     assert totals[("real", "identity")].recall == 1.0
-    assert (totals[("real", "narrative facts")].recall or 0) >= 0.95
     assert (totals[("real", "table cells")].recall or 0) >= 0.98
     table_facts = totals[("real", "table facts")]
     assert table_facts.recall == 1.0 and table_facts.wrong == 0, misses
-    assert totals[("real", "narrative facts")].wrong == 0, [m for m in misses if "WRONG" in m.item]
+    # narrative: ≥ 95% on every real document, the held-out ones (leave-one-out, documents.csv held_out)
+    # included; no wrong value on the documents the extraction was written against (held-out misses: docs)
+    with (DEFAULT_EXPECTED_DIR / "documents.csv").open(encoding="utf-8") as fh:
+        held_out = {r["slug"] for r in csv.DictReader(fh) if r.get("held_out") == "true"}
+    narrative = Score()
+    for (corpus, group, element), score in table.rows.items():
+        if corpus == "real" and group == "narrative facts":
+            assert (score.recall or 0) >= 0.95, (element, score)
+            if element.split(":")[0] not in held_out:
+                narrative.add(score)
+    assert narrative.wrong == 0, [m for m in misses if "WRONG" in m.item and m.document not in held_out]
+    parses = totals[("real", "table parse")]
+    assert parses.wrong == 0 and (parses.recall or 0) >= 0.9  # no hand-checked table judged misread

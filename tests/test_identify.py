@@ -72,3 +72,21 @@ def test_labelled_department_beats_region_title():
     )
     ident = identify(doc, Path("a.pdf"))
     assert (ident.department_name, ident.fiscal_year, ident.doc_type) == ("示例县司法局", 2025, "budget")
+
+
+def test_a_unit_line_is_never_a_department():
+    doc = Document(source_file="x.pdf", file_format="pdf", blocks=(
+        Paragraph("某某大学 2023 年度部门决算", 0, page=1),
+        Paragraph("单位名称： 单位：万元", 1, page=2),
+    ))
+    ident = identify(doc, Path("某某大学2023年度部门决算.pdf"))
+    assert ident.department_name == "某某大学"
+    assert ident.doc_type == "final_account" and ident.doc_level == "department"
+    assert ident.confidence >= 0.9
+
+
+def test_unit_level_budget_from_title():
+    doc = Document(source_file="x.pdf", file_format="pdf", blocks=(Paragraph("某某局2026年区级单位预算", 0, page=1),))
+    ident = identify(doc, Path("x.pdf"))
+    assert (ident.doc_type, ident.doc_level) == ("budget", "unit")
+    assert 0 < ident.confidence < 0.9

@@ -548,3 +548,117 @@ def test_sichuan_performance_table_label_cells() -> None:
     facts = [(f.metric, f.basis, f.amount.raw, f.unit) for f in ex.facts]
     assert facts[:2] == [("project_budget", "budget", "546.45", "万元"), ("project_actual", "actual", "538.10", "万元")]
     assert all(f.locator.startswith("table:performance/") for f in ex.facts)
+
+
+# --- self-verifying tables (ingest.table_verify) -------------------------------------------------------
+
+def _verify_cells(rows: list[tuple[str | None, str, list[str]]], measures: list[str]) -> list:
+    from decimal import Decimal
+
+    from ingest.model import Amount, CellFact
+    cells = []
+    for r, (code, label, values) in enumerate(rows):
+        for c, (m, v) in enumerate(zip(measures, values, strict=True)):
+            if v:
+                cells.append(CellFact(
+                    table_key="expenditure", table_title="支出决算表", row_index=r, col_index=c + 2,
+                    row_label=label, code=code, measure=m, measure_label=m,
+                    amount=Amount(Decimal(v), 2, v), page=1, locator=f"table:expenditure/block:1/row:{r}/col:{c + 2}",
+                    evidence="",
+                ))
+    return cells
+
+
+_EXPENDITURE_ROWS = [
+    (None, "合计", ["300.00", "200.00", "100.00"]),
+    ("201", "一般公共服务支出", ["180.00", "120.00", "60.00"]),
+    ("20101", "人大事务", ["180.00", "120.00", "60.00"]),
+    ("2010101", "行政运行", ["120.00", "120.00", ""]),
+    ("2010199", "其他人大事务支出", ["60.00", "", "60.00"]),
+    ("208", "社会保障和就业支出", ["120.00", "80.00", "40.00"]),
+    ("20805", "行政事业单位养老支出", ["120.00", "80.00", "40.00"]),
+    ("2080505", "机关事业单位基本养老保险缴费支出", ["80.00", "80.00", ""]),
+    ("2080506", "机关事业单位职业年金缴费支出", ["40.00", "", "40.00"]),
+]
+
+
+def _expenditure_template():
+    from ingest.templates import load_template_catalog
+    return load_template_catalog().choose("final_account", "").table("expenditure")
+
+
+def test_consistent_table_holds_every_identity():
+    from ingest.table_verify import verify_table
+    v = verify_table(_verify_cells(_EXPENDITURE_ROWS, ["total", "basic", "project"]), _expenditure_template())
+    assert v.identities and v.n_failed == 0 and v.reliable and v.confidence == 1.0
+
+
+def test_rounding_alone_never_breaks_an_identity():
+    from ingest.table_verify import verify_table
+    v = verify_table(_verify_cells([
+        (None, "合计", ["100.01", "33.34", "66.66"]),
+        ("201", "a", ["50.00", "16.67", "33.33"]), ("208", "b", ["50.00", "16.67", "33.33"])],
+        ["total", "basic", "project"]), _expenditure_template())
+    assert v.n_failed == 0  # 100.01 vs 100.00: within 3 × 0.005
+
+
+def test_one_wrong_cell_is_left_to_the_identity_checks():
+    from ingest.table_verify import verify_table
+    rows = list(_EXPENDITURE_ROWS)
+    rows[3] = ("2010101", "行政运行", ["130.00", "120.00", ""])  # a digit misprinted in one cell
+    v = verify_table(_verify_cells(rows, ["total", "basic", "project"]), _expenditure_template())
+    assert v.n_failed >= 2 and v.reliable  # its row and its column break; one cell explains both
+    assert all(c.parse_reliable for c in v.cells)
+
+
+def test_a_shifted_column_makes_the_table_unreliable():
+    from ingest.table_verify import verify_table
+    rows = [(code, label, [vals[0], vals[2], vals[1]]) if code and len(code) == 7 else (code, label, vals)
+            for code, label, vals in _EXPENDITURE_ROWS]  # basic and project swapped in every 项 row
+    v = verify_table(_verify_cells(rows, ["total", "basic", "project"]), _expenditure_template())
+    assert not v.reliable and "上下级科目汇总不符" in v.reason_zh
+    assert not any(c.parse_reliable for c in v.cells)
+
+
+def test_an_of_which_column_is_found_by_the_identities():
+    from ingest.table_verify import verify_table
+    from ingest.templates import load_template_catalog
+    income = load_template_catalog().choose("final_account", "").table("income")
+    rows = [(None, "合计", ["150.00", "100.00", "50.00", "30.00"]),
+            ("205", "教育支出", ["150.00", "100.00", "50.00", "30.00"]),
+            ("20502", "普通教育", ["150.00", "100.00", "50.00", "30.00"])]
+    # the '其中：教育收费' header was lost: the fourth column reads as another component
+    v = verify_table(_verify_cells(rows, ["total", "fiscal_appropriation", "business", "other"]), income)
+    assert v.remapped and v.n_failed == 0
+    assert {c.measure for c in v.cells if c.col_index == 5} == {"business_of_which"}
+
+
+def test_template_families_are_data():
+    from ingest.templates import load_template_catalog
+    cat = load_template_catalog()
+    higher = cat.choose("final_account", "表1：高等学校收支决算总表")
+    assert higher is not None and higher.name == "higher_education_final"
+    assert set(higher.tables) == {"income_expenditure_summary", "income", "expenditure", "fiscal_expenditure"}
+    assert cat.choose("final_account", "收入支出决算总表").name == "shanghai_final"
+    assert cat.choose("budget", "").doc_type == "budget"
+
+
+def test_higher_education_fiscal_table_continues_with_fewer_label_columns():
+    doc = Document(source_file="x.pdf", file_format="pdf", blocks=(
+        Paragraph("表4：高等学校财政拨款支出决算表", 0, page=1),
+        Table(rows=(
+            ("项目", "", "", "", "本年支出", "", "", ""),
+            ("科目编码", "", "", "科目名称", "合计", "基本支出", "项目支出", ""),
+            ("", "", "", "", "", "", "小计", "其中：基本建设资金支出"),
+            ("类", "款", "项", "合计", "30.00", "20.00", "10.00", "4.00"),
+            ("205", "", "", "教育支出", "30.00", "20.00", "10.00", "4.00"),
+        ), index=1, page=1),
+        Paragraph("12", 2, page=1),
+        Table(rows=(("20502", "普通教育", "30.00", "20.00", "10.00", "4.00"),), index=3, page=2),
+    ))
+    out = extract_tables(doc)
+    assert [t.key for t in out.recognised] == ["fiscal_expenditure"]
+    got = {(c.code, c.measure): str(c.amount.value) for c in out.cells}
+    assert got[("20502", "project")] == "10.00" and got[("20502", "project_of_which")] == "4.00"
+    assert got[("205", "project")] == "10.00"
+    assert out.parses[0].parse_reliable and out.parses[0].n_identities > 0

@@ -6,6 +6,7 @@ Arrow in one transaction; the connection is closed before dbt opens the file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from ingest.records import IngestResult
 from warehouse.schema import create_raw_schema_sql
 
 DECIMAL = pl.Decimal(18, 4)
-DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables")
+DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables", "table_parses")
 SNAPSHOT_TABLES = ("documents", *DOC_TABLES, "quarantine")
 
 
@@ -50,7 +51,7 @@ def build_frames(
     results: Sequence[IngestResult], run_id: str, inbox: Path | None = None
 ) -> dict[str, pl.DataFrame]:
     """Raw-table frames from ingest results (pure). Every document is revision 1 and current here."""
-    docs, quarantine, facts, lines, cells, blocks, tables = [], [], [], [], [], [], []
+    docs, quarantine, facts, lines, cells, blocks, tables, parses = [], [], [], [], [], [], [], []
     for res in results:
         if res.quarantine is not None:
             q = res.quarantine
@@ -71,6 +72,7 @@ def build_frames(
             "fiscal_year": d.fiscal_year, "doc_type": d.doc_type, "page_count": d.page_count,
             "encoding": d.encoding, "department_source": d.department_source, "year_source": d.year_source,
             "parser_version": d.parser_version, "ingested_at": d.ingested_at, "run_id": run_id,
+            "doc_level": d.doc_level, "identification_confidence": d.identification_confidence,
         })
         for i, f in enumerate(res.facts):
             facts.append({
@@ -95,11 +97,21 @@ def build_frames(
                 "row_label": c.row_label, "code": c.code, "measure": c.measure,
                 "measure_label": c.measure_label, "value": c.amount.value, "decimals": c.amount.decimals,
                 "raw_text": c.amount.raw, "page": c.page, "locator": c.locator, "evidence": c.evidence,
+                "parse_reliable": c.parse_reliable,
             })
         for b in res.blocks:
             blocks.append({
                 "document_id": d.document_id, "block_index": b.block_index, "page": b.page,
                 "kind": b.kind, "text": b.text,
+            })
+        for tp in res.table_parses:
+            parses.append({
+                "document_id": d.document_id, "table_seq": tp.table_seq, "table_key": tp.table_key,
+                "title": tp.title, "page": tp.page, "layout": tp.layout, "template_family": tp.template_family,
+                "n_cells": tp.n_cells, "n_identities": tp.n_identities, "n_held": tp.n_held,
+                "confidence": tp.confidence, "parse_reliable": tp.parse_reliable, "reason_zh": tp.reason_zh,
+                "failed_identities": tp.failed_identities, "column_mapping": tp.column_mapping,
+                "remapped": tp.remapped,
             })
         for t in res.tables:
             tables.append({
@@ -114,6 +126,7 @@ def build_frames(
             "source_file": s, "file_sha256": s, "file_size": i64, "file_format": s,
             "department_name": s, "fiscal_year": i32, "doc_type": s, "page_count": i32, "encoding": s,
             "department_source": s, "year_source": s, "parser_version": s, "ingested_at": ts, "run_id": s,
+            "doc_level": s, "identification_confidence": pl.Float64,
         }),
         "metric_facts": _frame(facts, {
             "document_id": s, "fact_index": i32, "metric": s, "basis": s, "value": DECIMAL, "decimals": i32,
@@ -128,7 +141,13 @@ def build_frames(
         "table_cells": _frame(cells, {
             "document_id": s, "cell_index": i32, "table_key": s, "table_title": s, "row_index": i32,
             "col_index": i32, "row_label": s, "code": s, "measure": s, "measure_label": s, "value": DECIMAL,
-            "decimals": i32, "raw_text": s, "page": i32, "locator": s, "evidence": s,
+            "decimals": i32, "raw_text": s, "page": i32, "locator": s, "evidence": s, "parse_reliable": b,
+        }),
+        "table_parses": _frame(parses, {
+            "document_id": s, "table_seq": i32, "table_key": s, "title": s, "page": i32, "layout": s,
+            "template_family": s, "n_cells": i32, "n_identities": i32, "n_held": i32,
+            "confidence": pl.Float64, "parse_reliable": b, "reason_zh": s, "failed_identities": s,
+            "column_mapping": s, "remapped": b,
         }),
         "text_blocks": _frame(blocks, {"document_id": s, "block_index": i32, "page": i32, "kind": s, "text": s}),
         "recognised_tables": _frame(tables, {
@@ -156,6 +175,13 @@ def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
     return out
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed statement; DuckDB may already have aborted the transaction itself (a full disk):
+    the original error is the one to report, never "cannot rollback - no transaction is active"."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
 def load_results(
     warehouse: Path, results: Iterable[IngestResult], run_id: str, inbox: Path | None = None
 ) -> LoadStats:
@@ -175,7 +201,7 @@ def load_results(
                 _insert(con, name, frames[name])
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
     return LoadStats(
         documents=frames["documents"].height,
@@ -376,7 +402,7 @@ def apply_changes(
         con.unregister("inbox_now")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return IncrementalStats(
         documents_added=plan.documents_added, superseded=plan.superseded, withdrawn=plan.withdrawn,

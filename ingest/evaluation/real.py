@@ -30,8 +30,13 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if not row.get("metric", row.get("table_key", "")).startswith("#")]
 
 
-def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[ScoreTable, list[Miss], list[str]]:
-    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type)."""
+def evaluate_real(
+    root: Path, expected_dir: Path, ingest: Ingest, notes: list[str] | None = None,
+) -> tuple[ScoreTable, list[Miss], list[str]]:
+    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type).
+
+    ``notes`` receives, per document, the figures its reader could not place from the text alone
+    (``text_table_unreadable`` of ``Document.meta``: which figure, which columns it could be)."""
     table = ScoreTable()
     misses: list[Miss] = []
     skipped: list[str] = []
@@ -51,6 +56,15 @@ def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[Score
             table.add(corpus, "identity", element, Score(1, int(got[element] is not None), int(ok)))
             if not ok:
                 misses.append(Miss(corpus, "identity", element, slug, f"{got[element]!r} != {doc[element]!r}"))
+        level = doc.get("doc_level")
+        if level:
+            got_level = getattr(rec, "doc_level", None) if rec else None
+            table.add(corpus, "identity", "doc_level", Score(1, int(got_level is not None), int(got_level == level)))
+            if got_level != level:
+                misses.append(Miss(corpus, "identity", "doc_level", slug, f"{got_level!r} != {level!r}"))
+        _score_table_parses(table, misses, slug, result)
+        if notes is not None:
+            notes.extend(f"{slug}: {u}" for u in result.reader_notes.get("text_table_unreadable", "").splitlines())
         _score_facts(table, misses, slug, expected_dir / f"{slug}.facts.csv", result)
         _score_cells(table, misses, slug, expected_dir / f"{slug}.cells.csv", result)
         _score_cells(table, misses, slug, expected_dir / f"{slug}.sample_cells.csv", result, sample=True)
@@ -133,3 +147,21 @@ def _score_cells(
     for table_key, s in scores.items():
         s.extracted = counted[table_key]
         table.add("real", "table cells", f"{slug}:{table_key}", s)
+
+
+def _score_table_parses(table: ScoreTable, misses: list[Miss], slug: str, result: IngestResult) -> None:
+    """Tables whose own identities all hold after parsing ('matched' of the tables with any identity);
+    'wrong' counts the tables judged unreliable, i.e. the ``extraction`` warnings the document gets."""
+    evaluated = [p for p in result.table_parses if p.n_identities]
+    if not evaluated:
+        return
+    held = sum(1 for p in evaluated if p.n_held == p.n_identities)
+    unreliable = [p for p in evaluated if not p.parse_reliable]
+    table.add("real", "table parse", f"{slug}:identities_hold", Score(len(evaluated), len(evaluated), held,
+                                                                       len(unreliable)))
+    for p in evaluated:
+        if p.n_held != p.n_identities:
+            flag = "UNRELIABLE " if not p.parse_reliable else ""
+            misses.append(Miss("real", "table parse", "identities_hold", slug,
+                               f"{flag}p{p.page} {p.table_key} {p.n_held}/{p.n_identities} "
+                               f"{p.failed_identities[:120]}"))

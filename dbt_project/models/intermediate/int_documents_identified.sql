@@ -34,6 +34,8 @@ final as (
         matched.registry_name is not null as in_registry,
         documents.fiscal_year,
         documents.doc_type,
+        documents.doc_level,
+        documents.identification_confidence,
         documents.source_file,
         documents.file_sha256,
         documents.file_format,

@@ -12,6 +12,8 @@ renamed as (
         department_name,
         fiscal_year,
         doc_type,
+        coalesce(doc_level, 'unknown') as doc_level,
+        identification_confidence,
         source_file,
         file_sha256,
         file_size,

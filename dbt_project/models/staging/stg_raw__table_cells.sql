@@ -19,7 +19,8 @@ renamed as (
         raw_text,
         page,
         locator,
-        evidence
+        evidence,
+        coalesce(parse_reliable, true) as parse_reliable
     from source
 )
 

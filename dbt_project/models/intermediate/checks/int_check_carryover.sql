@@ -43,8 +43,8 @@ final as (
         {{ chk_dec('value') }} as actual,
         {{ chk_dec('value') }} - {{ chk_dec('prev_value') }} as difference,
         case when prev_value is null
-            then '未载入本部门' || cast(fiscal_year - 1 as varchar) || '年度决算，无法核对年初结转和结余 '
-                || {{ chk_fmt('value') }} || ' 万元。'
+            then '无法核对：缺少本部门' || cast(fiscal_year - 1 as varchar) || '年度决算（未载入），年初结转和结余 '
+                || {{ chk_fmt('value') }} || ' 万元无从与上年年末数比对。'
             else {{ chk_page_text('page') }} || '《' || {{ chk_table_zh('table_key') }} || '》年初结转和结余为 '
                 || {{ chk_fmt('value') }} || ' 万元，而本部门' || cast(prev_year as varchar) || '年度决算的年末结转和结余为 '
                 || {{ chk_fmt('prev_value') }} || ' 万元，差额 ' || {{ chk_fmt('value - prev_value') }}

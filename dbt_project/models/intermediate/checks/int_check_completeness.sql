@@ -11,7 +11,9 @@ texts as (
 ),
 
 documents as (
+    -- the 决算 template's tables and explanations: budgets are not checked against them
     select * from {{ ref('int_check_documents') }}
+    where doc_type = 'final_account'
 ),
 
 filings as (
@@ -31,6 +33,14 @@ filing_text as (
     from texts group by all
 ),
 
+title_blocks as (
+    -- blocks that are a table's own title (numbering or a department/year prefix allowed), not a line of the
+    -- table of contents (which ends with its page number) nor a sentence referring to the table
+    select filing_key, regexp_replace(text, '[\s"“”‘’「」]', '', 'g') as flat_block
+    from texts
+    where length(text) <= 80 and not regexp_matches(text, '[，。；]')
+),
+
 required_tables as (
     -- title_re: the title as printed in every template seen (quotes removed, spaces removed); Shanghai prints
     -- 财政拨款“三公”经费支出决算表 and 国有资本经营预算财政拨款收入支出决算表
@@ -45,6 +55,32 @@ required_tables as (
         ('govfund', 8, '政府性基金预算财政拨款收入支出决算表', true, '政府性基金预算财政拨款(收入支出|支出)决算表'),
         ('soe_capital', 9, '国有资本经营预算财政拨款支出决算表', true, '国有资本经营预算财政拨款(收入支出|支出)决算表')
     ) as t(table_key, number, title, may_be_empty, title_re)
+),
+
+title_variants as (
+    select * from (values
+        ('income_expenditure_summary', '收入支出决算总表'), ('income', '收入决算表'), ('expenditure', '支出决算表'),
+        ('fiscal_summary', '财政拨款收入支出决算总表'),
+        ('general_budget_expenditure', '一般公共预算财政拨款支出决算表'),
+        ('general_budget_basic', '一般公共预算财政拨款基本支出决算表'),
+        ('sangong', '三公经费支出决算表'), ('sangong', '三公经费财政拨款支出决算表'),
+        ('govfund', '政府性基金预算财政拨款收入支出决算表'), ('govfund', '政府性基金预算财政拨款支出决算表'),
+        ('soe_capital', '国有资本经营预算财政拨款收入支出决算表'), ('soe_capital', '国有资本经营预算财政拨款支出决算表')
+    ) as t(table_key, variant)
+),
+
+title_hits as (
+    -- the title block ends with the title; before it only numbering, or a department / year prefix
+    select distinct tb.filing_key, v.table_key
+    from title_blocks as tb
+    inner join title_variants as v
+        on ends_with(regexp_replace(tb.flat_block, '（[^）]*）$', ''), v.variant)
+    where regexp_matches(
+        left(regexp_replace(tb.flat_block, '（[^）]*）$', ''),
+             length(regexp_replace(tb.flat_block, '（[^）]*）$', '')) - length(v.variant)),
+        '^([0-9一二三四五六七八九十]+[、.．]?|表[0-9一二三四五六七八九十]+|[^。，]{0,40}年度?|[^。，]{0,40}(一般公共预算|财政拨款))?$')
+      and not (v.table_key = 'expenditure' and regexp_matches(tb.flat_block, '(财政拨款|一般公共预算)支出决算表$'))
+      and not (v.table_key = 'income_expenditure_summary' and regexp_matches(tb.flat_block, '财政拨款收入支出决算总表$'))
 ),
 
 present as (
@@ -66,17 +102,25 @@ tables_final as (
                      when 'govfund' then '(无|没有|未发生|未安排)[^。]{0,20}政府性基金'
                      when 'soe_capital' then '(无|没有|未发生|未安排)[^。]{0,20}国有资本经营'
                      else '(无|没有|未发生|未安排)[^。]{0,20}三公' end) then 'pass'
-            when regexp_matches(ft.flat, r.title_re) then 'not_evaluable'
             else 'fail'
         end as status,
         null as expected, null as actual, null as difference,
-        '缺少第' || cast(r.number as varchar) || '张决算表《' || r.title || '》（或未能识别）；请补充该表'
-            || case when r.may_be_empty then '，如本部门无此项收支，应公开空表并说明。' else '。' end as message,
+        case when coalesce(n_read.n, 0) >= 5 and th.table_key is not null
+            then '第' || cast(r.number as varchar) || '张决算表《' || r.title || '》只有标题、没有数据（其余报表均已读取）；'
+                || '请补充该表的数据' || case when r.may_be_empty then '，如本部门无此项收支，应在表后或说明中注明。' else '。' end
+        when p.n_cells > 0 or coalesce(n_read.n, 0) >= 5
+            then '缺少第' || cast(r.number as varchar) || '张决算表《' || r.title || '》（其余报表均已读取）；请补充该表'
+                || case when r.may_be_empty then '，如本部门无此项收支，应公开空表并说明。' else '。' end
+            else '无法核对：缺少第' || cast(r.number as varchar) || '张决算表《' || r.title
+                || '》的可读数据——本文件的报表未能可靠读取（九张表中识别出的不足五张），'
+                || '无法判断该表是否齐全。'
+        end as message,
         null as evidence, null as page, 'table:' || r.table_key as locator
     from filings as f
     cross join required_tables as r
     left join present as p on p.filing_key = f.filing_key and p.table_key = r.table_key
     left join filing_text as ft on ft.filing_key = f.filing_key
+    left join title_hits as th on th.filing_key = f.filing_key and th.table_key = r.table_key
     left join (select filing_key, count(distinct table_key) as n from present group by all) as n_read
         on n_read.filing_key = f.filing_key
 ),

@@ -50,12 +50,15 @@ word_final as (
         {{ chk_dec('prior_shown') }} as expected,
         {{ chk_dec('cur_shown') }} as actual,
         {{ chk_dec('cur_shown') }} - {{ chk_dec('prior_shown') }} as difference,
-        {{ chk_page_text('page') }} || '说明用「' || word || '」描述同比变动 ' || change_text || ' 万元，但'
+        case when n_prior = 0 and not coalesce(meets_flipped, false) and not coalesce(meets_stated, false)
+            then '无法核对：缺少上年决算数——' || {{ chk_page_text('page') }} || '说明用「' || word || '」描述同比变动 '
+                || change_text || ' 万元，本年数、变动额与增减幅度在两个方向下都不能相互印证，也未载入上年决算。'
+        else {{ chk_page_text('page') }} || '说明用「' || word || '」描述同比变动 ' || change_text || ' 万元，但'
             || case when n_prior > 0
                 then '本年数 ' || {{ chk_fmt('cur_shown') }} || ' 与上年决算数 ' || {{ chk_fmt('prior_shown') }}
                     || ' 相比方向相反'
                 else '变动额、增减幅度与本年数只在相反方向下才一致' end
-            || '；请改正增减用词。' as message,
+            || '；请改正增减用词。' end as message,
         evidence, page, locator
     from judged
 ),

@@ -106,12 +106,13 @@ final as (
         {{ chk_dec('value') }} as actual,
         {{ chk_dec('value') }} - {{ chk_dec('nearest') }} as difference,
         case when n_tables > 0 and not any_meets and metric like 'income%' and lead_text like '%支出%' then
-            {{ chk_page_text('page') }} || '说明中 ' || raw_text || unit || ' 前为「支出」，但被识别为收入指标，无法核对。'
+            '无法核对：缺少可对应的指标——' || {{ chk_page_text('page') }} || '说明中 ' || raw_text || unit
+            || ' 前为「支出」，与收入指标对应不上。'
         when n_tables = 0 then
-            {{ chk_page_text('page') }} || '说明中「' || coalesce(name_reported, label_zh, metric) || '」' || raw_text
-            || unit || '在本部门报表中找不到对应数，无法核对。'
+            '无法核对：缺少对应的报表数——' || {{ chk_page_text('page') }} || '说明中「'
+            || coalesce(name_reported, label_zh, '该项') || '」' || raw_text || unit || '，本文件已读取的报表中没有列出该数。'
         else
-            {{ chk_page_text('page') }} || '说明中「' || coalesce(name_reported, label_zh, metric) || '」为' || raw_text || unit
+            {{ chk_page_text('page') }} || '说明中「' || coalesce(name_reported, label_zh, '该项') || '」为' || raw_text || unit
             || '，而《' || {{ chk_table_zh('nearest_table') }} || '》为 ' || {{ chk_fmt('nearest') }}
             || ' 万元，差额 ' || {{ chk_fmt('value - nearest') }} || ' 万元；请以报表为准改正说明（或改正报表）。'
         end as message,

@@ -52,10 +52,12 @@ final as (
         case when s.n < 5 or m.mad = 0 then 'not_evaluable'
              when abs(0.6745 * (r.x - s.med) / m.mad) > 3.5 then 'fail' else 'pass' end as status,
         null as expected, null as actual, null as difference,
-        '同组（' || r.peer_group || '，' || cast(r.fiscal_year as varchar) || '年，' || cast(s.n as varchar) || '个部门）中'
+        case when s.n < 5 or m.mad = 0 then '无法核对：缺少足够的同组部门——同组（' || r.peer_group || '，'
+            || cast(r.fiscal_year as varchar) || '年）只有 ' || cast(s.n as varchar) || ' 个部门或各部门比例相同，无法判断是否异常。'
+        else '同组（' || r.peer_group || '，' || cast(r.fiscal_year as varchar) || '年，' || cast(s.n as varchar) || '个部门）中'
             || case r.ratio when 'sangong_share' then '三公经费占本年支出比例' else '基本支出占本年支出比例' end
             || '为 ' || cast(round(100 * r.x, 2) as varchar) || '%，组中位数 ' || cast(round(100 * s.med, 2) as varchar)
-            || '%，明显偏离；供参考。' as message,
+            || '%，明显偏离；供参考。' end as message,
         null as evidence, null as page, 'peer:' || r.ratio as locator
     from ratios as r
     inner join stats as s using (fiscal_year, peer_group, ratio)

@@ -8,6 +8,10 @@ figures as (
     select * from {{ ref('int_check_table_figures') }}
 ),
 
+metric_labels as (
+    select key as metric, label_zh from {{ ref('metric_catalog') }}
+),
+
 yoy as (
     select * from {{ ref('int_check_yoy_basis') }}
 ),
@@ -61,6 +65,15 @@ numerators as (
             where k.filing_key = f.filing_key and k.metric = f.metric and k.code = left(f.code, 5)
               and k.name = regexp_extract(p.name_reported, '（类）(.*?)（款）', 1))
     where p.fact_kind = 'line'
+    union all
+    -- a sentence wrapped over several text lines (page texts): the nearest figures before it in its section
+    select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
+    from pct_claims as p
+    inner join facts as f
+        on f.document_id = p.document_id and f.section = p.section and f.metric = p.metric
+        and f.basis = 'actual' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
+        and f.fact_kind = p.fact_kind and f.fact_index between p.fact_index - 6 and p.fact_index - 1
+    where p.basis = 'completion_pct'
 ),
 
 denominators as (
@@ -86,6 +99,20 @@ denominators as (
         on f.document_id = p.document_id and f.para_locator = p.para_locator and f.metric = p.metric
         and f.basis = 'budget' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
     where p.basis = 'completion_pct'
+    union all
+    select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
+    from pct_claims as p
+    inner join facts as f
+        on f.document_id = p.document_id and f.section = p.section and f.metric = p.metric
+        and f.basis = 'budget' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
+        and f.fact_kind = p.fact_kind and f.fact_index between p.fact_index - 6 and p.fact_index - 1
+    where p.basis = 'completion_pct'
+    union all
+    -- the budget column of a table stating the metric (三公 table: 预算数)
+    select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
+    from pct_claims as p
+    inner join figures as f on f.filing_key = p.filing_key and f.metric = p.metric and f.basis = 'budget'
+    where p.basis = 'completion_pct' and p.fact_kind = 'metric'
 ),
 
 combos as (
@@ -120,9 +147,12 @@ share_completion_final as (
         {{ chk_dec('value') }} as actual,
         {{ chk_dec('value') }} - {{ chk_pct_display('n_shown', 'd_shown') }} as difference,
         case when n_pairs = 0
-            then {{ chk_page_text('page') }} || '「' || coalesce(name_reported, metric) || '」的百分比 ' || raw_text
-                || '% 找不到计算所需的金额，无法核对。'
-            else {{ chk_page_text('page') }} || '「' || coalesce(name_reported, metric) || '」'
+            then '无法核对：缺少' || case basis when 'share_pct' then '占比' else '预算完成率' end || '的计算依据——'
+                || {{ chk_page_text('page') }} || '「' || coalesce(name_reported, label_zh, '该项') || '」'
+                || case basis when 'share_pct' then '占比' else '完成预算' end || raw_text
+                || '%，本文件未列出' || case basis when 'share_pct' then '其分子或分母金额' else '对应的预算数或决算数' end
+                || '。'
+            else {{ chk_page_text('page') }} || '「' || coalesce(name_reported, label_zh, '该项') || '」'
                 || case basis when 'share_pct' then '占比' else '预算完成率' end || '填报 ' || raw_text
                 || '%，按 ' || {{ chk_fmt('n_shown') }} || ' ÷ ' || {{ chk_fmt('d_shown') }} || ' 计算应为 '
                 || cast({{ chk_pct_display('n_shown', 'd_shown') }} as varchar)
@@ -130,6 +160,7 @@ share_completion_final as (
         end as message,
         evidence, page, locator
     from share_completion
+    left join metric_labels using (metric)
 ),
 
 growth as (
@@ -161,8 +192,9 @@ growth_final as (
         case
             when n_prior > 0 then case when meets_prior then 'pass' else 'fail' end
             when n_cur = 0 or sign is null then 'not_evaluable'
-            -- last year's figure implied to be zero (a new department): a growth rate is not defined
-            when not coalesce(base_positive, false) then 'not_evaluable'
+            -- last year's figure implied to be zero (变动额 = 本年数, a new item): only 增长100% is customary;
+            -- an implied negative last year is impossible
+            when not coalesce(base_positive, false) then case when sign = 1 and pct_value = 100 then 'pass' else 'fail' end
             -- consistent only with the opposite direction word: a direction finding, not a % one
             when meets_stated or meets_flipped then 'pass'
             else 'fail'
@@ -173,14 +205,23 @@ growth_final as (
         {{ chk_dec('pct_value') }} - case when n_prior > 0
             then {{ chk_pct_display('abs(cur_shown - prior_shown)', 'prior_shown') }}
             else {{ chk_pct_display('change_shown', 'cur_shown - sign * change_shown') }} end as difference,
-        {{ chk_page_text('page') }} || '同比' || word || '幅度填报 ' || pct_text || '%，按'
+        case
+            when n_prior = 0 and (n_cur = 0 or sign is null)
+                then '无法核对：缺少本年数——' || {{ chk_page_text('page') }} || '同比' || coalesce(word, '变动')
+                    || '幅度 ' || pct_text || '% 所在句子未列出本年数，也未载入上年决算。'
+            when n_prior = 0 and not coalesce(base_positive, false)
+                then {{ chk_page_text('page') }} || '同比' || word || '幅度填报 ' || pct_text || '%，但变动额 '
+                    || change_text || ' 万元' || case when sign = 1 then '不小于' else '大于' end || '本年数 '
+                    || {{ chk_fmt('cur_shown') }} || ' 万元，上年数为零或为负，增减幅度无从计算'
+                    || case when sign = 1 then '（上年为零时通常写“增长100%”）' else '' end || '；请改正百分比。'
+            else {{ chk_page_text('page') }} || '同比' || word || '幅度填报 ' || pct_text || '%，按'
             || case when n_prior > 0
                 then '本年数 ' || {{ chk_fmt('cur_shown') }} || ' 与上年决算数 ' || {{ chk_fmt('prior_shown') }}
                 else '变动额 ' || change_text || ' 万元与本年数 ' || coalesce({{ chk_fmt('cur_shown') }}, '?') end
             || ' 计算应为 ' || coalesce(cast(case when n_prior > 0
                 then {{ chk_pct_display('abs(cur_shown - prior_shown)', 'prior_shown') }}
                 else {{ chk_pct_display('change_shown', 'cur_shown - sign * change_shown') }} end as varchar) || '%', '?')
-            || '，超出舍入误差；请改正百分比。' as message,
+            || '，超出舍入误差；请改正百分比。' end as message,
         evidence, page, pct_locator as locator
     from growth
 )

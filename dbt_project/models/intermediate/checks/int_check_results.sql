@@ -5,7 +5,8 @@
     'int_check_budget_identity', 'int_check_budget_narrative', 'int_check_budget_text', 'int_check_budget_completeness', 'int_check_budget_link',
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
     'int_check_direction', 'int_check_yoy', 'int_check_carryover', 'int_check_classification',
-    'int_check_text', 'int_check_completeness', 'int_check_sangong', 'int_check_validity', 'int_check_peer'
+    'int_check_text', 'int_check_completeness', 'int_check_sangong', 'int_check_validity', 'int_check_peer',
+    'int_check_extraction', 'int_check_sentences', 'int_check_conflicts'
 ] %}
 with unioned as (
     {%- for m in families %}
@@ -20,4 +21,9 @@ with unioned as (
     {%- endfor %}
 )
 
+-- one defect, one finding: a rule that reaches the same figure twice (a sentence read as two facts) gives two
+-- identical rows; keep one (passes and not_evaluable rows too, so check_summary counts each evaluation once)
 select * from unioned
+qualify row_number() over (
+    partition by check_id, document_id, status, message, page order by locator nulls last
+) = 1

@@ -28,7 +28,7 @@ patterns as (
         ('template.residue', '（注：', '[（(]\s*注\s*[：:]', '模板注释「（注：…）」'),
         ('template.residue', '（ ）', '[（(][\s　_]*[）)]', '空白括号「（ ）」'),
         ('hygiene.punctuation', '。。', '(。。|，，|；；|、、|，。|。，|；。)', '重复或连用的标点'),
-        ('hygiene.unit', '万', '[0-9]万([，。；、,;]|$)', '金额单位「万」（应为「万元」）'),
+        ('hygiene.unit', '万', '([0-9]\s*万[，。；、,;]|[0-9]万$)', '金额单位「万」（应为「万元」）'),
         ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
         ('hygiene.share_without_percent', '占',
          '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?([^0-9.%％万亿元个人辆批次项家]|$)',
@@ -37,20 +37,36 @@ patterns as (
 ),
 
 hits as (
-    select b.*, p.check_id, p.token, p.what, regexp_extract(b.text, p.pattern, 0) as matched
+    select b.*, p.check_id, p.token, p.what, p.pattern,
+        regexp_extract(b.text, '.{0,10}' || p.pattern || '.{0,6}', 0) as snippet,
+        len(regexp_extract_all(b.text, p.pattern, 0)) as n_hits
     from blocks as b
     inner join patterns as p on regexp_matches(b.text, p.pattern)
     where not (p.token = '……' and regexp_matches(b.text, '(……|\.{6,})\s*[0-9]+\s*$'))  -- table of contents
       and not (p.check_id = 'template.residue' and b.kind = 'heading' and p.token = '……')
 ),
 
+folded as (
+    -- one finding per kind of residue and page (a text without pages: per document), with the count and the
+    -- first occurrence: a 名词解释 left as 「……」 twenty times is one thing to fix, not twenty
+    select check_id, document_id, token, what, page,
+        sum(n_hits) as n_hits,
+        arg_min(snippet, block_index) as snippet,
+        arg_min(text, block_index) as evidence,
+        arg_min(locator, block_index) as locator
+    from hits
+    group by all
+),
+
 pattern_final as (
     select
         check_id, document_id, 'fail' as status,
         null as expected, null as actual, null as difference,
-        {{ chk_page_text('page') }} || '文字中有' || what || '：「' || matched || '」；请删除或补全。' as message,
-        text as evidence, page, locator
-    from hits
+        {{ chk_page_text('page') }} || '文字中有' || what
+            || case when n_hits > 1 then '共 ' || cast(n_hits as varchar) || ' 处，首处' else '' end
+            || '：「' || snippet || '」；请删除或补全。' as message,
+        evidence, page, locator
+    from folded
 ),
 
 dates as (
@@ -113,7 +129,10 @@ chinese_numerals as (
 numbered_headings as (
     -- headings numbered 一、 or 1、 (the list marker of the sections of one level)
     select b.document_id, b.block_index, b.page, b.text, b.locator,
-        regexp_extract(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、', 1) as marker
+        regexp_extract(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、', 1) as marker,
+        -- a marker followed by a space is a renderer's list numbering (Tika renders Word's automatic
+        -- numbering as "1、 " before the heading text), not characters the author typed: never judged
+        regexp_matches(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、\s') as is_rendered
     from blocks as b
     where b.kind = 'heading' and regexp_matches(b.text, '^\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*、')
 ),
@@ -124,7 +143,8 @@ numbering_sequence as (
         regexp_matches(h.marker, '^[0-9]') as is_arabic,
         lag(h.marker) over w as prev_marker,
         lag(coalesce(try_cast(h.marker as integer), c.n)) over w as prev_n,
-        lag(regexp_matches(h.marker, '^[0-9]')) over w as prev_is_arabic
+        lag(regexp_matches(h.marker, '^[0-9]')) over w as prev_is_arabic,
+        lag(h.is_rendered) over w as prev_is_rendered
     from numbered_headings as h
     left join chinese_numerals as c on h.marker = c.word
     window w as (partition by h.document_id order by h.block_index)
@@ -140,7 +160,7 @@ numbering_final as (
             || '、」；同一级标题请统一用中文数字（一、二、三、）或阿拉伯数字编号。' as message,
         text as evidence, page, locator
     from numbering_sequence
-    where prev_n is not null and n = prev_n + 1
+    where prev_n is not null and n = prev_n + 1 and not is_rendered and not prev_is_rendered
 )
 
 select * from pattern_final

@@ -22,8 +22,8 @@ final as (
         {{ chk_dec('change_value') }} as actual,
         {{ chk_dec('change_value') }} - {{ chk_dec('abs(cur_shown - prior_shown)') }} as difference,
         case when n_prior = 0
-            then '未载入本部门' || coalesce(cast(compared_year as varchar), '上') || '年度决算，无法核对同比变动 '
-                || change_text || ' 万元。'
+            then '无法核对：缺少本部门' || coalesce(cast(compared_year as varchar), '上') || '年度决算（未载入），同比变动 '
+                || change_text || ' 万元无从与上年决算数比对。'
             else {{ chk_page_text('page') }} || '说明称比上年变动 ' || change_text || ' 万元，但本年数 '
                 || {{ chk_fmt('cur_shown') }} || ' 与本部门上年决算数 ' || {{ chk_fmt('prior_shown') }}
                 || ' 相差 ' || {{ chk_fmt('abs(cur_shown - prior_shown)') }} || ' 万元；请核对上年数。'

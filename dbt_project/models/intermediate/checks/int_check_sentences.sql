@@ -1,0 +1,351 @@
+-- Checks on the sentences themselves (their own words and arithmetic), read from the text blocks with a
+-- window of the next four blocks (a page text wraps a sentence over several lines; a match is reported on the
+-- block where it starts):
+--   date.year_consistency        headings/titles naming another year than the document's, 截至 dates of
+--                                another year, YoY sentences comparing with a year other than the previous one;
+--   direction.clause_contradiction  one clause 增加 X 万元，下降 Y% (or 减少 …，增长 …);
+--   direction.budget_comparison  年初预算为 B 万元，支出决算为 A 万元。决算数大于/小于/等于预算数 (every 项 line),
+--                                and 完成预算 P% against the same sentence's 大于/小于/等于;
+--   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
+--                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items)
+--                                that does not add up;
+--   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total.
+-- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
+with texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
+),
+
+documents as (
+    select * from {{ ref('int_check_documents') }}
+),
+
+cells as (
+    select * from {{ ref('int_check_cells') }}
+),
+
+judged_by_figures as (
+    select document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
+    from {{ ref('int_check_direction') }}
+    where check_id = 'direction.budget_comparison' and status in ('pass', 'fail')
+),
+
+blocks as (
+    select t.document_id, t.block_index, t.page, t.kind, t.text, d.fiscal_year, d.doc_type,
+        'block:' || cast(t.block_index as varchar) as locator,
+        t.text || coalesce(lead(t.text, 1) over w, '') || coalesce(lead(t.text, 2) over w, '')
+            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '') as window_text
+    from texts as t
+    inner join documents as d using (document_id)
+    where t.kind in ('paragraph', 'heading')
+    window w as (partition by t.document_id order by t.block_index)
+),
+
+-- every match of a pattern that starts in its own block (instr of the first occurrence)
+{%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
+
+years_in_headings as (
+    -- a heading or title (short, no sentence punctuation) of a 决算 naming a year 年度 other than the fiscal year
+    select b.*, unnest(regexp_extract_all(b.text, '((?:19|20)[0-9]{2})\s*年度', 1)) as y
+    from blocks as b
+    where b.doc_type = 'final_account' and length(b.text) <= 60 and not regexp_matches(b.text, '[，。；]')
+      and not regexp_matches(b.text, '(与|比|较|上|同比)\s*(19|20)[0-9]{2}\s*年度')
+),
+
+years_dated as (
+    -- 截至 Y 年 12 月 31 日 in a 决算: the end of the fiscal year
+    select b.*, unnest(regexp_extract_all(b.window_text, '截[至止]\s*((?:19|20)[0-9]{2})\s*年\s*12\s*月', 1)) as y
+    from blocks as b
+    where b.doc_type = 'final_account' and regexp_matches(b.text, '截')
+),
+
+years_compared as (
+    -- 与 Y 年（度）相比 / 比 Y 年度 / 较 Y 年: the previous year
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '(?:与|比|较|同)\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:相比|同期|比较|决算|支出|增加|减少|增长|下降|持平|[，,])', 1)) as y
+    from blocks as b
+    where regexp_matches(b.text, '(与|比|较|同)')
+),
+
+year_rows as (
+    select document_id, page, locator, text, fiscal_year, y, '标题' as what, fiscal_year as want
+    from years_in_headings
+    union all
+    select document_id, page, locator, text, fiscal_year, y, '截至日期', fiscal_year
+    from years_dated
+    where instr(window_text, y) <= length(text)
+    union all
+    select document_id, page, locator, text, fiscal_year, y, '同比对比年份', fiscal_year - 1
+    from years_compared
+    where instr(window_text, y) <= length(text) + 4
+),
+
+year_final as (
+    select
+        'date.year_consistency' as check_id, document_id,
+        case when cast(y as integer) = want then 'pass' else 'fail' end as status,
+        {{ chk_dec('want') }} as expected, {{ chk_dec('cast(y as integer)') }} as actual,
+        {{ chk_dec('cast(y as integer)') }} - {{ chk_dec('want') }} as difference,
+        {{ chk_page_text('page') }} || what || '中的年份为' || y || '年，本文件为' || cast(fiscal_year as varchar)
+            || '年度' || case when what = '同比对比年份' then '决算，应与' || cast(want as varchar) || '年相比'
+                              else '，应为' || cast(want as varchar) || '年' end
+            || '；请改正年份。' as message,
+        text as evidence, page, locator
+    from year_rows
+    where fiscal_year is not null
+),
+
+clauses as (
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]', 0)) as clause
+    from blocks as b
+    where regexp_matches(b.text, '(增加|减少|增长|下降)')
+),
+
+clause_final as (
+    select
+        'direction.clause_contradiction' as check_id, document_id,
+        case when (regexp_matches(clause, '^增加') and regexp_matches(clause, '下降'))
+                or (regexp_matches(clause, '^减少') and regexp_matches(clause, '增长'))
+             then 'fail' else 'pass' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '同一分句的增减用词相互矛盾：「' || regexp_replace(clause, '\s+', '', 'g')
+            || '」；增减额与增减幅度的方向应一致，请改正。' as message,
+        clause as evidence, page, locator
+    from clauses
+    where instr(window_text, clause) <= length(text)
+),
+
+budget_sentences as (
+    -- 预算为 B 万元，（支出）决算为 A 万元。决算数大于/小于/等于预算数
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '预算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:支出)?决算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[。，,；]?\s*决\s*算\s*数?\s*(?:大于|小于|等于)\s*预', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '决\s*算\s*数?\s*(大于|小于|等于)')
+),
+
+budget_parsed as (
+    select *,
+        replace(regexp_extract(sentence, '预算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as b_text,
+        replace(regexp_extract(sentence, '决算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as a_text,
+        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+    from budget_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+budget_bounds as (
+    select *,
+        {{ chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }} as a_lo,
+        {{ chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }} as a_hi,
+        {{ chk_lo('cast(b_text as decimal(38, 6))', "length(split_part(b_text || '.', '.', 2))") }} as b_lo,
+        {{ chk_hi('cast(b_text as decimal(38, 6))', "length(split_part(b_text || '.', '.', 2))") }} as b_hi
+    from budget_parsed
+),
+
+budget_text_final as (
+    select
+        'direction.budget_comparison' as check_id, document_id,
+        case
+            when word = '大于' and a_hi > b_lo and {{ chk_dec('a_text') }} <> {{ chk_dec('b_text') }} then 'pass'
+            when word = '小于' and a_lo < b_hi and {{ chk_dec('a_text') }} <> {{ chk_dec('b_text') }} then 'pass'
+            when word = '等于' and {{ chk_meets('a_lo', 'a_hi', 'b_lo', 'b_hi') }} then 'pass'
+            else 'fail'
+        end as status,
+        {{ chk_dec('b_text') }} as expected, {{ chk_dec('a_text') }} as actual,
+        {{ chk_dec('a_text') }} - {{ chk_dec('b_text') }} as difference,
+        {{ chk_page_text('page') }} || '说明称决算数' || word || '预算数，但支出决算 ' || a_text || ' 万元、预算 '
+            || b_text || ' 万元；请改正比较用词。' as message,
+        sentence as evidence, page, locator
+    from budget_bounds
+),
+
+completion_sentences as (
+    -- 完成（年初）预算的 P%，决算数大于/小于/等于预算数 — in one sentence
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '完成[^，。；0-9]{0,6}预算[^，。；0-9]{0,3}[0-9.]+\s*[%％][^。]{0,40}?。?\s*决\s*算\s*数?\s*(?:大于|小于|等于)\s*预', 0))
+        as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '决\s*算\s*数?\s*(大于|小于|等于)')
+),
+
+completion_parsed as (
+    select *,
+        regexp_extract(sentence, '([0-9.]+)\s*[%％]', 1) as p_text,
+        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+    from completion_sentences
+    where instr(window_text, sentence) <= length(text)
+      -- a sentence stating its budget: the word is judged against the figures (budget_text_final,
+      -- int_check_direction), a wrong rate by percent.completion — not twice
+      and not regexp_matches(text, '预算(?:数为|为|数)\s*[0-9]')
+      -- a sentence int_check_direction already judged from its figures (direction.budget_comparison)
+      and not exists (
+          select 1 from judged_by_figures as j
+          where j.document_id = completion_sentences.document_id
+            and j.block_index between completion_sentences.block_index and completion_sentences.block_index + 4)
+),
+
+completion_text_final as (
+    -- a rate displayed with d decimals may be rounded or truncated: 100% stands for [99.5, 101)
+    select
+        'direction.budget_comparison' as check_id, document_id,
+        case
+            -- 完成预算100% with 大于/小于: the rate says equal (a rounded 99.7% would be written 99.7%)
+            when word = '大于' and cast(p_text as decimal(38, 6)) > 100 then 'pass'
+            when word = '小于' and cast(p_text as decimal(38, 6)) < 100 then 'pass'
+            when word = '等于' and cast(p_text as decimal(38, 6)) = 100 then 'pass'
+            else 'fail'
+        end as status,
+        cast(100 as decimal(38, 6)) as expected, {{ chk_dec('p_text') }} as actual,
+        {{ chk_dec('p_text') }} - 100 as difference,
+        {{ chk_page_text('page') }} || '说明称完成预算的 ' || p_text || '%，又称决算数' || word
+            || '预算数，两者矛盾；请改正比较用词或完成率。' as message,
+        sentence as evidence, page, locator
+    from completion_parsed
+),
+
+parts_sentences as (
+    -- X 万元，其中：name a 万元、name b 万元 …（up to the end of the sentence）
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:，,]?[^。；]*', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '其中')
+),
+
+parts_split as (
+    select document_id, block_index, page, locator, text, sentence,
+        replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
+        regexp_extract(sentence, '其中[：:，,]?(.*)$', 1) as list_text
+    from parts_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+parts as (
+    -- each part: a figure 万元 not introduced as a change, a budget or a rate
+    select s.*, unnest(regexp_extract_all(s.list_text,
+        '([^、，,0-9]{0,14}?)\s*({{ num }})\s*万\s*元', 0)) as part
+    from parts_split as s
+),
+
+parts_valued as (
+    select *,
+        replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+    from parts
+    where not regexp_matches(part, '(增加|减少|增长|下降|预算为|预算数|年初预算|上年|同比|较上|比上|占)')
+),
+
+parts_sum as (
+    select document_id, block_index, page, locator, text, sentence, total_text, list_text,
+        count(*) as n_parts,
+        sum({{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_lo,
+        sum({{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_hi,
+        sum(cast(part_text as decimal(38, 6))) as sum_shown,
+        string_agg(part_text, ' + ') as parts_shown
+    from parts_valued
+    group by all
+),
+
+parts_judged as (
+    select *,
+        {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_lo,
+        {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_hi,
+        (regexp_matches(list_text, '货物') and regexp_matches(list_text, '工程') and regexp_matches(list_text, '服务'))
+        or (regexp_matches(list_text, '人员经费') and regexp_matches(list_text, '公用经费'))
+        or (regexp_matches(list_text, '基本支出') and regexp_matches(list_text, '项目支出'))
+        or (regexp_matches(list_text, '因公出国') and regexp_matches(list_text, '公务用车')
+            and regexp_matches(list_text, '公务接待')) as exhaustive
+    from parts_sum
+    where total_text <> ''
+),
+
+parts_final as (
+    select
+        'narrative.parts_sum' as check_id, document_id,
+        case
+            when sum_lo > t_hi then 'fail'
+            when exhaustive and n_parts >= 2 and not {{ chk_meets('sum_lo', 'sum_hi', 't_lo', 't_hi') }} then 'fail'
+            else 'pass'
+        end as status,
+        {{ chk_dec('total_text') }} as expected, {{ chk_dec('sum_shown') }} as actual,
+        {{ chk_dec('sum_shown') }} - {{ chk_dec('total_text') }} as difference,
+        {{ chk_page_text('page') }} || '句中总数 ' || total_text || ' 万元，「其中」所列各项 ' || parts_shown
+            || ' = ' || {{ chk_fmt('sum_shown') }} || ' 万元'
+            || case when sum_lo > t_hi then '，超过总数' else '，与总数不符' end
+            || '；请核对总数或分项。' as message,
+        sentence as evidence, page, locator
+    from parts_judged
+),
+
+vehicle_sentences as (
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '(?:共有|拥有|保有)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '辆')
+),
+
+vehicle_parts as (
+    select document_id, block_index, page, locator, text, sentence,
+        cast(regexp_extract(sentence, '([0-9]+)\s*辆', 1) as integer) as total_n,
+        list_sum(list_transform(
+            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1),
+            lambda x: cast(x as integer))) as parts_n,
+        len(regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1)) as n_parts,
+        array_to_string(
+            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1), ' + ') as parts_list
+    from vehicle_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+outdated_names as (
+    -- a classification name the seed gives its code only up to some year, and the name that replaced it
+    select distinct o.code, o.name as old_name, o.valid_to_year, c.name as current_name
+    from {{ ref('function_classification') }} as o
+    inner join {{ ref('function_classification') }} as c
+        on c.code = o.code and c.valid_from_year > o.valid_to_year
+    where o.valid_to_year is not null and length(o.name) >= 6 and not contains(c.name, o.name)
+),
+
+outdated_mentions as (
+    -- in the narrative, and in table rows without a code (收入支出决算总表 …); coded rows are judged by
+    -- int_check_classification
+    select b.document_id, b.page, b.locator, b.text, b.fiscal_year, n.old_name, n.current_name
+    from blocks as b
+    inner join outdated_names as n on contains(b.text, n.old_name)
+    where b.fiscal_year > n.valid_to_year
+    union all
+    select c.document_id, min(c.page), min(c.locator), c.row_label, d.fiscal_year, n.old_name, n.current_name
+    from cells as c
+    inner join documents as d using (document_id)
+    inner join outdated_names as n on contains(c.row_label, n.old_name)
+    where c.code is null and d.fiscal_year > n.valid_to_year
+    group by all
+),
+
+outdated_final as (
+    select
+        'classification.outdated_name' as check_id, document_id, 'fail' as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '科目名称「' || old_name || '」已停用，' || cast(fiscal_year as varchar)
+            || '年度应为「' || current_name || '」；请改正科目名称。' as message,
+        text as evidence, page, locator
+    from outdated_mentions
+),
+
+vehicle_final as (
+    select
+        'narrative.count_sum' as check_id, document_id,
+        case when parts_n = total_n then 'pass' else 'fail' end as status,
+        {{ chk_dec('total_n') }} as expected, {{ chk_dec('parts_n') }} as actual,
+        {{ chk_dec('parts_n') }} - {{ chk_dec('total_n') }} as difference,
+        {{ chk_page_text('page') }} || '车辆总数 ' || cast(total_n as varchar) || ' 辆，「其中」各类车辆 '
+            || parts_list || ' = ' || cast(parts_n as varchar) || ' 辆，两者不等；请核对车辆数。' as message,
+        sentence as evidence, page, locator
+    from vehicle_parts
+    where n_parts >= 2
+)
+
+select * from year_final
+union all select * from clause_final
+union all select * from budget_text_final
+union all select * from completion_text_final
+union all select * from parts_final
+union all select * from vehicle_final
+union all select * from outdated_final

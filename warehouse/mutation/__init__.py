@@ -1,0 +1,1 @@
+"""Mutation testing of the checks on real documents (``python -m warehouse.mutation``, part of ``make eval``)."""

@@ -1,0 +1,139 @@
+"""``python -m warehouse.mutation --realdata ../shared/realdata --work data/eval/mutation``: recall per kind."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from warehouse.mutation.harness import (
+    PER_KIND,
+    PREDICTED,
+    Finding,
+    Score,
+    Source,
+    _key,
+    draw,
+    load,
+    load_sources,
+    run_pipeline,
+    score,
+    write_inbox,
+)
+from warehouse.mutation.operators import KINDS
+
+
+def _pct(a: int, b: int) -> str:
+    return "  n/a " if b == 0 else f"{100 * a / b:5.1f}%"
+
+
+def report(sources: list[Source], sc: Score, findings: dict[str, list[Finding]], files: dict[str, tuple[str, int]],
+           summary: list[tuple]) -> list[str]:
+    lines = [f"mutants: {len(sc.mutants)} over {len(sources)} documents, "
+             f"{len({m.kind for m in sc.mutants})} kinds (seeded; up to {PER_KIND} per kind and document)", ""]
+    lines.append(f"{'kind':24} {'mutants':>7} {'caught':>6} {'recall':>7}  what")
+    per_doc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    harmful_total = [0, 0]
+    for k in KINDS:
+        ms = [m for m in sc.mutants if m.kind == k.key]
+        if not ms:
+            lines.append(f"{k.key:24} {0:7} {0:6} {'  n/a ':>7}  {k.zh} (no site in these documents)")
+            continue
+        hit = sum(1 for m in ms if sc.caught.get(m.mutant_id))
+        if k.harmless:
+            lines.append(f"{k.key:24} {len(ms):7} {hit:6} {'FA':>7}  {k.zh}: false alarms {hit}")
+            continue
+        for m in ms:
+            per_doc[m.source][0] += 1
+            per_doc[m.source][1] += bool(sc.caught.get(m.mutant_id))
+        harmful_total = [harmful_total[0] + len(ms), harmful_total[1] + hit]
+        lines.append(f"{k.key:24} {len(ms):7} {hit:6} {_pct(hit, len(ms)):>7}  {k.zh}")
+    lines.append(f"{'ALL (harmful)':24} {harmful_total[0]:7} {harmful_total[1]:6} "
+                 f"{_pct(harmful_total[1], harmful_total[0]):>7}")
+    lines += ["", "per document (harmful mutants caught / drawn):"]
+    for name, (n, hit) in sorted(per_doc.items()):
+        lines.append(f"  {name}: {hit}/{n} {_pct(hit, n)}")
+    if sc.missing:
+        lines.append(f"mutants whose file did not load: {sc.missing}")
+    lines += ["", "misses (mutant, document, kind, page: before → after):"]
+    for m in sc.mutants:
+        if not m.harmless and not sc.caught.get(m.mutant_id) and m.mutant_id not in sc.missing:
+            page = f"p.{m.site.page + 1}" if any(s.paged for s in sources if s.name == m.source) else "-"
+            lines.append(f"  #{m.mutant_id} {m.source} {m.kind} {page}: 「{m.before[:40]}」→「{m.site.after[:40]}」"
+                         f" after 「{m.context}」")
+    lines += ["", "false alarms on harmless edits:"]
+    for m in sc.mutants:
+        if m.harmless and sc.caught.get(m.mutant_id):
+            for f in sc.caught[m.mutant_id][:3]:
+                lines.append(f"  #{m.mutant_id} {m.source} {m.kind} 「{m.before}」→「{m.site.after}」: "
+                             f"[{f.severity}] {f.check_id} {f.message[:120]}")
+    lines += ["", "PDF vs its text rendering (error/warning findings, fail and not_evaluable):"]
+    by_source: dict[str, dict[int, str]] = defaultdict(dict)
+    for f, (src, n) in files.items():
+        if n <= 0:
+            by_source[src][n] = f
+    for src, fs in sorted(by_source.items()):
+        if -1 not in fs:
+            continue
+        a = {(*_key(x), x.status) for x in findings.get(fs[-1], []) if x.severity in PREDICTED}
+        b = {(*_key(x), x.status) for x in findings.get(fs[0], []) if x.severity in PREDICTED}
+        lines.append(f"  {src}: PDF {len(a)}, rendering {len(b)}, only PDF {len(a - b)}, only rendering {len(b - a)}")
+        for x in sorted(a - b):
+            lines.append(f"    only PDF: {x[0]} {x[2]} {x[1][:110]}")
+        for x in sorted(b - a):
+            lines.append(f"    only rendering: {x[0]} {x[2]} {x[1][:110]}")
+    originals = {f for f, (src, n) in files.items() if n == -1 or (n == 0 and -1 not in by_source[src])}
+    lines += ["", "unmutated documents: error/warning findings (fail)"]
+    for f in sorted(originals):
+        for x in findings.get(f, []):
+            if x.status == "fail" and x.severity in PREDICTED:
+                lines.append(f"  {files[f][0]} [{x.severity}] {x.check_id} p.{x.page}: {x.message[:150]}")
+    ev = defaultdict(lambda: [0, 0])
+    for f, check, evaluated, ne in summary:
+        if f in originals:
+            ev[check][0] += evaluated
+            ev[check][1] += ne
+    tot_ev, tot_ne = sum(v[0] for v in ev.values()), sum(v[1] for v in ev.values())
+    lines += ["", f"not_evaluable on the unmutated documents: {tot_ne} of {tot_ev + tot_ne} evaluations "
+              f"({_pct(tot_ne, tot_ev + tot_ne).strip()}); per rule (rules with any):"]
+    for check, (e, n) in sorted(ev.items(), key=lambda kv: -kv[1][1]):
+        if n:
+            lines.append(f"  {check:38} {n:4} of {e + n:5} ({_pct(n, e + n).strip()})")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="mutation testing of the checks on real documents")
+    ap.add_argument("--realdata", type=Path, default=Path("../shared/realdata"))
+    ap.add_argument("--work", type=Path, default=Path("data/eval/mutation"))
+    ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--per-kind", type=int, default=PER_KIND)
+    ap.add_argument("--out", type=Path, help="also write the report to this file")
+    args = ap.parse_args(argv)
+    if not args.realdata.is_dir():
+        print(f"real documents not found at {args.realdata}: mutation eval skipped")
+        return 0
+    t0 = time.monotonic()
+    sources = load_sources(args.realdata)
+    mutants = draw(sources, per_kind=args.per_kind, seed=args.seed)
+    files = write_inbox(sources, mutants, args.work / "inbox")
+    t1 = time.monotonic()
+    warehouse = args.work / "mutation.duckdb"
+    run_pipeline(args.work / "inbox", warehouse)
+    t2 = time.monotonic()
+    findings, departments, summary = load(warehouse)
+    sc = score(sources, mutants, files, findings, set(departments))
+    lines = report(sources, sc, findings, files, summary)
+    lines.append("")
+    lines.append(f"time: mutants written {t1 - t0:.0f} s, pipeline run {t2 - t1:.0f} s; distinct departments "
+                 f"{len(set(departments.values()))} for {len(departments)} documents")
+    print("\n".join(lines))
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

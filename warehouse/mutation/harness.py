@@ -1,0 +1,220 @@
+"""Mutation testing of the checks on real documents.
+
+Every real 决算 of ``../shared/realdata`` becomes a text the project reads (page-text JSON; the Tika text as it
+is; a PDF through :mod:`warehouse.mutation.render`). For each document and mutation kind a few sites are drawn
+with a seeded generator; each mutant is written under its own department name (a prefix 变异<number> on every
+occurrence of the department's name and on the file name), and all of them — plus the unmutated renderings and
+the PDFs themselves — go through ONE real pipeline run (``juesuan run``).
+
+Scoring: a mutant is *caught* when its document has an error/warning ``fail`` finding that the unmutated
+rendering of the same document does not have (same check and message) and that points at the edit — on the
+edited page, or stating the new figure / the table's name, or (a text without pages) quoting the words around
+the edit. A harmless edit must add no error/warning finding at all.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest.identify import parse_file_name
+from ingest.readers import pdf
+from ingest.readers.text import decode_text
+from warehouse.mutation.operators import KINDS, Kind, Site, apply
+from warehouse.mutation.render import PageText, read_page_json, render_document
+
+_DIGITS = "零一二三四五六七八九"
+PER_KIND = 3
+PREDICTED = ("error", "warning")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A real document as mutable text: its name, department, pages and how to write it back."""
+
+    name: str  # short label (department without the region prefix)
+    department: str
+    stem: str  # file stem (department + year + kind)
+    pages: tuple[str, ...]
+    paged: bool  # False: one text without page numbers (Tika)
+    suffix: str  # .page_texts.json | .tika.txt
+    pdf: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mutant:
+    mutant_id: int
+    source: str
+    kind: str
+    harmless: bool
+    site: Site
+    before: str
+    context: str  # the words just before the edit, as the mutated text shows them
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check_id: str
+    severity: str
+    status: str
+    message: str
+    evidence: str
+    page: int | None
+    locator: str
+
+
+def tag(n: int) -> str:
+    """变异 + the number in Chinese digits (a department name the identification keeps whole)."""
+    return "变异" + "".join(_DIGITS[int(c)] for c in f"{n:04d}")
+
+
+def _short(department: str) -> str:
+    return re.sub(r"^(上海市普陀区|中共上海市普陀区委|广元市朝天区)", "", department) or department
+
+
+def load_sources(realdata: Path) -> list[Source]:
+    """The real final accounts: Putuo 2024 PDFs, 宜川路 2025 page texts, the Sichuan Tika text."""
+    out: list[Source] = []
+    for path in sorted((realdata / "govbudgetchecker").glob("*年度部门决算.pdf")):
+        dept, _, _ = parse_file_name(path)
+        pages = render_document(pdf.read(path)).pages
+        out.append(Source(_short(dept or path.stem), dept or path.stem, path.stem, pages, True,
+                          ".page_texts.json", path))
+    for path in sorted((realdata / "govbudgetchecker" / "page_texts_2025_final").glob("*.json")):
+        dept, _, _ = parse_file_name(path)
+        stem = path.name.split(".")[0]
+        out.append(Source(_short(dept or stem), dept or stem, stem, read_page_json(path).pages, True,
+                          ".page_texts.json"))
+    for path in sorted((realdata / "seed_sichuan").glob("*.txt")):
+        dept, _, _ = parse_file_name(path)
+        stem = path.name.split(".")[0]
+        text, _ = decode_text(path.read_bytes())
+        out.append(Source(_short(dept or stem), dept or stem, stem, (text,), False, ".tika.txt"))
+    return out
+
+
+def draw(sources: list[Source], kinds: tuple[Kind, ...] = KINDS, per_kind: int = PER_KIND,
+         seed: int = 16) -> list[Mutant]:
+    """Up to ``per_kind`` sites per kind and document, drawn with a seeded generator (deterministic)."""
+    rng = random.Random(seed)
+    mutants: list[Mutant] = []
+    for src in sources:
+        for kind in kinds:
+            sites = kind.sites(src.pages)
+            chosen = sorted(rng.sample(sites, min(per_kind, len(sites))), key=lambda s: (s.page, s.start))
+            for site in chosen:
+                text = src.pages[site.page]
+                edited = apply(src.pages, site)[site.page]
+                context = re.sub(r"\s+", "", edited[max(0, site.start - 12):site.start])[-6:]
+                mutants.append(Mutant(len(mutants) + 1, src.name, kind.key, kind.harmless, site,
+                                      text[site.start:site.end], context))
+    return mutants
+
+
+def _write(src: Source, pages: tuple[str, ...], n: int, inbox: Path) -> str:
+    prefix = tag(n)
+    body = [p.replace(src.department, prefix + src.department) for p in pages]
+    name = prefix + src.stem + src.suffix
+    if src.paged:
+        (inbox / name).write_text(PageText(tuple(body)).to_json(), encoding="utf-8")
+    else:
+        (inbox / name).write_text(body[0], encoding="utf-8")
+    return name
+
+
+def write_inbox(sources: list[Source], mutants: list[Mutant], inbox: Path) -> dict[str, tuple[str, int]]:
+    """Originals (number 0 per source: 变异零零零零 + index), the PDFs and every mutant; file → (source, mutant)."""
+    if inbox.exists():
+        shutil.rmtree(inbox)
+    inbox.mkdir(parents=True)
+    files: dict[str, tuple[str, int]] = {}
+    by_name = {s.name: s for s in sources}
+    for i, src in enumerate(sources):
+        files[_write(src, src.pages, 9000 + i, inbox)] = (src.name, 0)
+        if src.pdf is not None:
+            shutil.copy(src.pdf, inbox / src.pdf.name)
+            files[src.pdf.name] = (src.name, -1)
+    for m in mutants:
+        src = by_name[m.source]
+        files[_write(src, apply(src.pages, m.site), m.mutant_id, inbox)] = (src.name, m.mutant_id)
+    return files
+
+
+def run_pipeline(inbox: Path, warehouse: Path) -> None:
+    for p in (warehouse, warehouse.with_suffix(".duckdb.wal")):
+        p.unlink(missing_ok=True)
+    cli = Path(sys.executable).with_name("juesuan")
+    subprocess.run([str(cli), "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def load(warehouse: Path) -> tuple[dict[str, list[Finding]], dict[str, str], list[tuple]]:
+    """Findings per source file, the department of each file, and check_summary rows per file."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        docs = con.execute("select document_id, source_file, department_name from marts.dim_document "
+                           "where is_current").fetchall()
+        rows = con.execute(
+            "select document_id, check_id, severity, status, message, coalesce(evidence, ''), page, "
+            "coalesce(locator, '') from marts.fct_check_result").fetchall()
+        summary = con.execute(
+            "select document_id, check_id, evaluated, not_evaluable from marts.check_summary").fetchall()
+    finally:
+        con.close()
+    file_of = {d: Path(f).name for d, f, _ in docs}
+    findings: dict[str, list[Finding]] = defaultdict(list)
+    for doc_id, *rest in rows:
+        if doc_id in file_of:
+            findings[file_of[doc_id]].append(Finding(*rest))
+    summary_by_file = [(file_of[d], c, ev, ne) for d, c, ev, ne in summary if d in file_of]
+    return findings, {file_of[d]: dept for d, _, dept in docs}, summary_by_file
+
+
+def _key(f: Finding) -> tuple[str, str]:
+    return f.check_id, re.sub(r"变异[零一二三四五六七八九]{4}", "", f.message)
+
+
+def new_findings(mutant: list[Finding], original: list[Finding]) -> list[Finding]:
+    base = {_key(f) for f in original if f.status == "fail"}
+    return [f for f in mutant if f.status == "fail" and f.severity in PREDICTED and _key(f) not in base]
+
+
+def points_at(f: Finding, m: Mutant, paged: bool) -> bool:
+    text = re.sub(r"\s+", "", f.message + f.evidence).replace(",", "")
+    if any(a and re.sub(r"\s+", "", a) in text for a in m.site.anchors):
+        return True
+    if paged:
+        return f.page == m.site.page + 1
+    return bool(m.context) and m.context in text
+
+
+@dataclass
+class Score:
+    mutants: list[Mutant]
+    caught: dict[int, list[Finding]]
+    missing: list[int]  # mutants whose document did not load (a reading failure of the mutant)
+
+
+def score(sources: list[Source], mutants: list[Mutant], files: dict[str, tuple[str, int]],
+          findings: dict[str, list[Finding]], loaded: set[str]) -> Score:
+    original = {src: findings.get(f, []) for f, (src, n) in files.items() if n == 0}
+    file_of = {n: f for f, (_, n) in files.items() if n > 0}
+    paged = {s.name: s.paged for s in sources}
+    caught: dict[int, list[Finding]] = {}
+    missing = []
+    for m in mutants:
+        f = file_of[m.mutant_id]
+        if f not in loaded:
+            missing.append(m.mutant_id)
+            continue
+        new = new_findings(findings.get(f, []), original[m.source])
+        caught[m.mutant_id] = new if m.harmless else [x for x in new if points_at(x, m, paged[m.source])]
+    return Score(mutants, caught, missing)
