@@ -57,3 +57,23 @@
         else 0.0001
     end as decimal(38, 10)), 2) as varchar)
 {%- endmacro %}
+
+{#-
+  The words of a narrative figure's clause before it: from the last clause mark (，；。) up to the figure, reading
+  the block before too (a PDF line may start with the figure). ``prev_text``/``text`` are the blocks' texts, the
+  locator's chars:<start> the figure's position in ``text`` (ingest.narrative's locators).
+-#}
+{% macro budget_clause_before(prev_text, text, locator) -%}
+    regexp_extract(
+        coalesce({{ prev_text }}, '')
+        || substr({{ text }}, 1, try_cast(regexp_extract({{ locator }}, 'chars:([0-9]+)-', 1) as integer)),
+        '[^，；。]*$'
+    )
+{%- endmacro %}
+
+{#- a clause about another year than the budget's: last year's 执行数 / 决算 / 实际, or a year named that is not it -#}
+{% macro budget_clause_other_year(clause, fiscal_year) -%}
+    (regexp_matches(coalesce({{ clause }}, ''), '执行|决算|实际')
+     or coalesce(try_cast(regexp_extract(coalesce({{ clause }}, ''), '([0-9]{4})年', 1) as integer), {{ fiscal_year }})
+        <> {{ fiscal_year }})
+{%- endmacro %}

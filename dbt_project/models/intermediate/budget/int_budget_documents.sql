@@ -1,6 +1,7 @@
 -- Current budget (预算) documents with their level — 部门预算 (a department's consolidated budget) or 单位预算
 -- (one budget unit's) — and, for a 单位预算, the unit (预算单位) it describes.
--- The level is read from the document's own words, the most explicit first: the cover title (…年区级单位预算),
+-- The level is the one identification found (doc_level, from the title or the file name); when it found none,
+-- it is read from the document's own words here, the most explicit first: the cover title (…年区级单位预算),
 -- the cover's label line (预算主管部门：… / 预算单位：…), the file name (…单位25年预算.pdf), the table titles
 -- (部门财务收支预算总表 / 预算单位财务收支预算总表). A budget that says neither is a 部门预算 (level_source 'default').
 -- The department of a 单位预算 is the document's identified department (its 主管部门 when the cover names one).
@@ -95,8 +96,12 @@ final as (
         source_file,
         file_format,
         page_count,
-        coalesce(level_cover, level_label, level_file, level_titles, 'department') as budget_level,
         case
+            when doc_level in ('department', 'unit') then doc_level
+            else coalesce(level_cover, level_label, level_file, level_titles, 'department')
+        end as budget_level,
+        case
+            when doc_level in ('department', 'unit') then 'identified'
             when level_cover is not null then 'cover_title'
             when level_label is not null then 'cover_label'
             when level_file is not null then 'file_name'
@@ -104,7 +109,8 @@ final as (
             else 'default'
         end as level_source,
         case
-            when coalesce(level_cover, level_label, level_file, level_titles) = 'unit'
+            when (case when doc_level in ('department', 'unit') then doc_level
+                       else coalesce(level_cover, level_label, level_file, level_titles) end) = 'unit'
                 then coalesce(unit_label, department_name_reported)
         end as unit_name
     from with_file

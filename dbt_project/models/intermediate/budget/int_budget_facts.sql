@@ -1,7 +1,8 @@
 -- Scalar facts of current budget documents (tables and narrative), with money in 万元 and as an exact interval
 -- in 元. In a 预算 a figure stated for the document's own year is a budget figure: basis 'actual' (the
--- extractor's reading of an unqualified figure) becomes 'budget'; changes (yoy_change, yoy_pct) compare with the
--- previous year's budget; shares stay shares. basis_reported keeps what the extractor read.
+-- extractor's reading of an unqualified figure) becomes 'budget'; a figure whose clause is about another year
+-- (2025年当年预算执行数为…, 上年决算) becomes 'prior_year'; changes (yoy_change, yoy_pct) compare with the previous
+-- year's budget; shares stay shares. basis_reported keeps what the extractor read, clause the words before it.
 with facts as (
     select * from {{ ref('stg_raw__metric_facts') }}
 ),
@@ -14,9 +15,15 @@ catalog as (
     select * from {{ ref('metric_catalog') }}
 ),
 
+texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
+),
+
 joined as (
     select
         facts.*,
+        case when facts.source_kind = 'narrative'
+            then {{ budget_clause_before('before.text', 'block.text', 'facts.locator') }} end as clause,
         documents.department_name,
         documents.fiscal_year,
         documents.budget_level,
@@ -29,6 +36,11 @@ joined as (
     from facts
     inner join documents on facts.document_id = documents.document_id
     left join catalog on facts.metric = catalog.key
+    left join texts as block
+        on facts.source_kind = 'narrative' and block.document_id = facts.document_id
+        and block.block_index = try_cast(regexp_extract(facts.locator, 'para:([0-9]+)', 1) as integer)
+    left join texts as before
+        on before.document_id = block.document_id and before.block_index = block.block_index - 1
 ),
 
 final as (
@@ -41,7 +53,12 @@ final as (
         unit_name,
         metric,
         metric_label,
-        case when basis = 'actual' then 'budget' else basis end as basis,
+        case
+            when basis in ('actual', 'budget') and {{ budget_clause_other_year('clause', 'fiscal_year') }}
+                then 'prior_year'
+            when basis = 'actual' then 'budget'
+            else basis
+        end as basis,
         basis as basis_reported,
         case when is_money and basis not in ('yoy_pct', 'share_pct', 'completion_pct')
             then {{ budget_to_wan('value', 'money_unit') }} else cast(value as decimal(38, 6)) end as value,
@@ -65,7 +82,8 @@ final as (
         evidence,
         direction,
         has_reason,
-        compared_year
+        compared_year,
+        clause
     from joined
 )
 

@@ -16,6 +16,10 @@ cells as (
     select * from {{ ref('int_budget_cells') }}
 ),
 
+texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
+),
+
 joined as (
     select
         lines.*,
@@ -25,10 +29,17 @@ joined as (
         cells.unit_reported,
         cells.yuan_factor,
         cells.row_order,
-        coalesce(cells.table_reliable, true) as table_reliable
+        coalesce(cells.table_reliable, true) as table_reliable,
+        case when lines.source_kind = 'narrative'
+            then {{ budget_clause_before('before.text', 'block.text', 'lines.locator') }} end as clause
     from lines
     inner join documents on lines.document_id = documents.document_id
     left join cells on lines.document_id = cells.document_id and lines.locator = cells.locator
+    left join texts as block
+        on lines.source_kind = 'narrative' and block.document_id = lines.document_id
+        and block.block_index = try_cast(regexp_extract(lines.locator, 'para:([0-9]+)', 1) as integer)
+    left join texts as before
+        on before.document_id = block.document_id and before.block_index = block.block_index - 1
 ),
 
 final as (
@@ -64,7 +75,12 @@ final as (
         resolution_confidence,
         resolution_reason,
         reported_name_status,
-        measure,
+        -- a narrative figure about another year (2025年当年预算执行数为…) is not this budget's line
+        case
+            when source_kind = 'narrative' and measure in ('total', 'budget')
+                 and {{ budget_clause_other_year('clause', 'fiscal_year') }} then 'prior_year'
+            else measure
+        end as measure,
         value as value_reported,
         decimals as decimals_reported,
         coalesce(unit_reported, '万元') as unit_reported,

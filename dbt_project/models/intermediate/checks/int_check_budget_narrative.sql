@@ -24,10 +24,6 @@ documents as (
     select * from {{ ref('int_budget_documents') }}
 ),
 
-texts as (
-    select * from {{ ref('stg_raw__text_blocks') }}
-),
-
 narrative as (
     select * from facts
     where source_kind = 'narrative' and is_amount and basis = 'budget'
@@ -110,30 +106,13 @@ narrative_final as (
 ),
 
 -- last year's budget: the same department and level (and the same unit for a 单位预算)
-changes_read as (
-    -- the clause before the figure: a change against last year's 执行数 or 决算 is not one against its budget
-    -- (with the block before: a line of a PDF may start with the figure)
-    select
-        f.*,
-        regexp_extract(
-            coalesce(b.text, '')
-            || substr(t.text, 1, try_cast(regexp_extract(f.locator, 'chars:([0-9]+)-', 1) as integer)),
-            '[^，；。]*$'
-        ) as clause
-    from facts as f
-    left join texts as t
-        on t.document_id = f.document_id
-        and t.block_index = try_cast(regexp_extract(f.locator, 'para:([0-9]+)', 1) as integer)
-    left join texts as b
-        on b.document_id = f.document_id and b.block_index = t.block_index - 1
-    where f.source_kind = 'narrative' and f.basis in ('yoy_change', 'yoy_pct')
-      and (f.compared_year is null or f.compared_year = f.fiscal_year - 1)
-      and f.metric is not null
-),
-
 changes as (
-    select * from changes_read
-    where not regexp_matches(coalesce(clause, ''), '执行|决算|实际')
+    -- a change whose clause names last year's 执行数 or 决算 compares with something else than its budget
+    select * from facts
+    where source_kind = 'narrative' and basis in ('yoy_change', 'yoy_pct')
+      and (compared_year is null or compared_year = fiscal_year - 1)
+      and metric is not null
+      and not regexp_matches(coalesce(clause, ''), '执行|决算|实际')
 ),
 
 current_figures as (

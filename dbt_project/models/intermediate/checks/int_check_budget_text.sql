@@ -56,6 +56,11 @@ comparisons as (
     from comparison_lists
 ),
 
+compared_numbered as (
+    select *, row_number() over (partition by document_id order by block_index, locator) as occurrence
+    from comparisons
+),
+
 compared_final as (
     select
         'budget.compared_year' as check_id,
@@ -65,10 +70,11 @@ compared_final as (
         fiscal_year - 1 as expected,
         cast(regexp_extract(phrase, '([0-9]{4})', 1) as integer) as actual,
         cast(regexp_extract(phrase, '([0-9]{4})', 1) as integer) - (fiscal_year - 1) as difference,
-        {{ chk_page_text('page') }} || cast(fiscal_year as varchar) || '年预算的说明写「' || phrase || '」；与上年比较应为「'
-            || cast(fiscal_year - 1 as varchar) || '年预算」，请改正比较年度。' as message,
+        {{ chk_page_text('page') }} || '（第' || cast(occurrence as varchar) || '处比较）' || cast(fiscal_year as varchar)
+            || '年预算的说明写「' || phrase || '」；与上年比较应为「' || cast(fiscal_year - 1 as varchar)
+            || '年预算」，请改正比较年度。' as message,
         text as evidence, page, locator
-    from comparisons
+    from compared_numbered
 ),
 
 -- budget.outdated_name
