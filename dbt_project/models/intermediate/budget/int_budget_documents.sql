@@ -1,3 +1,5 @@
+-- A table: several budget checks and marts read it; as a view each would recompute it.
+{{ config(materialized='table') }}
 -- Current budget (预算) documents with their level — 部门预算 (a department's consolidated budget) or 单位预算
 -- (one budget unit's) — and, for a 单位预算, the unit (预算单位) it describes.
 -- The level is the one identification found (doc_level, from the title or the file name); when it found none,

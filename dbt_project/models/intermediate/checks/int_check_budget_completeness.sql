@@ -240,9 +240,19 @@ sections_final as (
         '缺少预算公开模板要求的说明「' || section_zh || '」；请补上。' as message,
         '' as evidence, cast(null as integer) as page, 'section:' || section_zh as locator
     from sections_checked
+),
+
+results as (
+    select * from toc_final
+    union all select * from template_final
+    union all select * from empty_final
+    union all select * from sections_final
 )
 
-select * from toc_final
-union all select * from template_final
-union all select * from empty_final
-union all select * from sections_final
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results

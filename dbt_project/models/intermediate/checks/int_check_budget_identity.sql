@@ -492,23 +492,46 @@ sangong_final as (
     ) as s
 ),
 
+code_rows as (
+    select * from line_tables
+    where code is not null
+    qualify row_number() over (partition by document_id, table_key, row_key order by col_index) = 1
+),
+
 code_format_final as (
+    -- one finding per malformed code; one pass per table whose codes are all well formed
     select
         'budget.code_format' as check_id,
         document_id,
-        case when code_level is null then 'fail' else 'pass' end as status,
+        'fail' as status,
         null as expected, null as actual, null as difference,
         {{ chk_page_text('page') }} || {{ budget_table_zh('table_key') }} || '「' || row_label || '」的科目编码「'
             || code || '」不是3位（类）、5位（款）或7位（项）编码；请补全编码（如款级编码应为两位数字）。' as message,
         evidence, page, locator
-    from line_tables
-    where code is not null
-    qualify row_number() over (partition by document_id, table_key, row_key order by col_index) = 1
+    from code_rows
+    where code_level is null
+    union all
+    select
+        'budget.code_format', document_id, 'pass', null, null, null,
+        {{ budget_table_zh('table_key') }} || '的科目编码格式正确。', '', min(page), 'table:' || table_key
+    from code_rows
+    group by document_id, table_key
+    having count(*) filter (where code_level is null) = 0
+),
+
+results as (
+    select * from rollup_final
+    union all select * from row_total_final
+    union all select * from code_format_final
+    union all select * from summary_final
+    union all select * from cross_final
+    union all select * from sangong_final
 )
 
-select * from rollup_final
-union all select * from row_total_final
-union all select * from code_format_final
-union all select * from summary_final
-union all select * from cross_final
-union all select * from sangong_final
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results

@@ -237,7 +237,17 @@ consolidation_final as (
         evidence, page, locator
     from consolidation_state
     where state = 'incomplete'
+),
+
+results as (
+    select * from link_final
+    union all select * from consolidation_final
 )
 
-select * from link_final
-union all select * from consolidation_final
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results

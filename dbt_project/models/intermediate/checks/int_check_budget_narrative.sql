@@ -225,7 +225,17 @@ yoy_final as (
         evidence, page, locator
     from yoy_evaluated
     where status is not null
+),
+
+results as (
+    select * from narrative_final
+    union all select * from yoy_final
 )
 
-select * from narrative_final
-union all select * from yoy_final
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results

@@ -254,11 +254,21 @@ blank_final as (
     where p.page > 1 and p.page < p.page_count
       and exists (select 1 from pages_with_text as a where a.document_id = p.document_id and a.page < p.page)
       and exists (select 1 from pages_with_text as z where z.document_id = p.document_id and z.page > p.page)
+),
+
+results as (
+    select * from compared_final
+    union all select * from outdated_final
+    union all select * from pattern_final
+    union all select * from quote_final
+    union all select * from sentence_final
+    union all select * from blank_final
 )
 
-select * from compared_final
-union all select * from outdated_final
-union all select * from pattern_final
-union all select * from quote_final
-union all select * from sentence_final
-union all select * from blank_final
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results
