@@ -48,6 +48,8 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[duckdb.Du
         _, unit = _copy(con, "示例县第2局", "unit")  # the 单位决算 of one unit: other figures, another disclosure
         con.execute("update raw.metric_facts set value = value / 2 where document_id = ?", [unit])
         con.execute("insert into raw.text_blocks values (?, 0, 1, 'heading', '示例县第2局2024年度单位决算')", [unit])
+        # what identification reads from that title (ingest.identify: doc_level)
+        con.execute("update raw.documents set doc_level = 'unit' where document_id = ?", [unit])
         ids = {"first": first, "second": second}
     outcome = dbt_build(warehouse, work / "dbt")
     assert outcome.success, outcome.message
@@ -106,4 +108,4 @@ def test_each_version_is_checked_on_its_own(county) -> None:
                             "where department_name in ('示例县第3局', '示例县第5局')").fetchall())
     assert keys[ids["first"]] != keys[ids["second"]]
     split = {k for d, k in keys.items() if d not in ids.values()}
-    assert split == {"示例县第5局|2024"}
+    assert split == {"示例县第5局|2024|final_account"}
