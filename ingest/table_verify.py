@@ -165,6 +165,13 @@ def _summary(cells: Sequence[CellFact]) -> list[IdentityResult]:
         labels = [c.row_label.replace(" ", "") for c in column]
         current = next((i for i, lb in enumerate(labels) if _CURRENT_TOTAL.match(lb)), None)
         if current is None:
+            # no 本年…合计 row (a budget's 总表): the 总计 is the sum of the numbered rows above it
+            grand = next((i for i, lb in enumerate(labels) if _GRAND.match(lb)), None)
+            items = [c for c, lb in zip(column[:grand], labels[:grand], strict=True) if _NUMBERED.match(lb)] \
+                if grand is not None else []
+            if items:
+                out.append(_identity("summary", f"{labels[grand]}/col{col}", column[grand], items))
+                grands.append(column[grand])
             continue
         items = [c for c, lb in zip(column[:current], labels[:current], strict=True) if _NUMBERED.match(lb)]
         if items:
