@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ingest.amounts import parse_amount, sums_to
-from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, unit_compatible
+from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, normalise_label, unit_compatible
 from ingest.model import Amount, Document, LineItem, MetricFact, NarrativeClaim
 from ingest.narrative_text import ITEM_START as _ITEM_START
 from ingest.narrative_text import LogicalParagraph, RunningText, build_running_text
@@ -185,6 +185,20 @@ def _read_label(label: str, unit: str) -> _Reading:
     if m:
         return _Reading("actual", subject[:m.start()], None, True)
     return _Reading("actual", subject, None, False)
+
+
+_TOTAL_WORD = re.compile(r"总计|合计")
+_FUND_QUALIFIER = re.compile(r"资金$")
+
+
+def _fund_qualified_total(subject: str, metric: MetricDef) -> bool:
+    """A 总计/合计 named after a fund (其他资金收入总计): the words before the total's name end in …资金."""
+    label = normalise_label(_BUDGET_INFIX.sub("", subject))
+    for alias in sorted((normalise_label(a) for a in metric.aliases if _TOTAL_WORD.search(a)), key=len, reverse=True):
+        pos = label.rfind(alias)
+        if pos > 0:
+            return bool(_FUND_QUALIFIER.search(label[:pos]))
+    return False
 
 
 def _label_start(text: str, lo: int, fig_start: int) -> int:
@@ -377,6 +391,8 @@ def _extract_metrics(
             if metric is None and reading.had_cue and not derived:
                 # the cue is part of the name: '项目全年预算数390.60万元', '执行数为102.49万元'
                 metric = catalog.match(_clean_subject(label), unit)
+            if metric is not None and not derived and _fund_qualified_total(reading.subject, metric):
+                metric = None  # '其他资金收入预算总计14.39万元': the total of one fund's money, not the whole's
             if metric is None and not derived and unit not in MONEY_UNITS:
                 # a count before its noun: '对3个项目开展了绩效目标管理' / '团组0次'
                 metric = catalog.match(_words_after(text, fig.end, sent.end), unit)
