@@ -84,8 +84,9 @@ class _Builder:
     unreadable: list[str] = field(default_factory=list)
     bounds: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # per table key: row_bounds
 
-    def paragraph(self, page: int, line: str) -> None:
-        self.blocks.append(Paragraph(text=line, index=len(self.blocks), page=page, is_heading=is_heading(line)))
+    def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
+        heading = is_heading(line) or (first_on_page and _is_title_line(line))
+        self.blocks.append(Paragraph(text=line, index=len(self.blocks), page=page, is_heading=heading))
 
     def close(self, table: _Open | None) -> None:
         """Emit a collected table (or its lines as paragraphs when it is not a readable table)."""
@@ -141,6 +142,16 @@ def _compact(line: str) -> str:
     return "".join(line.split())
 
 
+_TITLE_PUNCTUATION = re.compile(r"[，。；：:,;、！？]")
+
+
+def _is_title_line(line: str) -> bool:
+    """A page's first line that is a short title (2026年单位预算编制说明, 名词解释): page texts start each part on
+    a new page and print no other sign of a heading."""
+    t = _compact(line)
+    return 2 <= len(t) <= 30 and not _TITLE_PUNCTUATION.search(t) and not _has_figures(line)
+
+
 def _has_figures(line: str) -> bool:
     return any(t.kind in ("code", "number") for t in tokenise_line(line))
 
@@ -162,27 +173,29 @@ def page_blocks(pages: list[str]) -> _Builder:
     out = _Builder()
     table: _Open | None = None
     for page_no, page in enumerate(pages, start=1):
+        first_on_page = True
         for raw in page.splitlines():
             line = raw.strip()
             if not line:
                 continue
+            first, first_on_page = first_on_page, False
             key = classify_title(line) if len(line) <= 60 else None
             if key is not None:
                 out.close(table)
                 table = _Open(key)
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if table is None:
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if is_note_line(line) or _ends_table(line):
                 out.close(table)
                 table = None
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if not table.data and not _has_figures(line):
                 if "单位" in line and ("元" in line):
-                    out.paragraph(page_no, line)
+                    out.paragraph(page_no, line, first)
                     continue
                 table.header.append((page_no, line))
                 if len(table.header) > _MAX_HEADER_LINES:
