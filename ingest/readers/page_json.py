@@ -83,6 +83,7 @@ class _Builder:
     dropped: int = 0
     unreadable: list[str] = field(default_factory=list)
     bounds: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # per table key: row_bounds
+    text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
     def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
         heading = is_heading(line) or (first_on_page and _is_title_line(line))
@@ -104,7 +105,7 @@ class _Builder:
             return
         container = CONTAINED_IN.get(schema.key)
         rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data],
-                                   self.bounds.get(container) if container else None)
+                                   self.bounds.get(container) if container else None, self.text)
         self.bounds.setdefault(schema.key, row_bounds(rebuilt))
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
@@ -170,7 +171,7 @@ def page_blocks(pages: list[str]) -> _Builder:
     """Paragraphs and rebuilt tables of the page texts (pure)."""
 
 
-    out = _Builder()
+    out = _Builder(text="\n".join(pages))
     table: _Open | None = None
     for page_no, page in enumerate(pages, start=1):
         first_on_page = True

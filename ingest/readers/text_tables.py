@@ -534,10 +534,12 @@ CONTAINED_IN: dict[str, str] = {
 
 def build_table_rows(
     schema: TextTableSchema, lines: list[tuple[int | None, str]],
-    bounds: dict[str, dict[str, Decimal]] | None = None,
+    bounds: dict[str, dict[str, Decimal]] | None = None, stated_text: str = "",
 ) -> TextTableRows:
     """Rows of the table ``schema`` from its data lines (page, text), header lines excluded. ``bounds`` (from
-    :func:`row_bounds` of the table this one is contained in) caps the figures of each coded row."""
+    :func:`row_bounds` of the table this one is contained in) caps the figures of each coded row;
+    ``stated_text`` (the document's text) settles a placement the sums leave open when it states the disputed
+    figures under their columns' names."""
     n_blocks = len(schema.blocks)
     coded = any(b.has_code for b in schema.blocks)
     parsed: list[_Line] = []
@@ -545,6 +547,12 @@ def build_table_rows(
     last: _Line | None = None
     for page, text in lines:
         tokens = tokenise_line(text)
+        if n_blocks == 1:
+            # one label block: a code-like integer after the row's name or a figure is a figure (500 元, no code)
+            seen: list[Token] = []
+            for t in tokens:
+                seen.append(Token("number", t.text) if t.kind == "code" and seen and seen[-1].kind != "code" else t)
+            tokens = tuple(seen)
         if not tokens:
             continue
         if not _is_row_line(tokens, text.strip()):
@@ -568,7 +576,45 @@ def build_table_rows(
             pending = []
         parsed.append(line)
         last = line
-    return _assemble(schema, parsed, bounds or {})
+    return _assemble(schema, parsed, bounds or {}, re.sub(r"[ \t\u3000]", "", stated_text))
+
+
+_BASIS_WORDS = re.compile(r"^(?:预算数|决算数|预算|决算|小计|合计)$")
+_STATED_FIGURE = r"(?:预算数?|决算数?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+
+
+def _item_name(path: tuple[str, ...]) -> str:
+    """The item a column stands for in words (公务接待费; 运行费 of 公务用车…/运行费/预算数)."""
+    named = [re.sub(r"[“”\"]", "", p) for p in path if not _BASIS_WORDS.match(p)]
+    return re.sub(r"(?:预算|决算)数?$", "", named[-1]) if named else ""
+
+
+def _stated(name: str, value: Decimal, text: str) -> bool:
+    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元), in 万元 or 元; not as the tail of
+    a joint name (…购置及运行费7万元 states no 运行费)."""
+    if len(name) < 2:
+        return False
+    for m in re.finditer(rf"(?<![及和、與]){re.escape(name)}{_STATED_FIGURE}", text):
+        amount = parse_amount(m.group(1))
+        if amount is None:
+            continue
+        in_yuan = amount.value * (10000 if m.group(2) == "万元" else 1)
+        if amount.value == value or in_yuan == value:
+            return True
+    return False
+
+
+def _settle_by_text(row: _Placed, block: BlockSchema, text: str) -> None:
+    """A row the sums leave ambiguous: keep the placements whose disputed figures the document's own text states
+    under their column's name (「公务接待费1.53万元」), when exactly one such placement is left."""
+    if len(row.candidates) < 2:
+        return
+    values = _values(row.numbers) or []
+    disputed = [i for i in range(len(values)) if len({cols[i] for cols in row.candidates}) > 1]
+    kept = [cols for cols in row.candidates
+            if all(_stated(_item_name(block.amounts[cols[i]]), values[i], text) for i in disputed)]
+    if len(kept) == 1:
+        row.candidates = kept
 
 
 def _bound(block: BlockSchema, code: str | None, bounds: dict[str, dict[str, Decimal]]) -> tuple[Decimal, ...] | None:
@@ -578,7 +624,9 @@ def _bound(block: BlockSchema, code: str | None, bounds: dict[str, dict[str, Dec
     return tuple(caps[p[-1]] for p in block.amounts)
 
 
-def _assemble(schema: TextTableSchema, parsed: list[_Line], bounds: dict[str, dict[str, Decimal]]) -> TextTableRows:
+def _assemble(
+    schema: TextTableSchema, parsed: list[_Line], bounds: dict[str, dict[str, Decimal]], stated_text: str = "",
+) -> TextTableRows:
     n_blocks = len(schema.blocks)
     ambiguous = 0
     dropped = 0
@@ -630,6 +678,9 @@ def _assemble(schema: TextTableSchema, parsed: list[_Line], bounds: dict[str, di
                 m.candidates = preferred
         if block.constraints:
             _resolve(members, len(block.amounts))
+        if stated_text:
+            for m in members:
+                _settle_by_text(m, block, stated_text)
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
         cells: list[str] = []
