@@ -92,10 +92,15 @@ def _level_mark(word: str) -> str:
 
 _SEP = r"[-—－]?"
 _PATH_STRIP = "-—－“”\" "
+_PATH_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]+、)")
 _PATH = re.compile(
     rf"[“\"]?{_NAME}+?{_level_mark('类')}(?:{_SEP}{_NAME}*?{_level_mark('款')})?"
     rf"(?:{_SEP}{_NAME}*?{_level_mark('项')})?[”\"]?"
 )
+# an item that starts at its 款 under a 类 line of the same section (1．检察（款）行政运行（项）支出…万元)
+_KUAN_PATH = re.compile(
+    rf"{_NAME}+?{_level_mark('款')}(?:{_SEP}{_NAME}*?{_level_mark('项')})?[”\"]?")
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[．.、]|[（(]\d{1,2}[）)])")
 _PATH_PART = re.compile(
     r"(?P<name>[^（()）]*(?:（[^（）]*）[^（()）]*)*?)[（(](?P<code>\d{2,3})?(?P<level>[类款项])[）)]")
 _STRUCTURE_MARK = re.compile(r"(?:主要用于|用于)以下(?:几个)?方面[：，]?")
@@ -550,7 +555,8 @@ def _line_path(printed: str) -> _LinePath:
     parts = list(_PATH_PART.finditer(printed.strip("“”\"")))
     if not parts:
         return _LinePath(printed, _level(printed), None)
-    name = "".join(m.group("name").strip(_PATH_STRIP) + f"（{m.group('level')}）" for m in parts)
+    name = _PATH_NUMBERING.sub("", "".join(m.group("name").strip(_PATH_STRIP) + f"（{m.group('level')}）"
+                                         for m in parts))
     codes = [m.group("code") for m in parts]
     lengths = {"类": 3, "款": 2, "项": 2}
     code = None
@@ -658,12 +664,20 @@ def _line_figures(emitter: _Emitter, printed: str, start: int, end: int, head_al
 
 
 def _extract_path_line(emitter: _Emitter, start: int, end: int, budget_year: int | None = None,
-                       budget_document: bool = False) -> tuple[str | None, list[LineItem]]:
-    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``."""
-    m = _PATH.match(emitter.lp.text, start, end)
+                       budget_document: bool = False, class_name: str = "") -> tuple[str | None, list[LineItem]]:
+    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``; with ``class_name`` a path
+    that starts at its 款 (the 类 is the section's class line)."""
+    m = (_KUAN_PATH if class_name else _PATH).match(emitter.lp.text, start, end)
     if m is None:
         return None, []
-    return m.group(0), _line_figures(emitter, m.group(0), m.end(), end, True, budget_year, budget_document)
+    printed = f"{class_name}（类）{m.group(0)}" if class_name else m.group(0)
+    return printed, _line_figures(emitter, printed, m.end(), end, True, budget_year, budget_document)
+
+
+def _class_of(printed: str) -> str:
+    """The 类 name of a printed path ('' when it names none)."""
+    name = _line_path(printed).name
+    return name.split("（类）")[0] if "（类）" in name else ""
 
 
 def _extract_structure(emitter: _Emitter, start: int, end: int) -> list[LineItem]:
@@ -717,6 +731,7 @@ def extract_narrative(
     running = build_running_text(doc)
     result = NarrativeResult()
     open_line: tuple[str, str] | None = None  # (section, path) of a function line that may go on
+    section_class: tuple[str, str] | None = None  # (section, 类 name) of the last class line
     for lp in running.paragraphs:
         emitter = _Emitter(running, lp)
         text = lp.text
@@ -725,6 +740,11 @@ def extract_narrative(
             continue
         structure = _STRUCTURE_MARK.search(text)
         starts = [] if structure else _path_starts(text, 0, len(text))
+        class_name = ""
+        if not structure and not starts and section_class is not None and section_class[0] == lp.section:
+            number = _ITEM_NUMBER.match(text)
+            if number and _KUAN_PATH.match(text, number.end()):
+                starts, class_name = [number.end()], section_class[1]
         if (
             open_line is not None and not structure and not starts and open_line[0] == lp.section
             and not _ITEM_START.match(text) and _LINE_CONTINUATION.match(text)
@@ -742,8 +762,10 @@ def extract_narrative(
             continue
         for i, s in enumerate(starts):
             stop = starts[i + 1] if i + 1 < len(starts) else len(text)
-            path, lines = _extract_path_line(emitter, s, stop, fiscal_year, budget_document)
+            path, lines = _extract_path_line(emitter, s, stop, fiscal_year, budget_document, class_name)
             result.lines.extend(lines)
             if path is not None:
                 open_line = (lp.section, path)
+                if _class_of(path):
+                    section_class = (lp.section, _class_of(path))
     return result

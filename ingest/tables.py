@@ -690,9 +690,10 @@ _WIDER_THAN_SANGONG = re.compile(r"会议费|培训费")
 _FUNCTION_KEYS = frozenset({
     "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital", "fiscal_expenditure",
     "budget_income", "budget_expenditure", "budget_general_expenditure",
-    "budget_govfund", "budget_soe_capital",
+    "budget_govfund", "budget_soe_capital", "budget_fiscal_expenditure",
 })
-_ECONOMIC_KEYS = frozenset({"general_budget_basic", "budget_general_basic"})
+_ECONOMIC_KEYS = frozenset({"general_budget_basic", "budget_general_basic", "budget_fiscal_basic",
+                            "budget_admin_operating"})
 
 
 def _line_items(row: _RowCells, std: StandardTable) -> list[LineItem]:

@@ -164,8 +164,19 @@ def test_reviewers_checklist_of_the_sifa_budgets_is_found(con) -> None:
     assert count(unit, "budget.empty_reason") == 1
     assert count(unit, "budget.level_wording", "部门预算安排") == 1
     assert count(unit, "budget.outdated_name", "医疗卫生与计划生育支出") == 1
-    # no other error: the only ones are the 比2026年预算 sentences and the 行政运行 row with its 款 (20406)
+    # the 项 sentences: D6 (3845.49 after 43269.3 is no 增加17.62%), D8 (201.50 vs the table's 208.80), U2 (−15.13%,
+    # not −1.10%), U3 (57.8 vs 56.12), U4 (170.03 vs 207, and 增加21.74%)
+    assert count(dept, "budget.line_change", "3845.49") == 1
+    assert count(dept, "budget.narrative_vs_table", "201.50") == 1
+    assert count(unit, "budget.line_change", "1434.89") == 1
+    assert count(unit, "budget.narrative_vs_table", "57.8") == 1
+    assert count(unit, "budget.narrative_vs_table", "170.03") == 1 and count(unit, "budget.line_change", "21.74") == 1
+    # no other error: the 比2026年预算 sentences, the 行政运行 row with its 款 (20406), the 项 sentences above, and
+    # item 9 of the 部门预算 (91.97 after 77.99 is 增加17.93%, the sentence copies item 8's 17.66%: on the page)
     with REGISTRY.open(encoding="utf-8", newline="") as fh:
         severity = {r["check_id"]: r["severity"] for r in csv.DictReader(fh)}
     errors = [(c, m) for c, _, _, m in findings if severity[c] == "error"]
-    assert all(c == "budget.compared_year" or "行政运行" in m or "20406" in m for c, m in errors), errors
+    expected = ("3845.49", "201.50", "1434.89", "57.8", "170.03", "17.66%")
+    assert all(c == "budget.compared_year" or "行政运行" in m or "20406" in m or any(x in m for x in expected)
+               for c, m in errors), errors
+    assert len(errors) == 5 + 2 + 2 + 2 + 1 + 1 + 1 + 2, errors
