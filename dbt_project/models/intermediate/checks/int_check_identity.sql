@@ -2,7 +2,10 @@
 -- row total = Σ columns, the summary tables' 合计/总计 rows (T1, T4), 三公 合计 = Σ items, 小计 = 购置 + 运行,
 -- T6 人员经费合计 / 公用经费合计 = Σ 类. A blank cell is an exact zero; every figure is an interval.
 with cells as (
+    -- a table the extraction could not read reliably is reported once by extraction.table_unreliable, not as a
+    -- cascade of identity findings on misread figures
     select * from {{ ref('int_check_cells') }}
+    where parse_reliable is distinct from false
 ),
 
 coded as (
@@ -161,6 +164,8 @@ summary_parts as (
     from summary as s
     inner join summary_marks as m using (document_id, table_key, measure)
     where s.role = 'item'
+      -- 其中：… rows break down the row above (一、财政拨款收入 其中：政府性基金预算财政拨款): never a part
+      and not regexp_matches(s.row_label, '^\s*其中')
       and (s.row_order < m.sub_row
            -- between subtotal and total: the 结转/结余/分配 rows, not their 其中 breakdowns (一、… 其中 …)
            or (s.row_order > m.sub_row and s.row_order < m.total_row
