@@ -38,6 +38,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from warehouse.export import export_marts
     from warehouse.sql import WarehouseUnavailable
 
+    if args.format == "bi":
+        return _export_bi(args)
     try:
         tables = export_marts(args.warehouse, args.format, args.out)
     except WarehouseUnavailable as exc:
@@ -45,6 +47,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"导出完成 exported {len(tables)} mart(s) as {args.format} to {args.out.resolve()}")
     for t in tables:
         print(f"  marts.{t.mart}: {t.rows} rows → {', '.join(p.name for p in t.files)}")
+    return 0
+
+
+def _export_bi(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from warehouse.bi import BI_FILE, BI_STORAGE_VERSION, write_bi_copy
+    from warehouse.sql import WarehouseUnavailable
+
+    target = args.out if args.out.suffix == ".duckdb" else args.out / BI_FILE
+    try:
+        copy = write_bi_copy(args.warehouse, target)
+    except (WarehouseUnavailable, duckdb.Error, OSError) as exc:
+        return _fail(f"BI 副本写入失败 BI copy failed: {str(exc).splitlines()[0]}")
+    print(f"BI 副本已写入 BI copy written to {copy.path.resolve()} (DuckDB storage {BI_STORAGE_VERSION}, "
+          f"readable by DuckDB 1.4 LTS and later): {len(copy.tables)} mart(s), {sum(copy.tables.values())} rows")
     return 0
 
 
@@ -78,10 +96,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     report.add_argument("--year", type=int, default=None, help="fiscal year (default: each department's latest)")
     report.set_defaults(func=cmd_report)
 
-    export = sub.add_parser("export", help="export every mart as parquet, csv or xlsx")
+    export = sub.add_parser("export", help="export every mart as parquet, csv, xlsx or a DuckDB 1.4 BI copy")
     export.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
-    export.add_argument("--format", choices=("parquet", "csv", "xlsx"), default="parquet")
-    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--format", choices=("parquet", "csv", "xlsx", "bi"), default="parquet",
+                        help="bi: the marts in one DuckDB file that DuckDB 1.4 LTS reads (BI tools' drivers)")
+    export.add_argument("--out", type=Path, required=True, help="folder (bi: folder or a .duckdb file)")
     export.set_defaults(func=cmd_export)
 
     sql = sub.add_parser("sql", help="one read-only SQL query on the warehouse")

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows import access_cli, ops_cli
+from flows import access_cli, ops_cli, review_cli
 from flows.settings import configure_environment
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -47,16 +47,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.nightly import RunOptions, consolidate, nothing_changed, run_consolidation
 
     started = time.monotonic()
-    if not args.force and nothing_changed(inbox, warehouse):
+    if not args.force and nothing_changed(inbox, warehouse, args.registry):
         # the same run, without starting Prefect's temporary API: nothing to parse, nothing to rebuild
         options = RunOptions(
-            args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=False
+            args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=False,
+            registry=args.registry,
         )
         report = run_consolidation(inbox, warehouse, options, tracked=False)
     else:
         report = consolidate(
             inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
             dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
+            registry=str(args.registry) if args.registry else None,
         )
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
@@ -118,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     add_run_options(run)
     run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
+    run.add_argument("--registry", type=Path, default=None,
+                     help="department registry file (default: department_registry.csv in the warehouse's folder)")
     run.set_defaults(func=cmd_run)
 
     sample = sub.add_parser("sample-county", help="generate a fictional county's disclosures with truth.json")
@@ -130,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(func=cmd_sample_county)
     ops_cli.register(sub)
     access_cli.register(sub)
+    review_cli.register(sub)
     return parser
 
 

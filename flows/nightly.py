@@ -34,6 +34,7 @@ from warehouse.load import (
     read_document_rows,
 )
 from warehouse.publish import DataLayout, RunLocked, discard_build, prepare_build, publish, run_lock
+from warehouse.review.inputs import BureauInputs, inputs_changed, read_inputs, record_sightings, write_inputs
 from warehouse.runs import (
     RunRecord,
     append_record,
@@ -56,6 +57,7 @@ class RunOptions:
     file_timeout: float | None = 300.0
     keep: int = 5
     force: bool = False  # rebuild with dbt even when nothing changed
+    registry: Path | None = None  # the department registry file (default: found in the data folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,13 +167,16 @@ def parse_task(
 
 
 @task(name="load", cache_policy=NO_CACHE)
-def load_task(build: Path, plan: ChangePlan, run_id: str, fingerprint: str, runs: list[RunRecord]) -> None:
+def load_task(
+    build: Path, plan: ChangePlan, run_id: str, fingerprint: str, runs: list[RunRecord], bureau: BureauInputs
+) -> None:
     import duckdb
 
     with duckdb.connect(str(build)) as con:
         ensure_raw_schema(con)
         apply_changes(con, plan, run_id, fingerprint)
         write_runs(con, runs)
+        write_inputs(con, bureau, run_id)
 
 
 @task(name="dbt-build", cache_policy=NO_CACHE)
@@ -194,8 +199,8 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) 
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
 
 
-def nothing_changed(inbox: Path, warehouse: Path) -> bool:
-    """True when a run would change nothing: same files, parser and dbt project as the last successful run.
+def nothing_changed(inbox: Path, warehouse: Path, registry: Path | None = None) -> bool:
+    """True when a run would change nothing: same files, parser, dbt project, registry and review decisions.
 
     Cheap (hashes the inbox, reads raw.documents read-only); any doubt answers False.
     """
@@ -207,7 +212,9 @@ def nothing_changed(inbox: Path, warehouse: Path) -> bool:
     if not {r.logical_key for r in rows if r.is_current} <= {f.logical_key for f in files}:
         return False  # a withdrawn file is a change
     prior = last_success(read_records(DataLayout(warehouse).runs_log))
-    return prior is not None and prior.dbt_fingerprint == dbt_fingerprint(DBT_PROJECT_DIR)
+    if prior is None or prior.dbt_fingerprint != dbt_fingerprint(DBT_PROJECT_DIR):
+        return False
+    return not inputs_changed(warehouse, read_inputs(warehouse, inbox, registry))
 
 
 def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
@@ -261,18 +268,21 @@ def _locked_run(
             print(f"  解析 parsed {parsed.parsed}, 缓存 from cache {parsed.cached} ({took})", flush=True)
         history = read_records(layout.runs_log, active_run_id=record.run_id)
         prior = last_success(history)
+        bureau = read_inputs(warehouse, inbox, options.registry)
+        for issue in bureau.registry.issues:
+            print(f"  部门名录 registry: {issue}", flush=True)
         needs_dbt = (
             options.force or not plan.empty or not warehouse.exists() or prior is None
-            or prior.dbt_fingerprint != dbt_fp
+            or prior.dbt_fingerprint != dbt_fp or inputs_changed(warehouse, bureau)
         )
         t = time.monotonic()
         build = prepare_build(layout)
         # quote(): Prefect must not walk the plan's ~100k records looking for futures (that took seconds)
         runs = [r for r in history if r.run_id != record.run_id]
         if tracked:
-            load_task(build, quote(plan), record.run_id, fp, quote(runs))
+            load_task(build, quote(plan), record.run_id, fp, quote(runs), quote(bureau))
         else:
-            load_task.fn(build, plan, record.run_id, fp, runs)
+            load_task.fn(build, plan, record.run_id, fp, runs, bureau)
         record = replace(record, load_seconds=time.monotonic() - t)
         if needs_dbt:
             print("  dbt build …", flush=True)
@@ -286,6 +296,7 @@ def _locked_run(
         record = _stage(publish_task, tracked)(layout, build, record, options.keep)
         build = None
         append_record(layout.runs_log, record)
+        _record_sightings(warehouse)
         summary = summarize(warehouse)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, summary)
     except Exception as exc:
@@ -299,6 +310,18 @@ def _locked_run(
             discard_build(build)
 
 
+def _record_sightings(warehouse: Path) -> None:
+    """The published findings go into the review store; the run has succeeded whatever happens here."""
+    from warehouse.review.store import StoreBusy
+    from warehouse.sql import WarehouseUnavailable
+
+    try:
+        record_sightings(warehouse)
+    except (StoreBusy, WarehouseUnavailable, OSError) as exc:
+        print(f"  注意 note: 审核记录库未更新，下次运行补记 review store not updated, next run records it: {exc}",
+              flush=True)
+
+
 class _RunFailed(RuntimeError):
     """A stage failed in an expected way (dbt build failed); the reason is the message."""
 
@@ -307,9 +330,11 @@ class _RunFailed(RuntimeError):
 def consolidate(
     inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
+    registry: str | None = None,
 ) -> RunReport:
     """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception)."""
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, force)
+    options = RunOptions(workers, executor, dask_address, file_timeout, keep, force,
+                         Path(registry) if registry else None)
     return run_consolidation(Path(inbox), Path(warehouse), options)
 
 

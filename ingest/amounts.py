@@ -38,3 +38,14 @@ def parse_amount(text: str) -> Amount | None:
         value = -value
     decimals = len(t.split(".", 1)[1]) if "." in t else 0
     return Amount(value=value, decimals=decimals, raw=raw.strip())
+
+
+def same_figure(a: Amount, b: Amount) -> bool:
+    """Whether two displayed figures can stand for one value (their rounding intervals meet)."""
+    return abs(a.value - b.value) <= a.half_ulp + b.half_ulp
+
+
+def sums_to(whole: Amount, parts: list[Amount]) -> bool:
+    """Whether displayed ``parts`` can sum to displayed ``whole`` (rounding alone never breaks it)."""
+    slack = whole.half_ulp + sum((p.half_ulp for p in parts), Decimal(0))
+    return abs(sum((p.value for p in parts), Decimal(0)) - whole.value) <= slack

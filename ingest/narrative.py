@@ -27,9 +27,10 @@ without either word gets no suffix. The basis stays ``budget`` / ``completion_pc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
-from ingest.amounts import parse_amount
+from ingest.amounts import parse_amount, sums_to
 from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, unit_compatible
 from ingest.model import Amount, Document, LineItem, MetricFact, NarrativeClaim
 from ingest.narrative_text import ITEM_START as _ITEM_START
@@ -44,7 +45,7 @@ _CLAUSE_MARKS = "，；：、。！？"
 _CLAUSE_START_MARKS = "；：。！？"
 _SENTENCE_END = re.compile(r"[。！？]")
 
-_YOY_CUE = re.compile(r"(增加|减少|增长|下降|上升|降低|增|减)了?(?:为)?$")
+_YOY_CUE = re.compile(r"(增加|减少|增长|下降|上升|降低|降幅|增幅|增|减)了?(?:为)?$")
 _SHARE_CUE = re.compile(r"占")
 _COMPLETION_CUE = re.compile(r"(?:完成(?P<kind>年初|调整后?|全年)?预算(?:数)?的?|预算完成率为?|执行率为?)$")
 _BUDGET_CUE = re.compile(r"(?P<kind>年初|调整后?|全年)?预算数?(?:为|是)?$")
@@ -64,7 +65,22 @@ _COMPLETION_DIRECTION = re.compile(
 _GENERIC_SUBJECT = re.compile(r"^(?:共计|合计|总计|累计)?(?:支出|金额)?$|金额$")
 # '…财政拨款收入758.25万元，支出715.77万元': the bare side word takes the words of the other side
 _SIDE_SWITCH = re.compile(r"^(?P<stem>.+?)(?P<side>收入|支出)(?:万元|元)?(?P<bare>支出|收入)$")
-_DECREASE_WORDS = frozenset({"减少", "下降", "降低", "减"})
+_DECREASE_WORDS = frozenset({"减少", "下降", "降低", "降幅", "减"})
+# '预算' inside a label (收入预算总计, 本年支出预算合计, 机关运行经费预算支出) says the figure is a budget; the fund
+# names 一般公共预算 / 政府性基金预算 / 国有资本经营预算 keep theirs. '总预算' is '预算总计'.
+_BUDGET_INFIX = re.compile(r"(?<!一般公共)(?<!基金)(?<!经营)预算(?!拨款)")
+_TOTAL_BUDGET = re.compile(r"总预算")
+# 收、支总计 / 收入、支出总计: both sides named together (the catalogue writes 收入支出总计)
+_JOINT_SIDES = re.compile(r"收(?:入)?、支(?:出)?")
+# Categories whose money figures in a budget document are budgets (counts and performance amounts are not).
+_BUDGETED_CATEGORIES = frozenset({"income", "expenditure", "fiscal", "sangong", "other", "procurement"})
+# A whole named by its side word alone ('…办事处收入预算X万元，其中：…'): the side's 总计
+_SIDE_TOTAL = {"收入": "income_total", "支出": "expenditure_grand_total"}
+_OF_WHICH_AFTER = re.compile(r"^(?:万元|元)?[，：]?其中")
+# Words that name an amount of their own (教育支出, 单位预留机动经费): a change or % after them is theirs
+_OTHER_SUBJECT = re.compile(r"(?:支出|收入|经费|费|资金)$")
+# A count of vehicles to be bought (预算安排购置车辆1辆) is no count of the vehicles held
+_PURCHASE_COUNT = re.compile(r"购置|购买|新增|更新")
 
 _NAME = r"(?:[^，。；：、\d（）.%]|（(?!类|款|项)[^（）]{1,10}）)"
 _PATH = re.compile(rf"{_NAME}+?（类）(?:{_NAME}*?（款）)?(?:{_NAME}*?（项）)?")
@@ -132,7 +148,7 @@ def _normal_unit(unit: str | None) -> str:
 
 
 def _clean_subject(label: str) -> str:
-    s = _YEAR.sub("", label)
+    s = _JOINT_SIDES.sub("收入支出", _YEAR.sub("", label))
     s = _COMPARISON.sub("", s)
     s = _LEADING_QISHONG.sub("", s)
     while _TRAILING_PAREN.search(s):
@@ -161,7 +177,9 @@ def _read_label(label: str, unit: str) -> _Reading:
         return _Reading("prior_year", _clean_subject(label[:m.start()]), None, True)
     m = _BUDGET_CUE.search(label)
     if m:
-        return _Reading("budget", _clean_subject(label[:m.start()]), None, True, _budget_kind(m))
+        subject = _clean_subject(label[:m.start()])
+        subject = subject + "计" if subject.endswith("总") else subject  # 收支总预算 = 收支预算总计
+        return _Reading("budget", subject, None, True, _budget_kind(m))
     subject = _clean_subject(label)
     m = _ACTUAL_CUE.search(subject)
     if m:
@@ -172,9 +190,15 @@ def _read_label(label: str, unit: str) -> _Reading:
 def _label_start(text: str, lo: int, fig_start: int) -> int:
     """Start of the words naming a figure: after the last clause mark, not before ``lo``."""
     i = fig_start
-    while i > lo and text[i - 1] not in _CLAUSE_MARKS:
+    while i > lo and (text[i - 1] not in _CLAUSE_MARKS or _joint_sides_at(text, i - 1)):
         i -= 1
     return i
+
+
+def _joint_sides_at(text: str, pos: int) -> bool:
+    """Whether the 、 at ``pos`` joins the two sides (收、支 / 收入、支出), which name one figure."""
+    return text[pos] == "、" and any(m.start() < pos < m.end() for m in _JOINT_SIDES.finditer(text, max(0, pos - 2),
+                                                                                             pos + 3))
 
 
 def _clause_start(text: str, lo: int, fig_start: int) -> int:
@@ -198,7 +222,12 @@ def _words_after(text: str, start: int, end: int) -> str:
 
 def _is_table_text(text: str) -> bool:
     """Table rows read as text (page texts, Tika): figures and names with no clause punctuation at all."""
-    return not any(mark in text for mark in "，。；：") and len(_FIGURE.findall(text)) >= 2
+    if any(mark in text for mark in "，。；：") or re.search(r"[为是达]\d", text):
+        return False
+    # a cell figure stands alone; '2025年', '1家', '464.64万元' are words of a sentence
+    cells = [m for m in _FIGURE.finditer(text)
+             if not m.group("unit") and not re.match(r"[\u4e00-\u9fff]", text[m.end():m.end() + 1])]
+    return len(cells) >= 2
 
 
 class _Emitter:
@@ -263,9 +292,48 @@ def _sentences(text: str, start: int, end: int) -> list[_Sentence]:
     return out
 
 
+def parts_agree(whole: Amount, parts: list[Amount]) -> bool:
+    """Whether figures stated as parts of ``whole`` (其中 …) are consistent with it: they sum to it within
+    the displayed rounding, or a single part is not larger than it."""
+    if not parts:
+        return False
+    if len(parts) == 1:
+        return parts[0].value <= whole.value + whole.half_ulp + parts[0].half_ulp
+    return sums_to(whole, parts)
+
+
+def _scope_prefix(head_subject: str) -> str:
+    """Words that qualify a whole ('财政拨款' of '学校财政拨款支出总计'): its subject before the side word."""
+    cut = min((i for i in (head_subject.find("支出"), head_subject.find("收入")) if i >= 0), default=-1)
+    return head_subject[:cut] if cut > 0 else ""
+
+
+def _scoped(catalog: MetricCatalog, prefix: str, subject: str, unit: str, metric: MetricDef) -> MetricDef:
+    """The metric a part of a whole names in the whole's scope ('其中基本支出' of '财政拨款支出…' →
+    财政拨款基本支出), when the catalogue has it; the part's own metric otherwise."""
+    if not prefix:
+        return metric
+    scoped = catalog.match(prefix + subject, unit)
+    if scoped is None or scoped.key == metric.key or catalog.match(prefix, unit) is scoped:
+        return metric
+    return scoped
+
+
+@dataclass
+class _Whole:
+    """The first named figure of a sentence, for the parts that follow its 其中."""
+
+    fact_index: int
+    subject: str
+    basis: str
+    amount: Amount
+    blocked: bool = False  # a whole the catalogue cannot hold (a purchase plan): its parts are skipped too
+    parts: list[tuple[int, str]] = field(default_factory=list)  # (fact index, unscoped metric key)
+
+
 def _extract_metrics(
     emitter: _Emitter, start: int, end: int, catalog: MetricCatalog, fiscal_year: int | None,
-    previous_head: MetricDef | None,
+    previous_head: MetricDef | None, budget_document: bool = False,
 ) -> tuple[list[MetricFact], MetricDef | None]:
     text = emitter.lp.text
     facts: list[MetricFact] = []
@@ -277,6 +345,9 @@ def _extract_metrics(
         has_reason = "原因" in context
         subject: MetricDef | None = None
         head: MetricDef | None = None
+        orphan = False  # the last named figure names nothing the catalogue knows: its % are not ours
+        whole: _Whole | None = None
+        whole_end = sent.start
         boundary = sent.start
         for fig in _figures(text, sent.start, sent.end):
             if fig.unit is None and not _is_bare_money(text, fig):
@@ -290,17 +361,45 @@ def _extract_metrics(
             reading = _read_label(label, unit)
             if not reading.basis:
                 continue
-            derived = reading.basis in ("share_pct", "yoy_pct", "completion_pct")
+            basis = reading.basis
+            derived = basis in ("share_pct", "yoy_pct", "completion_pct")
+            in_part = whole is not None and "其中" in text[whole_end:fig.start]
+            if in_part and whole is not None and whole.blocked:
+                continue
             metric = catalog.match(reading.subject, None if derived else unit) if reading.subject else None
+            if metric is None and reading.subject and not derived:
+                # 收入预算总计 / 本年支出预算合计 / 机关运行经费预算支出: the word 预算 makes it a budget figure
+                plain = _BUDGET_INFIX.sub("", _TOTAL_BUDGET.sub("总计", reading.subject))
+                if plain != reading.subject:
+                    metric = catalog.match(plain, unit) if plain else None
+                    if metric is not None and basis == "actual":
+                        basis = "budget"
             if metric is None and reading.had_cue and not derived:
                 # the cue is part of the name: '项目全年预算数390.60万元', '执行数为102.49万元'
                 metric = catalog.match(_clean_subject(label), unit)
             if metric is None and not derived and unit not in MONEY_UNITS:
                 # a count before its noun: '对3个项目开展了绩效目标管理' / '团组0次'
                 metric = catalog.match(_words_after(text, fig.end, sent.end), unit)
+            if (
+                metric is None and not derived and unit in MONEY_UNITS and basis in ("actual", "budget")
+                and reading.subject[-2:] in _SIDE_TOTAL and _OF_WHICH_AFTER.match(text[fig.num_end:fig.num_end + 6])
+            ):
+                metric = catalog.get(_SIDE_TOTAL[reading.subject[-2:]])
+            if metric is not None and unit not in MONEY_UNITS and _PURCHASE_COUNT.search(
+                    label + _words_after(text, fig.end, sent.end)):
+                # '预算安排购置车辆1辆，其中：…' plans a purchase; neither it nor its parts count what is held
+                if whole is None:
+                    whole = _Whole(-1, reading.subject, basis, Amount(Decimal(0), 0, ""), blocked=True)
+                    whole_end = fig.end
+                orphan = True
+                continue
             explicit = metric is not None
             bare_cue = reading.had_cue and not reading.subject
-            if metric is None and (derived or reading.basis == "yoy_change" or bare_cue):
+            if metric is None and (derived or basis == "yoy_change" or bare_cue):
+                if orphan and not reading.subject:
+                    continue
+                if _OTHER_SUBJECT.search(_BUDGET_INFIX.sub("", reading.subject)):
+                    continue  # '其中：教育支出增加X万元' is the change of something the catalogue does not hold
                 if subject is None:  # '主要原因：项目支出增加，较上年增加X万元' names it without a figure
                     clause_start = _clause_start(text, sent.start, fig.start)
                     named = _strip_figures(text[clause_start:fig.start - len(label)])
@@ -308,7 +407,7 @@ def _extract_metrics(
                 metric = metric or subject or previous_head
                 if metric is not None and not derived and not unit_compatible(metric.unit, unit):
                     metric = None
-            if metric is None and reading.basis == "actual" and _GENERIC_SUBJECT.search(reading.subject):
+            if metric is None and basis == "actual" and _GENERIC_SUBJECT.search(reading.subject):
                 clause = text[_clause_start(text, sent.start, fig.start):fig.start]
                 wide = _strip_figures(_clean_subject(clause)).replace("，", "")
                 switch = _SIDE_SWITCH.match(wide)
@@ -317,11 +416,20 @@ def _extract_metrics(
                 metric = metric or catalog.match(wide, unit)
                 explicit = metric is not None
             if metric is None:
+                if reading.subject and not derived and unit in MONEY_UNITS:
+                    orphan = True
                 continue
+            unscoped = metric
+            if explicit and in_part and whole is not None and not derived:
+                metric = _scoped(catalog, _scope_prefix(whole.subject), reading.subject, unit, metric)
             if explicit:
+                orphan = False
                 subject = metric
                 head = head or metric
-            if reading.basis == "completion_pct":
+            budgeted = metric.category in _BUDGETED_CATEGORIES
+            if budget_document and basis == "actual" and unit in MONEY_UNITS and budgeted:
+                basis = "budget"  # a budget document's amounts are what it plans
+            if basis == "completion_pct":
                 found = _COMPLETION_DIRECTION.search(context)
                 direction = (found.group(1) or found.group(2)) if found else None
             else:
@@ -331,11 +439,19 @@ def _extract_metrics(
             amount = _amount(fig.number, raw, negative)
             if amount is None:
                 continue
-            yoy = reading.basis in ("yoy_change", "yoy_pct")
+            yoy = basis in ("yoy_change", "yoy_pct")
             compared = _compared_year(text[sent.start:fig.start], fiscal_year) if yoy else None
+            if whole is None and explicit and not derived and basis in ("actual", "budget"):
+                whole = _Whole(len(facts), reading.subject, basis, amount)
+                whole_end = fig.end
+            elif whole is not None and in_part and not derived and metric is not unscoped:
+                whole.parts.append((len(facts), unscoped.key))
+            elif whole is not None and in_part and derived and whole.parts and (
+                    facts[whole.parts[-1][0]].metric == metric.key):
+                whole.parts.append((len(facts), whole.parts[-1][1]))  # its share goes with it
             facts.append(
                 MetricFact(
-                    metric=metric.key, basis=reading.basis, amount=amount,
+                    metric=metric.key, basis=basis, amount=amount,
                     unit=unit if unit or metric.unit not in MONEY_UNITS else "",
                     source_kind="narrative", page=page, locator=locator, evidence=evidence,
                     direction=direction,
@@ -345,9 +461,20 @@ def _extract_metrics(
                     ),
                 )
             )
+        if whole is not None and whole.parts:
+            _confirm_scope(facts, whole)
         if head is not None:
             previous_head = head
     return facts, previous_head
+
+
+def _confirm_scope(facts: list[MetricFact], whole: _Whole) -> None:
+    """Keep the scoped reading of a whole's parts only when the sentence's own arithmetic agrees."""
+    amounts = [facts[i].amount for i, _ in whole.parts if facts[i].basis == whole.basis]
+    if parts_agree(whole.amount, amounts):
+        return
+    for i, key in whole.parts:
+        facts[i] = replace(facts[i], metric=key)
 
 
 def _line_measure(label: str, unit: str) -> tuple[str | None, str | None]:
@@ -478,8 +605,14 @@ def _path_starts(text: str, start: int, end: int) -> list[int]:
     return [m.start() for m in _PATH.finditer(text, start, end)]
 
 
-def extract_narrative(doc: Document, catalog: MetricCatalog, fiscal_year: int | None) -> NarrativeResult:
-    """All narrative facts and function lines of a document (glossary text excluded)."""
+def extract_narrative(
+    doc: Document, catalog: MetricCatalog, fiscal_year: int | None, doc_type: str | None = None,
+) -> NarrativeResult:
+    """All narrative facts and function lines of a document (glossary text excluded).
+
+    In a budget document (``doc_type == 'budget'``) a money figure of an income, expenditure, 财政拨款, 三公,
+    机关运行经费 or 政府采购 metric without a cue of its own is a ``budget`` figure."""
+    budget_document = doc_type == "budget"
     running = build_running_text(doc)
     result = NarrativeResult()
     open_line: tuple[str, str] | None = None  # (section, path) of a function line that may go on
@@ -500,7 +633,7 @@ def extract_narrative(doc: Document, catalog: MetricCatalog, fiscal_year: int | 
             continue
         open_line = None
         metric_end = structure.start() if structure else (starts[0] if starts else len(text))
-        facts, _ = _extract_metrics(emitter, 0, metric_end, catalog, fiscal_year, None)
+        facts, _ = _extract_metrics(emitter, 0, metric_end, catalog, fiscal_year, None, budget_document)
         result.facts.extend(facts)
         if structure:
             result.lines.extend(_extract_structure(emitter, structure.end(), len(text)))

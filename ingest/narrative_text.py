@@ -156,6 +156,12 @@ def build_running_text(doc: Document) -> RunningText:
             flush()
             in_glossary = True
             continue
+        if in_glossary and block.is_heading and len(clean) <= 40 and "：" not in clean:
+            # an unnumbered title after the glossary ('2025年部门预算编制说明') starts the next part
+            flush()
+            in_glossary = False
+            part, top, sub = "", "", ""
+            continue
         if in_glossary:
             continue
         starts_item = bool(ITEM_START.match(clean))

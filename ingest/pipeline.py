@@ -18,6 +18,7 @@ from ingest.catalog import MetricCatalog, load_metric_catalog
 from ingest.identify import identify, parse_file_name
 from ingest.model import Document, Paragraph, UnreadableDocument
 from ingest.narrative import extract_narrative
+from ingest.narrative_resolve import resolve_near_synonyms
 from ingest.readers import detect_format, read_document
 from ingest.records import DocumentRecord, IngestResult, QuarantineRecord, TableRecord, TextBlock
 from ingest.tables import extract_tables
@@ -85,12 +86,12 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         doc_level=ident.doc_level,
         identification_confidence=ident.confidence,
     )
-    narrative = extract_narrative(doc, catalog, ident.fiscal_year)
+    narrative = extract_narrative(doc, catalog, ident.fiscal_year, ident.doc_type)
     tables = extract_tables(doc, doc_type=ident.doc_type if ident.doc_type != "unknown" else None)
     return IngestResult(
         source_file=str(path),
         document=record,
-        facts=[*tables.facts, *narrative.facts],
+        facts=[*tables.facts, *resolve_near_synonyms(narrative.facts, tables.facts)],
         lines=[*tables.lines, *narrative.lines],
         cells=list(tables.cells),
         blocks=_text_blocks(doc),
@@ -98,6 +99,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
             TableRecord(t.key, t.title, t.page, t.n_rows, t.unit, t.unit_stated) for t in tables.recognised
         ],
         table_parses=list(tables.parses),
+        reader_notes=dict(doc.meta),
     )
 
 

@@ -94,3 +94,4 @@ class IngestResult:
     blocks: list[TextBlock] = field(default_factory=list)
     tables: list[TableRecord] = field(default_factory=list)
     table_parses: list[TableParse] = field(default_factory=list)
+    reader_notes: dict[str, str] = field(default_factory=dict)  # Document.meta: e.g. figures unreadable from text

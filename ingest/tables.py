@@ -427,7 +427,8 @@ def extract_tables(
             for row in rows:
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
-                if catalog is not None and std.layout in ("summary", "sangong", "economic"):
+                if catalog is not None and (std.layout in ("summary", "sangong", "economic")
+                                            or std.key == "fiscal_expenditure"):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:
@@ -681,6 +682,11 @@ _FISCAL_EXPENDITURE_COLUMNS = {
 }
 
 
+_FISCAL_EXPENDITURE_TOTALS = {
+    "total": "fiscal_expenditure_total", "basic": "fiscal_basic_expenditure", "project": "fiscal_project_expenditure",
+}
+
+
 def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
     facts: list[MetricFact] = []
     if std.layout == "economic" and (row.code is not None or not is_total_label(row.label)):
@@ -692,6 +698,13 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
             facts.append(MetricFact(
                 metric=fiscal_column, basis=_basis(c.measure, std), amount=c.amount, unit=unit,
                 source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
+            ))
+            continue
+        if std.key == "fiscal_expenditure" and is_total_label(c.row_label) and c.measure in _FISCAL_EXPENDITURE_TOTALS:
+            # 财政拨款支出决算表 (高等学校): its 合计 row is the year's 财政拨款 expenditure, 基本 and 项目
+            facts.append(MetricFact(
+                metric=_FISCAL_EXPENDITURE_TOTALS[c.measure], basis=_basis(c.measure, std), amount=c.amount,
+                unit=unit, source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
             ))
             continue
         # summary tables: only the side's own column (决算数 / 合计) names the row's metric

@@ -113,15 +113,16 @@ def test_real_documents_meet_the_bar() -> None:
     assert (totals[("real", "table cells")].recall or 0) >= 0.98
     table_facts = totals[("real", "table facts")]
     assert table_facts.recall == 1.0 and table_facts.wrong == 0, misses
-    # narrative: the bar holds on the documents the extraction was written against; the held-out documents
-    # (leave-one-out, documents.csv held_out) are reported in docs/extraction.md, their narrative is not yet there
+    # narrative: ≥ 95% on every real document, the held-out ones (leave-one-out, documents.csv held_out)
+    # included; no wrong value on the documents the extraction was written against (held-out misses: docs)
     with (DEFAULT_EXPECTED_DIR / "documents.csv").open(encoding="utf-8") as fh:
         held_out = {r["slug"] for r in csv.DictReader(fh) if r.get("held_out") == "true"}
     narrative = Score()
     for (corpus, group, element), score in table.rows.items():
-        if corpus == "real" and group == "narrative facts" and element.split(":")[0] not in held_out:
-            narrative.add(score)
-    assert (narrative.recall or 0) >= 0.95
+        if corpus == "real" and group == "narrative facts":
+            assert (score.recall or 0) >= 0.95, (element, score)
+            if element.split(":")[0] not in held_out:
+                narrative.add(score)
     assert narrative.wrong == 0, [m for m in misses if "WRONG" in m.item and m.document not in held_out]
     parses = totals[("real", "table parse")]
     assert parses.wrong == 0 and (parses.recall or 0) >= 0.9  # no hand-checked table judged misread

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from flows.cli import main
 from tests.test_report_data import INJECTION, write_mart_warehouse
-from warehouse.export import export_marts
+from warehouse.export import export_marts, load_labels
 from warehouse.sql import escape_formula
 
 MARTS = {"dim_document", "fct_check_result", "fct_disclosure_metric"}
@@ -58,23 +58,47 @@ def test_csv_escapes_text_not_negative_numbers(warehouse: Path, tmp_path: Path):
     assert df.height == len(rows) and df["value"].dtype.is_numeric()
 
 
-def test_xlsx_one_sheet_per_mart_numbers_stay_numbers(warehouse: Path, tmp_path: Path):
+def test_xlsx_chinese_sheets_and_headers_formats_frozen_filtered(warehouse: Path, tmp_path: Path):
     export_marts(warehouse, "xlsx", tmp_path)
     wb = load_workbook(tmp_path / "marts.xlsx")
-    assert set(wb.sheetnames) == MARTS
-    ws = wb["fct_disclosure_metric"]
+    labels = load_labels()
+    assert set(wb.sheetnames) == {labels.mart(m) for m in MARTS} | {"列说明"}
+    assert set(wb.sheetnames) == {"文件", "审核发现", "公开指标", "列说明"}  # Chinese, never truncated ids
+    ws = wb["公开指标"]
     header = [c.value for c in ws[1]]
-    value_col, evidence_col = header.index("value"), header.index("evidence")
+    assert "数值" in header and "原文" in header and not any(h and h.isascii() for h in header)
+    value_col, evidence_col = header.index("数值"), header.index("原文")
     cells = list(ws.iter_rows(min_row=2))
     assert all(c.data_type != "f" for row in cells for c in row)
     assert any(row[evidence_col].value == "'" + INJECTION for row in cells)
     negative = [row[value_col] for row in cells if isinstance(row[value_col].value, int | float)
                 and row[value_col].value < 0]
-    assert negative and all(c.data_type == "n" for c in negative)
-    df = pl.read_excel(tmp_path / "marts.xlsx", sheet_name="fct_disclosure_metric", engine="openpyxl")
-    assert df.height == len(cells) and df["value"].dtype.is_numeric()
-    ingested = wb["dim_document"][2][header_index(wb["dim_document"], "ingested_at")].value
+    assert negative and all(c.data_type == "n" and c.number_format == "#,##0.00" for c in negative)
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    df = pl.read_excel(tmp_path / "marts.xlsx", sheet_name="公开指标", engine="openpyxl")
+    assert df.height == len(cells) and df["数值"].dtype.is_numeric()
+    ingested = wb["文件"][2][header_index(wb["文件"], "入库时间")].value
     assert ingested is not None and ingested.tzinfo is None  # Excel has no time zones: UTC
+    meanings = {(r[0], r[2]): r for r in wb["列说明"].iter_rows(min_row=2, values_only=True)}
+    assert meanings[("公开指标", "value")][1] == "数值" and meanings[("公开指标", "value")][3].startswith("DECIMAL")
+
+
+def test_every_mart_column_has_a_chinese_label():
+    """labels_zh.csv names every mart and column of the dbt contracts (the sheet and header names of exports)."""
+    import yaml
+
+    from warehouse.dbt import DBT_PROJECT_DIR
+
+    labels = load_labels()
+    missing = []
+    for path in (DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml"):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            if model["name"] not in labels.marts:
+                missing.append(model["name"])
+            missing += [f"{model['name']}.{c['name']}" for c in model.get("columns", [])
+                        if c["name"] not in labels.columns]
+    assert missing == []
+    assert all(len(name) <= 31 for name in labels.marts.values())
 
 
 def header_index(ws, name: str) -> int:

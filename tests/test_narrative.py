@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from ingest.amounts import parse_amount
 from ingest.catalog import load_metric_catalog
 from ingest.model import Document, MetricFact, Paragraph, Table
 from ingest.narrative import NarrativeResult, extract_narrative
+from ingest.narrative_resolve import WORDED_MARK, resolve_near_synonyms
 from ingest.pipeline import ingest_file
 from ingest.records import IngestResult
 from tests.realdata import realdata_path
@@ -526,3 +528,101 @@ def test_table_rows_read_as_text_are_not_claims() -> None:
     r = extract_narrative(_doc("303 对个人和家庭的补助 331.92 30215 会议费 0.33", "30310 个人农业生产补贴 30231 81.11"),
                           CATALOG, 2025)
     assert r.facts == []
+
+
+# --- scope, budget documents, near-synonym totals (issue 12) --------------------------------------
+
+
+def test_parts_of_a_fiscal_whole_are_read_in_its_scope_when_they_sum_to_it() -> None:
+    r = extract_narrative(
+        _doc("（四）财政拨款支出决算表说明",
+             "单位2023年度财政拨款支出总计为500.00万元，其中基本支出300.00万元，占总支出的60.00%；"
+             "项目支出200.00万元，占总支出的40.00%。"),
+        CATALOG, 2023,
+    )
+    assert _values(r, "fiscal_basic_expenditure", "actual") == [Decimal("300.00")]
+    assert _values(r, "fiscal_basic_expenditure", "share_pct") == [Decimal("60.00")]
+    assert _values(r, "fiscal_project_expenditure", "actual") == [Decimal("200.00")]
+    assert _values(r, "expenditure_basic", "actual") == []
+
+
+def test_parts_that_do_not_sum_to_the_whole_keep_their_own_metric() -> None:
+    r = extract_narrative(
+        _doc("单位2023年度财政拨款支出总计为500.00万元，其中基本支出300.00万元；项目支出150.00万元。"),
+        CATALOG, 2023,
+    )
+    assert _values(r, "expenditure_basic", "actual") == [Decimal("300.00")]
+    assert _values(r, "fiscal_basic_expenditure", "actual") == []
+
+
+def test_budget_document_figures_are_budgets() -> None:
+    r = extract_narrative(
+        _doc("2025年部门预算编制说明",
+             "2025年，某某街道办事处收入预算1,000.00万元，其中：财政拨款收入900.00万元，比2024年预算增加50.00万元；"
+             "其他收入100.00万元。",
+             "省检察院本年支出预算合计1,000.00万元，其中：基本支出600.00万元，占60.00%；"
+             "单位预留机动经费400.00万元，占40.00%。"),
+        CATALOG, 2025, doc_type="budget",
+    )
+    assert _values(r, "income_total", "budget") == [Decimal("1000.00")]
+    assert _values(r, "income_fiscal_appropriation", "budget") == [Decimal("900.00")]
+    assert _values(r, "income_fiscal_appropriation", "yoy_change") == [Decimal("50.00")]
+    assert _values(r, "expenditure_current_year", "budget") == [Decimal("1000.00")]
+    assert _values(r, "expenditure_basic", "share_pct") == [Decimal("60.00")]  # 40% is the reserve's, not ours
+    assert not [f for f in r.facts if f.basis == "actual" and f.unit == "万元"]
+
+
+def test_a_planned_vehicle_purchase_is_no_count_of_vehicles_held() -> None:
+    r = extract_narrative(
+        _doc("截至2024年8月31日，本部门共有车辆8辆，其中：其他用车8辆。",
+             "2025年部门预算安排购置车辆1辆，其中：其他用车1辆。"),
+        CATALOG, 2025, doc_type="budget",
+    )
+    assert _values(r, "vehicles_total", "actual") == [Decimal("8")]
+    assert _values(r, "vehicles_other", "actual") == [Decimal("8")]
+
+
+def test_joint_sides_and_total_budget_name_one_figure() -> None:
+    r = extract_narrative(
+        _doc("某院2018年度收入、支出预算总计2,000.00万元，与上年相比收、支预算总计各增加100.00万元，增长5.26%。",
+             "某院2018年度财政拨款收、支总预算1,900.00万元。"),
+        CATALOG, 2018, doc_type="budget",
+    )
+    assert _values(r, "income_total", "budget") == [Decimal("2000.00")]
+    assert _values(r, "income_total", "yoy_change") == [Decimal("100.00")]
+    assert _values(r, "fiscal_total", "budget") == [Decimal("1900.00")]
+
+
+def _fact(metric: str, value: str, source_kind: str = "table", basis: str = "actual", evidence: str = "",
+          unit: str = "万元") -> MetricFact:
+    amount = parse_amount(value)
+    assert amount is not None
+    return MetricFact(metric=metric, basis=basis, amount=amount, unit=unit, source_kind=source_kind,  # type: ignore[arg-type]
+                      page=1, locator="section:一/para:1/chars:0-1", evidence=evidence)
+
+
+def test_a_total_worded_as_the_grand_total_takes_the_metric_whose_table_value_it_is() -> None:
+    table = [_fact("income_total", "600.00"), _fact("income_current_year", "500.00")]
+    said = "收入总计500.00万元，财政拨款收入300.00万元；其他收入200.00万元。"
+    narrative = [
+        _fact("income_total", "500.00", "narrative", evidence=said),
+        _fact("income_total", "-20.00", "narrative", basis="yoy_change", evidence=said),
+        _fact("income_fiscal_appropriation", "300.00", "narrative", evidence=said),
+        _fact("income_other", "200.00", "narrative", evidence=said),
+    ]
+    out = resolve_near_synonyms(narrative, table)
+    assert [(f.metric, f.basis) for f in out[:2]] == [("income_current_year", "actual"),
+                                                      ("income_current_year", "yoy_change")]
+    assert all(f.locator.endswith(f"{WORDED_MARK}income_total") for f in out[:2])
+    assert out[2:] == narrative[2:]
+
+
+def test_no_resolution_against_the_sentence_arithmetic_or_the_other_way_round() -> None:
+    table = [_fact("income_total", "600.00"), _fact("income_current_year", "500.00")]
+    said = "收入总计500.00万元，财政拨款收入300.00万元；其他收入100.00万元。"
+    parts_off = [_fact("income_total", "500.00", "narrative", evidence=said),
+                 _fact("income_fiscal_appropriation", "300.00", "narrative", evidence=said),
+                 _fact("income_other", "100.00", "narrative", evidence=said)]
+    assert resolve_near_synonyms(parts_off, table) == parts_off
+    current_said = [_fact("income_current_year", "600.00", "narrative", evidence="本年收入合计600.00万元。")]
+    assert resolve_near_synonyms(current_said, table) == current_said

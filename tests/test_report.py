@@ -27,9 +27,10 @@ def _links(html: str) -> list[str]:
     return [unquote(h) for h in re.findall(r'href="([^"]+)"', html)]
 
 
-def test_every_department_gets_a_page_and_workbook_for_its_latest_year(reports):
+def test_every_department_year_gets_a_page_and_workbook(reports):
     names = sorted(p.name for p in reports.pages)
-    assert names == sorted(department_filename(d, 2024, "html") for d in (FINANCE, EDUCATION, TOWN))
+    assert names == sorted([department_filename(d, 2024, "html") for d in (FINANCE, EDUCATION, TOWN)]
+                           + [department_filename(FINANCE, 2023, "html")])
     assert all(p.exists() and p.stat().st_size > 2000 for p in reports.pages + reports.workbooks)
     assert reports.index is not None and reports.year == 2024
 
@@ -69,8 +70,8 @@ def test_county_page_sections(reports):
 
 def test_department_page_findings_by_severity_with_evidence(reports):
     html = (reports.out / department_filename(FINANCE, 2024, "html")).read_text(encoding="utf-8")
-    findings = html.split("<h2>审核发现（按严重程度）</h2>")[1].split("<h2>")[0]
-    order = [findings.index(s) for s in ("错误</span> error", "警告</span> warning", "提示</span> info")]
+    findings = html.split("<h2>审核发现（待处理，按严重程度）</h2>")[1].split("<h2>")[0]
+    order = [findings.index(s) for s in ("错误</span> 1 项", "警告</span> 1 项", "提示</span> 1 项")]
     assert order == sorted(order)
     assert "收入总计与支出总计不相等" in findings and "第 3 页" in findings
     assert "<blockquote>“收入总计 1200.50 | 支出总计 1190.50”</blockquote>" in findings
@@ -94,8 +95,9 @@ def test_department_workbook(reports):
     wb = load_workbook(reports.out / department_filename(FINANCE, 2024, "xlsx"))
     assert wb.sheetnames == ["审核发现", "主要指标", "图表数据", "数据出处"]
     findings = [r for r in wb["审核发现"].iter_rows(min_row=2, values_only=True)]
-    assert [r[1] for r in findings] == ["error", "warning", "info"]
-    assert findings[1][9] == "'" + INJECTION  # evidence that looks like a formula is escaped
+    assert [r[1] for r in findings] == ["错误", "警告", "提示"]
+    assert findings[1][10] == "'" + INJECTION  # evidence that looks like a formula is escaped
+    assert isinstance(findings[0][5], float) and isinstance(findings[0][7], int | float)  # 应为 / 差额: numbers
     assert all(c.data_type != "f" for row in wb["数据出处"].iter_rows() for c in row)
     key = {r[0]: r for r in wb["主要指标"].iter_rows(min_row=2, values_only=True)}
     assert key["本年支出合计"][2] == pytest.approx(1150.25) and key["本年支出合计"][3] == pytest.approx(900)
@@ -149,7 +151,8 @@ def test_report_end_to_end_writes_every_page(generated_warehouse: Path, tmp_path
     assert {p.name.rsplit("-", 1)[0] for p in result.pages} == expected
     assert result.index is not None
     index = result.index.read_text(encoding="utf-8")
-    assert all(d in index for d in expected)
+    every_year = "".join(page.read_text(encoding="utf-8") for page in result.county_pages)
+    assert all(d in every_year for d in expected)  # one county page per year; index.html is the busiest year
     for page in result.pages:
         html = page.read_text(encoding="utf-8")
         assert html.count('<svg class="chart"') >= 3, page.name  # totals, structures (三公 may be absent)
@@ -178,3 +181,76 @@ def test_report_agrees_with_the_county_mart(generated_warehouse: Path, tmp_path:
     for dept, total in rows:
         row = table.split(f">{dept}</a>")[1].split("</tr>")[0]
         assert f'<td class="n">{money(total)}</td>' in row, dept
+
+
+# ---- the review loop on the pages: state, decisions apart, history, years, 未提交部门 --------------------------
+
+def _reviewed_warehouse(path: Path) -> Path:
+    import duckdb
+
+    wh = write_mart_warehouse(path)
+    with duckdb.connect(str(wh)) as con:
+        for column in ("finding_id VARCHAR", "title_zh VARCHAR", "lifecycle VARCHAR", "disposition_reason VARCHAR",
+                       "disposition_by VARCHAR", "disposition_at TIMESTAMPTZ", "response VARCHAR",
+                       "occurrences INTEGER DEFAULT 1"):
+            con.execute(f"ALTER TABLE marts.fct_check_result ADD COLUMN {column}")
+        con.execute("UPDATE marts.fct_check_result SET finding_id = 'F' || check_id || '-' || coalesce(locator, ''), "
+                    "lifecycle = 'open', title_zh = CASE check_id WHEN 'total_balance' THEN '收入总计等于支出总计' "
+                    "WHEN 'sangong_sum' THEN '三公经费合计等于各项之和' END")
+        con.execute("INSERT INTO marts.fct_check_result (run_id, finding_id, check_id, title_zh, severity, status, "
+                    "lifecycle, department_name, fiscal_year, message, disposition_reason, disposition_by, "
+                    "disposition_at) SELECT 'r1', 'Facc', 'percent.share', '占比与金额一致', 'error', 'accepted', "
+                    "'accepted', ?, 2024, '占比填报有误', '口径不同，已在说明中解释', '张三', "
+                    "TIMESTAMPTZ '2026-11-30 10:00:00+00'", [FINANCE])
+        con.execute("UPDATE marts.fct_check_result SET lifecycle = 'reopened', disposition_reason = '复核', "
+                    "response = '已更正' WHERE check_id = 'sangong_sum'")
+        con.execute("CREATE TABLE marts.fct_review_decision AS SELECT * FROM (VALUES "
+                    "(1, 'Facc', 'accept', 'open', 'accepted', '口径不同，已在说明中解释', NULL, '张三', "
+                    "TIMESTAMPTZ '2026-11-30 10:00:00+00'), "
+                    "(2, 'Fsangong_sum-table:sangong', 'accept', 'open', 'accepted', '先认可', NULL, '李四', "
+                    "TIMESTAMPTZ '2026-11-29 10:00:00+00'), "
+                    "(3, 'Fsangong_sum-table:sangong', 'reopen', 'accepted', 'reopened', '复核', '已更正', '李四', "
+                    "TIMESTAMPTZ '2026-11-30 11:00:00+00')) AS t(event_id, finding_id, action, state_before, "
+                    "state_after, reason, response, decided_by, decided_at)")
+        con.execute("CREATE TABLE marts.fct_missing_submission AS SELECT * FROM (VALUES "
+                    "(2024, '示例县迟报局', 2023), (2023, '示例县教育局', NULL)) AS t(fiscal_year, department_name, "
+                    "last_filed_year)")
+        con.execute("CREATE TABLE marts.dim_department AS SELECT * FROM (VALUES (?, '县级部门', true)) "
+                    "AS t(department_name, peer_group, in_registry)", [FINANCE])
+    return wh
+
+
+def test_review_state_decisions_apart_history_and_chinese_titles(tmp_path: Path):
+    result = build_reports(_reviewed_warehouse(tmp_path / "w.duckdb"), tmp_path / "out")
+    html = (tmp_path / "out" / department_filename(FINANCE, 2024, "html")).read_text(encoding="utf-8")
+    todo = html.split("<h2>审核发现（待处理，按严重程度）</h2>")[1].split("<h2>")[0]
+    decided = html.split("<h2>已认可 / 不成立的问题</h2>")[1].split("<h2>")[0]
+    assert "占比填报有误" not in todo and "占比填报有误" in decided
+    assert "口径不同，已在说明中解释" in decided and "张三" in decided and "已认可" in decided
+    assert "收入总计等于支出总计" in todo and "<code>total_balance</code>" not in todo  # the Chinese title
+    town = (tmp_path / "out" / department_filename(TOWN, 2024, "html")).read_text(encoding="utf-8")
+    assert "重新打开" in town and "整改情况：已更正" in town
+    assert "李四 认可：待处理 → 已认可（先认可）" in town and "李四 重新打开：已认可 → 重新打开（复核）" in town
+    wb = load_workbook(tmp_path / "out" / department_filename(FINANCE, 2024, "xlsx"))
+    states = [r[2] for r in wb["审核发现"].iter_rows(min_row=2, values_only=True)]
+    assert "已认可" in states and states.count("待处理") == 3
+    assert result.index is not None and result.index.name == "index.html"
+
+
+def test_county_page_per_year_ranks_errors_and_warnings_lists_missing(tmp_path: Path):
+    result = build_reports(_reviewed_warehouse(tmp_path / "w.duckdb"), tmp_path / "out")
+    assert sorted(p.name for p in result.county_pages) == ["index-2023.html", "index.html"]
+    assert result.year == 2024  # three departments filed 2024, one 2023
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    y2023 = (tmp_path / "out" / "index-2023.html").read_text(encoding="utf-8")
+    assert "2024 年度部门决算审阅总览" in index and "2023 年度部门决算审阅总览" in y2023
+    assert 'href="index-2023.html"' in index and 'href="index.html"' in y2023
+    missing = index.split("<h2>未提交部门</h2>")[1].split("<h2>")[0]
+    assert "示例县迟报局" in missing and "2023" in missing and "示例县教育局" not in missing
+    assert "示例县教育局" in y2023.split("<h2>未提交部门</h2>")[1].split("<h2>")[0]
+    errors = index.split("<h2>错误最多的部门</h2>")[1].split("</table>")[0]
+    assert "收入总计等于支出总计×1" in errors and "narrative_reason" not in errors  # info hints do not count
+    row = errors.split(FINANCE)[1].split("</tr>")[0]
+    assert re.findall(r'<td class="n">(\d+)</td>', row) == ["1", "2"]  # 1 error, 2 errors+warnings (not the info)
+    dept = (tmp_path / "out" / department_filename(FINANCE, 2023, "html")).read_text(encoding="utf-8")
+    assert 'href="index-2023.html"' in dept  # back to its own year's county page

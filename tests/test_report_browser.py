@@ -48,7 +48,8 @@ def test_county_page_draws_the_charts(rendered):
 
 def test_department_page_draws_the_standard_charts(rendered):
     shot = rendered["department"]
-    assert {"审核发现（按严重程度）", "主要指标：与上年及同类部门比较"} <= set(shot.dom["h2"])
+    headings = {"审核发现（待处理，按严重程度）", "已认可 / 不成立的问题", "主要指标：与上年及同类部门比较"}
+    assert headings <= set(shot.dom["h2"])
     assert shot.dom["charts"] >= 4 and all(w > 100 and h > 100 for w, h in shot.dom["chartBoxes"][:4])
 
 

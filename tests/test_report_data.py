@@ -178,7 +178,7 @@ def test_findings_exclude_passes_and_keep_evidence(county: data.CountyData):
     assert fin is not None
     assert sorted(f.severity for f in fin.findings) == ["error", "info", "warning"]
     err = next(f for f in fin.findings if f.severity == "error")
-    assert (err.page, err.expected, err.difference) == (3, "1200.50", "-10.00")
+    assert (err.page, err.expected, err.difference) == (3, Decimal("1200.50"), Decimal("-10.00"))
     assert data.error_count(fin) == 1
     assert fin.not_evaluable == 1  # not_evaluable is counted, not shown as a finding
 

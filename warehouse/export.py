@@ -17,9 +17,13 @@ from typing import Any
 
 import duckdb
 
+from warehouse.dbt import DBT_PROJECT_DIR
 from warehouse.sql import escape_formula, list_marts, read_only
 
 FORMATS = ("parquet", "csv", "xlsx")
+LABELS_FILE = Path(__file__).with_name("labels_zh.csv")
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = '0.00"%"'  # the marts' percentages are 0–100
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit less the header row
 BATCH = 10_000
 
@@ -77,46 +81,121 @@ def _export_csv(con: duckdb.DuckDBPyConnection, mart: str, out: Path) -> tuple[P
     return (target,)
 
 
-def _sheet_title(mart: str, part: int) -> str:
-    title = mart[:28] if part == 0 else f"{mart[:25]}_{part + 1}"
-    return title
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Chinese names of the marts and their columns (warehouse/labels_zh.csv) and the columns' documentation."""
+
+    marts: dict[str, str]
+    columns: dict[str, str]
+    descriptions: dict[tuple[str, str], str]
+
+    def mart(self, mart: str) -> str:
+        return self.marts.get(mart, mart)
+
+    def column(self, column: str) -> str:
+        return self.columns.get(column, column)
+
+
+def load_labels() -> Labels:
+    import yaml
+
+    marts: dict[str, str] = {}
+    columns: dict[str, str] = {}
+    with LABELS_FILE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            (marts if row["kind"] == "mart" else columns)[row["name"]] = row["label_zh"]
+    descriptions: dict[tuple[str, str], str] = {}
+    for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("*.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in doc.get("models", []):
+            for col in model.get("columns", []):
+                descriptions[(model["name"], col["name"])] = " ".join(str(col.get("description", "")).split())
+    return Labels(marts, columns, descriptions)
+
+
+def _sheet_title(label: str, part: int) -> str:
+    """Excel allows 31 characters and no []:*?/\\ in a sheet name; our labels are short, continuations say 续."""
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in label)
+    suffix = "" if part == 0 else f"（续{part + 1}）"
+    return clean[: 31 - len(suffix)] + suffix
+
+
+def _number_format(column: str, data_type: str) -> str | None:
+    t = data_type.upper()
+    if column.endswith("_pct"):
+        return PERCENT_FORMAT
+    if t.startswith("DECIMAL(38"):
+        return "#,##0.00####"
+    if t.startswith("DECIMAL") and t.endswith(",4)") and "confidence" in column:
+        return "0.0000"
+    if t.startswith("DECIMAL"):
+        return MONEY_FORMAT
+    if t.startswith("TIMESTAMP"):
+        return "yyyy-mm-dd hh:mm:ss"
+    if t == "DOUBLE":
+        return "0.0"
+    return None
 
 
 def _export_xlsx(con: duckdb.DuckDBPyConnection, marts: list[str], out: Path) -> dict[str, tuple[Path, ...]]:
+    """One workbook: a sheet per mart under its Chinese name, Chinese headers, 万元 and % formats, frozen header,
+    filters, and a sheet 列说明 giving each column's name, type and meaning."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
+    labels = load_labels()
     target = out / "marts.xlsx"
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EDF3")
+    meanings: list[tuple[str, str, str, str, str]] = []
+
+    def new_sheet(mart: str, part: int, columns: list[tuple[str, str]]) -> Any:
+        ws = wb.create_sheet(_sheet_title(labels.mart(mart), part))
+        ws.append([labels.column(c) for c, _ in columns])
+        for i, cell in enumerate(ws[1], start=1):
+            cell.font, cell.fill = bold, fill
+            ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, 2 * len(str(cell.value)) + 2))
+        ws.freeze_panes = "A2"
+        return ws
+
+    def close_sheet(ws: Any, columns: list[tuple[str, str]]) -> None:
+        ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{max(ws.max_row, 2)}"
+
     for mart in marts:
-        header = [c for c, _ in _columns(con, mart)]
+        columns = _columns(con, mart)
+        formats = [_number_format(c, t) for c, t in columns]
+        for c, t in columns:
+            meanings.append((labels.mart(mart), labels.column(c), c, t, labels.descriptions.get((mart, c), "")))
         part, written = 0, 0
-        ws = wb.create_sheet(_sheet_title(mart, part))
-        ws.append(_header_cells(ws, header, bold))
+        ws = new_sheet(mart, part, columns)
         for batch in _batches(con, mart):
             for row in batch:
                 if written == XLSX_MAX_ROWS:
+                    close_sheet(ws, columns)
                     part, written = part + 1, 0
-                    ws = wb.create_sheet(_sheet_title(mart, part))
-                    ws.append(_header_cells(ws, header, bold))
+                    ws = new_sheet(mart, part, columns)
                 ws.append([_xlsx_value(v) for v in row])
                 written += 1
+                for i, fmt in enumerate(formats, start=1):
+                    if fmt is not None:
+                        ws.cell(ws.max_row, i).number_format = fmt
+        close_sheet(ws, columns)
+    ws = wb.create_sheet("列说明")
+    ws.append(["工作表", "列（中文）", "列名", "类型", "说明"])
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+    for row in meanings:
+        ws.append([escape_formula(v) for v in row])
+    for letter, width in zip("ABCDE", (20, 24, 28, 16, 90), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:E{max(ws.max_row, 2)}"
     if not marts:
-        wb.create_sheet("暂无数据").append(["暂无数据 no marts in this warehouse"])
+        wb.create_sheet("暂无数据", 0).append(["暂无数据 no marts in this warehouse"])
     wb.save(str(target))
     return {m: (target,) for m in marts}
-
-
-def _header_cells(ws: Any, header: list[str], font: Any) -> list[Any]:
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=escape_formula(name))
-        cell.font = font
-        cells.append(cell)
-    return cells
 
 
 def export_marts(warehouse: Path, fmt: str, out: Path) -> list[ExportedTable]:

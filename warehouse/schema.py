@@ -9,6 +9,11 @@ that file is no longer in the inbox with those bytes.
 
 ``pipeline_runs`` is written by the nightly flow (warehouse/runs.py): one row per run,
 failed and killed runs included (they are recorded by the next published run).
+
+``department_registry``, ``review_decisions``, ``finding_sightings`` and ``bureau_inputs`` are the bureau's own
+data, kept outside the warehouse (the registry file of the data folder, the review store
+``<warehouse>.review.duckdb``) and copied in by every run before dbt (warehouse/review/inputs.py): dbt reads
+them as sources, and each published warehouse (history included) carries a backup of the decisions.
 """
 
 from __future__ import annotations
@@ -164,6 +169,58 @@ RAW_TABLES: dict[str, str] = {
         dbt_built BOOLEAN,
         parser_fingerprint VARCHAR,
         dbt_fingerprint VARCHAR
+    """,
+    "department_registry": """
+        department_name VARCHAR NOT NULL,
+        department_code VARCHAR,
+        aliases VARCHAR,
+        peer_group VARCHAR,
+        parent VARCHAR,
+        county VARCHAR,
+        expected_to_file BOOLEAN NOT NULL,
+        source_file VARCHAR NOT NULL,
+        source_row INTEGER NOT NULL
+    """,
+    "review_decisions": """
+        event_id BIGINT NOT NULL,
+        finding_id VARCHAR NOT NULL,
+        action VARCHAR NOT NULL,
+        state_before VARCHAR NOT NULL,
+        state_after VARCHAR NOT NULL,
+        evidence_hash VARCHAR,
+        reason VARCHAR,
+        response VARCHAR,
+        decided_by VARCHAR NOT NULL,
+        decided_at TIMESTAMPTZ NOT NULL,
+        source VARCHAR NOT NULL,
+        check_id VARCHAR,
+        department_name VARCHAR,
+        fiscal_year INTEGER,
+        message VARCHAR
+    """,
+    "finding_sightings": """
+        finding_id VARCHAR NOT NULL,
+        check_id VARCHAR NOT NULL,
+        department_name VARCHAR,
+        fiscal_year INTEGER,
+        doc_type VARCHAR,
+        locator VARCHAR,
+        evidence_hash VARCHAR,
+        severity VARCHAR,
+        message VARCHAR,
+        first_seen_run_id VARCHAR NOT NULL,
+        last_seen_run_id VARCHAR NOT NULL,
+        last_seen_at TIMESTAMPTZ,
+        last_document_id VARCHAR
+    """,
+    "bureau_inputs": """
+        run_id VARCHAR,
+        taken_at TIMESTAMPTZ NOT NULL,
+        registry_file VARCHAR,
+        registry_sha256 VARCHAR,
+        review_store VARCHAR,
+        review_fingerprint VARCHAR,
+        fingerprint VARCHAR NOT NULL
     """,
 }
 

@@ -1,4 +1,4 @@
-{#- The peer group of a department that is not (yet) in the seed department_registry, from its name. -#}
+{#- The peer group of a department that the registry file does not give one, from its name. -#}
 {% macro infer_peer_group(name) -%}
 case
     when {{ name }} like '%街道办事处%' or regexp_matches({{ name }}, '[镇乡](人民政府)?$') then '街道/乡镇'

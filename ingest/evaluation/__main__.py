@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     catalog = load_metric_catalog()
     table = ScoreTable()
     misses: list[Miss] = []
+    notes: list[str] = []
     if args.only != "real":
         if args.county is not None:
             t, m = evaluate_county(args.county, lambda p: ingest_file(p, catalog), catalog)
@@ -42,12 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         misses += m
     if args.only != "generated":
         root = args.realdata or default_realdata_root()
-        t, m, skipped = evaluate_real(root, args.expected, lambda p: ingest_file(p, catalog))
+        t, m, skipped = evaluate_real(root, args.expected, lambda p: ingest_file(p, catalog), notes)
         table.rows.update(t.rows)
         misses += m
         for s in skipped:
             print(f"skipped: {s}", file=sys.stderr)
     print(table.render())
+    if notes:
+        print(f"\nunreadable from the text alone (left out, not guessed): {len(notes)}")
+        for n in notes:
+            print(f"  {n}")
     if args.misses:
         _print_misses(misses, args.misses)
     return 0

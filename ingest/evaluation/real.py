@@ -30,8 +30,13 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         return [row for row in csv.DictReader(fh) if not row.get("metric", row.get("table_key", "")).startswith("#")]
 
 
-def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[ScoreTable, list[Miss], list[str]]:
-    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type)."""
+def evaluate_real(
+    root: Path, expected_dir: Path, ingest: Ingest, notes: list[str] | None = None,
+) -> tuple[ScoreTable, list[Miss], list[str]]:
+    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type).
+
+    ``notes`` receives, per document, the figures its reader could not place from the text alone
+    (``text_table_unreadable`` of ``Document.meta``: which figure, which columns it could be)."""
     table = ScoreTable()
     misses: list[Miss] = []
     skipped: list[str] = []
@@ -58,6 +63,8 @@ def evaluate_real(root: Path, expected_dir: Path, ingest: Ingest) -> tuple[Score
             if got_level != level:
                 misses.append(Miss(corpus, "identity", "doc_level", slug, f"{got_level!r} != {level!r}"))
         _score_table_parses(table, misses, slug, result)
+        if notes is not None:
+            notes.extend(f"{slug}: {u}" for u in result.reader_notes.get("text_table_unreadable", "").splitlines())
         _score_facts(table, misses, slug, expected_dir / f"{slug}.facts.csv", result)
         _score_cells(table, misses, slug, expected_dir / f"{slug}.cells.csv", result)
         _score_cells(table, misses, slug, expected_dir / f"{slug}.sample_cells.csv", result, sample=True)

@@ -51,6 +51,7 @@ class _Builder:
     tables: int = 0
     ambiguous: int = 0
     dropped: int = 0
+    unreadable: list[str] = field(default_factory=list)
 
     def paragraph(self, page: int, line: str) -> None:
         self.blocks.append(Paragraph(text=line, index=len(self.blocks), page=page, is_heading=is_heading(line)))
@@ -70,6 +71,7 @@ class _Builder:
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
         self.dropped += rebuilt.dropped_rows
+        self.unreadable.extend(f"《{schema.key}》{u}" for u in rebuilt.unreadable)
         pages: list[int | None] = []
         for page, _ in rebuilt.rows:
             if page not in pages:
@@ -150,6 +152,8 @@ def read(path: Path) -> Document:
         "text_table_ambiguous_cells": str(built.ambiguous),
         "text_table_dropped_rows": str(built.dropped),
     }
+    if built.unreadable:
+        meta["text_table_unreadable"] = "\n".join(built.unreadable)
     return Document(
         source_file=str(path), file_format="page_json", blocks=tuple(built.blocks), page_count=len(pages),
         encoding=encoding, meta=meta,

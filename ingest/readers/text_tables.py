@@ -217,6 +217,8 @@ class TextTableRows:
     rows: tuple[tuple[int | None, tuple[str, ...]], ...]
     ambiguous_cells: int
     dropped_rows: int
+    # why: one entry per figure left out ('p24 合计: 30.67 → 公务用车购置费/预算数 | 公务用车运行维护费/预算数')
+    unreadable: tuple[str, ...] = ()
 
 
 def _groups(tokens: tuple[Token, ...], n_blocks: int) -> list[_Group]:
@@ -309,6 +311,23 @@ def agreed_cells(numbers: list[str], candidates: list[tuple[int, ...]], n: int) 
         else:
             left_out += 1
     return cells, left_out
+
+
+def _column_name(path: tuple[str, ...]) -> str:
+    return "/".join(dict.fromkeys(p for p in path if p))
+
+
+def unreadable_figures(
+    numbers: list[str], candidates: list[tuple[int, ...]], block: BlockSchema, where: str,
+) -> list[str]:
+    """For each figure the candidates place in more than one column: which figure, which columns."""
+    out = []
+    for i, number in enumerate(numbers):
+        placed = sorted({cols[i] for cols in candidates})
+        if len(placed) > 1 or not candidates:
+            columns = " | ".join(_column_name(block.amounts[c]) for c in placed) or "?"
+            out.append(f"{where}: {number} → {columns}")
+    return out
 
 
 def place_amounts(numbers: list[str], block: BlockSchema, active: int | None = None) -> tuple[list[str], int]:
@@ -441,6 +460,7 @@ def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
     n_blocks = len(schema.blocks)
     ambiguous = 0
     dropped = 0
+    unreadable: list[str] = []
     # which block each group goes to
     placed_lines: list[tuple[int | None, list[tuple[int, _Group]]]] = []
     class_block: dict[str, int] = {}
@@ -448,6 +468,8 @@ def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
         groups = line.groups
         if any(g.trailing_label for g in groups) or len(groups) > n_blocks:
             dropped += 1
+            words = " ".join(" ".join((g.code or "", g.label, *g.numbers)).strip() for g in groups)
+            unreadable.append(f"p{line.page} 行「{words}」: 名称与表头文字混在一行 (row mixed with header words)")
             continue
         if len(groups) == n_blocks:
             assignment = list(enumerate(groups))
@@ -491,6 +513,9 @@ def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
                 cells.extend([p.label] * len(block.labels))
             amounts, left_out = agreed_cells(p.numbers, p.candidates, len(block.amounts))
             ambiguous += left_out
+            if left_out:
+                where = " ".join(x for x in (f"p{page}", p.code, p.label) if x)
+                unreadable.extend(unreadable_figures(p.numbers, p.candidates, block, where))
             cells.extend(amounts)
         rows.append((page, tuple(cells)))
-    return TextTableRows(schema, schema.header, tuple(rows), ambiguous, dropped)
+    return TextTableRows(schema, schema.header, tuple(rows), ambiguous, dropped, tuple(unreadable))

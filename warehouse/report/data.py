@@ -37,13 +37,38 @@ class Finding:
     severity: str
     status: str
     message: str
-    expected: str | None
-    actual: str | None
-    difference: str | None
+    expected: Decimal | None
+    actual: Decimal | None
+    difference: Decimal | None
     evidence: str | None
     page: int | None
     locator: str | None
     document_id: str | None
+    finding_id: str | None = None
+    title: str | None = None  # the registry's Chinese title
+    lifecycle: str = "open"
+    reason: str | None = None
+    decided_by: str | None = None
+    decided_at: Any = None
+    response: str | None = None
+    occurrences: int = 1
+    first_seen_run_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.check_id
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEvent:
+    finding_id: str
+    action: str
+    state_before: str
+    state_after: str
+    reason: str | None
+    response: str | None
+    decided_by: str
+    decided_at: Any
 
 
 @dataclass(slots=True)
@@ -53,7 +78,8 @@ class DepartmentYear:
     documents: list[tuple[str, str, int | None]] = field(default_factory=list)  # (document_id, file, pages)
     figures: dict[tuple[str, str], Figure] = field(default_factory=dict)  # (metric, basis) → figure
     candidates: dict[tuple[str, str], list[Figure]] = field(default_factory=dict)  # every statement of it
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # to do: open and reopened failures
+    decided: list[Finding] = field(default_factory=list)  # accepted or rejected by a reviewer
     functions: list[tuple[str, Decimal]] = field(default_factory=list)  # 功能分类 类级 (name, amount)
     summary: dict[str, Decimal | None] = field(default_factory=dict)  # marts.county_department_summary row
     not_evaluable: int = 0  # checks that could not be evaluated (e.g. last year's disclosure missing)
@@ -121,6 +147,7 @@ SEVERITY_ORDER = {"critical": 0, "error": 1, "high": 1, "warning": 2, "warn": 2,
 SEVERITY_LABEL = {"critical": "严重", "error": "错误", "high": "错误", "warning": "警告", "warn": "警告",
                   "medium": "警告", "info": "提示", "low": "提示"}
 FAILING = {"fail", "failed", "error", "warn", "warning"}  # open findings; pass / accepted / skipped are not
+DECIDED = {"accepted", "rejected"}  # a reviewer's decision (listed apart, with the reason)
 NOT_EVALUABLE = {"not_evaluable", "unevaluable", "not_evaluated"}
 ERROR_SEVERITIES = {"critical", "error", "high"}
 TOWNSHIP = re.compile(r"(镇|乡)人民政府|街道办事处|街道$")
@@ -149,6 +176,9 @@ class CountyData:
     quarantined: list[tuple[str, str, str]]  # (department, file, reason)
     peer_groups: dict[str, str]
     missing: list[str]  # notes on marts not (yet) available
+    history: dict[str, list[ReviewEvent]] = field(default_factory=dict)  # finding id → decisions, oldest first
+    not_submitted: dict[int, list[tuple[str, int | None]]] = field(default_factory=dict)  # year → (dept, last year)
+    has_registry: bool = False
 
     def departments(self) -> list[str]:
         return sorted({d for d, _ in self.years})
@@ -165,6 +195,13 @@ class CountyData:
 
     def in_year(self, year: int) -> list[DepartmentYear]:
         return [dy for (_, y), dy in sorted(self.years.items()) if y == year]
+
+    def default_year(self) -> int | None:
+        """The year most departments filed (ties: the later one) — one late filer does not hide the county."""
+        counts: dict[int, int] = defaultdict(int)
+        for _, y in self.years:
+            counts[y] += 1
+        return max(counts, key=lambda y: (counts[y], y)) if counts else None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -221,38 +258,69 @@ def _load_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int],
         dy.documents.append((doc_id, Path(source).name, pages))
 
 
+FINDING_FIELDS: dict[str, tuple[str, ...]] = {
+    "check_id": ("check_id", "check_name", "rule_id"), "severity": ("severity", "level"),
+    "status": ("status", "outcome"), "message": ("message", "message_zh", "description"),
+    "expected": ("expected",), "actual": ("actual",), "difference": ("difference", "diff"),
+    "evidence": ("evidence",), "page": ("page",), "locator": ("locator",), "document_id": ("document_id",),
+    "finding_id": ("finding_id",), "title": ("title_zh",), "lifecycle": ("lifecycle",),
+    "reason": ("disposition_reason",), "decided_by": ("disposition_by",), "decided_at": ("disposition_at",),
+    "response": ("response",), "occurrences": ("occurrences",), "first_seen_run_id": ("first_seen_run_id",),
+}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return value if isinstance(value, Decimal) or value is None else Decimal(str(value))
+
+
 def _load_findings(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> str | None:
     cols = _columns(con, "fct_check_result")
     dept, year = _pick(cols, "department_name"), _pick(cols, "fiscal_year")
     if dept is None or year is None:
         return "marts.fct_check_result 缺少 department_name / fiscal_year 列"
-    c = {k: _pick(cols, *v) for k, v in {
-        "check_id": ("check_id", "check_name", "rule_id"), "severity": ("severity", "level"),
-        "status": ("status", "outcome"), "message": ("message", "message_zh", "description"),
-        "expected": ("expected",), "actual": ("actual",), "difference": ("difference", "diff"),
-        "evidence": ("evidence",), "page": ("page",), "locator": ("locator",), "document_id": ("document_id",),
-    }.items()}
+    c = {k: _pick(cols, *v) for k, v in FINDING_FIELDS.items()}
     order = ", ".join(x for x in (_q(c["severity"]), _q(c["check_id"]), _q(c["page"])) if x != "NULL") or "1"
-    sql = (f"SELECT {_q(dept)}, {_q(year)}, " + ", ".join(_q(c[k]) for k in (
-        "check_id", "severity", "status", "message", "expected", "actual", "difference", "evidence", "page",
-        "locator", "document_id")) + f" FROM marts.fct_check_result ORDER BY {order}")
+    sql = (f"SELECT {_q(dept)}, {_q(year)}, " + ", ".join(_q(c[k]) for k in FINDING_FIELDS)
+           + f" FROM marts.fct_check_result ORDER BY {order}")
     for row in con.execute(sql).fetchall():
-        d, y, check_id, severity, status, message, expected, actual, difference, evidence, page, locator, doc = row
-        status_text = str(status or "fail")
+        d, y, *values = row
         if d is None or y is None:
             continue
+        v = dict(zip(FINDING_FIELDS, values, strict=True))
+        status_text = str(v["status"] or "fail")
         dy = years.setdefault((str(d), int(y)), DepartmentYear(str(d), int(y)))
         if status_text.lower() in NOT_EVALUABLE:
             dy.not_evaluable += 1
-        if status_text.lower() not in FAILING:
+        decided = status_text.lower() in DECIDED
+        if status_text.lower() not in FAILING and not decided:
             continue
-        dy.findings.append(Finding(
-            str(check_id or "—"), str(severity or "info"), status_text, str(message or ""),
-            _text_or_none(expected), _text_or_none(actual), _text_or_none(difference),
-            _text_or_none(evidence), int(page) if page is not None else None, _text_or_none(locator),
-            _text_or_none(doc),
-        ))
+        finding = Finding(
+            str(v["check_id"] or "—"), str(v["severity"] or "info"), status_text, str(v["message"] or ""),
+            _decimal(v["expected"]), _decimal(v["actual"]), _decimal(v["difference"]),
+            _text_or_none(v["evidence"]), int(v["page"]) if v["page"] is not None else None,
+            _text_or_none(v["locator"]), _text_or_none(v["document_id"]), _text_or_none(v["finding_id"]),
+            _text_or_none(v["title"]), str(v["lifecycle"] or ("open" if not decided else status_text)),
+            _text_or_none(v["reason"]), _text_or_none(v["decided_by"]), v["decided_at"], _text_or_none(v["response"]),
+            int(v["occurrences"] or 1), _text_or_none(v["first_seen_run_id"]),
+        )
+        (dy.decided if decided else dy.findings).append(finding)
     return None
+
+
+def _load_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[ReviewEvent]]:
+    out: dict[str, list[ReviewEvent]] = defaultdict(list)
+    for row in con.execute("SELECT finding_id, action, state_before, state_after, reason, response, decided_by, "
+                           "decided_at FROM marts.fct_review_decision ORDER BY event_id").fetchall():
+        out[row[0]].append(ReviewEvent(*row))
+    return dict(out)
+
+
+def _load_not_submitted(con: duckdb.DuckDBPyConnection) -> dict[int, list[tuple[str, int | None]]]:
+    out: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for year, dept, last in con.execute("SELECT fiscal_year, department_name, last_filed_year "
+                                        "FROM marts.fct_missing_submission ORDER BY 1, 2").fetchall():
+        out[int(year)].append((dept, last))
+    return dict(out)
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -374,7 +442,12 @@ def load_county(warehouse: Path) -> CountyData:
         if "county_department_summary" in marts:
             _load_summary(con, years)
         peer_groups = _load_peer_groups(con, sorted({d for d, _ in years}), marts)
-    return CountyData(warehouse, marts, years, int(loaded), int(n_quarantined), quarantined, peer_groups, missing)
+        history = _load_history(con) if "fct_review_decision" in marts else {}
+        not_submitted = _load_not_submitted(con) if "fct_missing_submission" in marts else {}
+        has_registry = "dim_department" in marts and "in_registry" in _columns(con, "dim_department") and bool(
+            con.execute("SELECT count(*) FILTER (in_registry) FROM marts.dim_department").fetchone()[0])
+    return CountyData(warehouse, marts, years, int(loaded), int(n_quarantined), quarantined, peer_groups, missing,
+                      history, not_submitted, has_registry)
 
 
 # ---- derived indicators ----------------------------------------------------------------------------------
@@ -452,6 +525,11 @@ def completeness(dy: DepartmentYear) -> Decimal:
 
 def error_count(dy: DepartmentYear) -> int:
     return sum(1 for f in dy.findings if f.severity.lower() in ERROR_SEVERITIES)
+
+
+def issue_count(dy: DepartmentYear) -> int:
+    """Errors and warnings still to do (info hints do not rank a department)."""
+    return sum(1 for f in dy.findings if severity_rank(f.severity) <= 2)
 
 
 def median(values: Sequence[Decimal]) -> Decimal | None:

@@ -15,12 +15,14 @@ from warehouse.report.data import (
     CountyData,
     DepartmentYear,
     Finding,
+    _text_or_none,
     compare,
     completeness,
     county_functions,
     error_count,
     income_structure,
     indicator_value,
+    issue_count,
     prior_value,
     sangong_structure,
     severity_label,
@@ -28,6 +30,7 @@ from warehouse.report.data import (
     structure,
 )
 from warehouse.report.fmt import DASH, change_pct, count, money, pct, signed_money
+from warehouse.review.states import ACTION_LABEL, STATE_LABEL
 
 FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
               '"Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif')
@@ -65,6 +68,10 @@ tr:hover td { background: #f8fafc; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; color: #fff;
          background: #8c8c8c; }
 .sev-0, .sev-1 { background: #c0392b; } .sev-2 { background: #d68910; } .sev-3 { background: #5d6d7e; }
+.st-open { background: #3b6ea5; } .st-reopened { background: #8e44ad; } .st-accepted { background: #2f7d4f; }
+.st-rejected { background: #6b7785; }
+nav.years a, nav.years strong { margin-right: 12px; }
+.history { margin: 6px 0 0; padding-left: 18px; color: var(--muted); font-size: 12px; }
 .finding { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px;
            margin: 8px 0; }
 .finding .head { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
@@ -131,13 +138,62 @@ def _href(name: str) -> str:
 
 # ---- department page ---------------------------------------------------------------------------------------
 
+def _when(value: object) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else str(value)
+
+
+def _history_html(county: CountyData, f: Finding) -> str:
+    events = county.history.get(f.finding_id or "", [])
+    if not events:
+        return ""
+    items = "".join(
+        f"<li>{escape(_when(e.decided_at))} {escape(e.decided_by)} {escape(ACTION_LABEL.get(e.action, e.action))}："
+        f"{escape(STATE_LABEL.get(e.state_before, e.state_before))} → "
+        f"{escape(STATE_LABEL.get(e.state_after, e.state_after))}"
+        + (f"（{escape(e.reason)}）" if e.reason else "") + (f" 整改情况：{escape(e.response)}" if e.response else "")
+        + "</li>" for e in events)
+    return f'<ul class="history">{items}</ul>'
+
+
+def _finding_html(county: CountyData, f: Finding) -> str:
+    nums = []
+    for label, value in (("应为", f.expected), ("实为", f.actual), ("差额", f.difference)):
+        if value is not None:
+            nums.append(f"{label} {escape(_text_or_none(value) or '')}")
+    where = []
+    if f.page is not None:
+        where.append(f"第 {f.page} 页")
+    if f.locator:
+        where.append(escape(f.locator))
+    if f.occurrences > 1:
+        where.append(f"同一问题出现 {f.occurrences} 处")
+    if f.finding_id:
+        where.append(f"编号 {escape(f.finding_id)}")
+    state = (f'<span class="badge st-{escape(f.lifecycle)}">{escape(STATE_LABEL.get(f.lifecycle, f.lifecycle))}'
+             "</span>") if f.finding_id else ""
+    decided = ""
+    if f.lifecycle in ("accepted", "rejected", "reopened") and f.reason:
+        who = f"（{escape(f.decided_by)}，{escape(_when(f.decided_at))}）" if f.decided_by else ""
+        decided = f'<div class="nums">处理意见：{escape(f.reason)}{who}</div>'
+    response = f'<div class="nums">整改情况：{escape(f.response)}</div>' if f.response else ""
+    quote_html = f"<blockquote>“{escape(f.evidence)}”</blockquote>" if f.evidence else ""
+    return (
+        f'<div class="finding"><div class="head">{state}<strong>{escape(f.message or f.label)}</strong>'
+        f"<code>{escape(f.label)}</code><span class=\"meta\">{' · '.join(where)}</span></div>"
+        f'<div class="nums">{" · ".join(nums)}</div>{decided}{response}{quote_html}'
+        f"{_history_html(county, f)}</div>"
+    )
+
+
 def _findings_html(county: CountyData, dy: DepartmentYear) -> str:
     if "fct_check_result" not in county.marts:
         return '<p class="empty">暂无数据：审核结果（marts.fct_check_result）尚未生成。</p>'
-    unevaluated = (f'<p class="note">另有 {dy.not_evaluable} 项检查无法评估（not_evaluable，'
-                   "例如缺少上年度决算或计算所需的金额），不计为问题。</p>") if dy.not_evaluable else ""
+    unevaluated = (f'<p class="note">另有 {dy.not_evaluable} 项检查无法核对（缺少上年度决算或计算所需的金额等），'
+                   "不计为问题。</p>") if dy.not_evaluable else ""
     if not dy.findings:
-        return '<p class="empty">本年度未发现问题。</p>' + unevaluated
+        return '<p class="empty">本年度没有待处理的问题。</p>' + unevaluated
     groups: dict[str, list[Finding]] = {}
     for f in sorted(dy.findings, key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id)):
         groups.setdefault(f.severity, []).append(f)
@@ -145,24 +201,23 @@ def _findings_html(county: CountyData, dy: DepartmentYear) -> str:
     for severity, items in groups.items():
         rank = min(severity_rank(severity), 3)
         parts.append(f'<h3><span class="badge sev-{rank}">{escape(severity_label(severity))}</span> '
-                     f"{escape(severity)} · {len(items)} 项</h3>")
-        for f in items:
-            nums = []
-            for label, value in (("应为", f.expected), ("实为", f.actual), ("差额", f.difference)):
-                if value is not None:
-                    nums.append(f"{label} {escape(value)}")
-            where = []
-            if f.page is not None:
-                where.append(f"第 {f.page} 页")
-            if f.locator:
-                where.append(escape(f.locator))
-            quote_html = f"<blockquote>“{escape(f.evidence)}”</blockquote>" if f.evidence else ""
-            parts.append(
-                f'<div class="finding"><div class="head"><strong>{escape(f.message or f.check_id)}</strong>'
-                f"<code>{escape(f.check_id)}</code><span class=\"meta\">{' · '.join(where)}</span></div>"
-                f'<div class="nums">{" · ".join(nums)}</div>{quote_html}</div>'
-            )
+                     f"{len(items)} 项</h3>")
+        parts.extend(_finding_html(county, f) for f in items)
     return "".join(parts) + unevaluated
+
+
+def _decided_html(county: CountyData, dy: DepartmentYear) -> str:
+    if not dy.decided:
+        return '<p class="empty">没有已认可或不成立的问题。</p>'
+    rows = []
+    for f in sorted(dy.decided, key=lambda f: (f.lifecycle, severity_rank(f.severity), f.page or 0)):
+        rows.append(
+            f"<tr><td>{escape(STATE_LABEL.get(f.lifecycle, f.lifecycle))}</td>"
+            f"<td>{escape(severity_label(f.severity))}</td><td>{escape(f.label)}</td><td>{escape(f.message)}</td>"
+            f"<td>{escape(f.reason or '')}</td><td>{escape(f.decided_by or '')}</td>"
+            f"<td>{escape(_when(f.decided_at))}</td><td><code>{escape(f.finding_id or '')}</code></td></tr>")
+    return ("<table><thead><tr><th>状态</th><th>级别</th><th>检查</th><th>问题说明</th><th>处理意见</th><th>处理人</th>"
+            f"<th>时间</th><th>编号</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _comparison_table(county: CountyData, dy: DepartmentYear) -> str:
@@ -246,14 +301,16 @@ def _sources_table(dy: DepartmentYear) -> str:
             f'<th>原文</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def department_page(county: CountyData, dy: DepartmentYear, generated: str, index_link: bool = True) -> str:
+def department_page(
+    county: CountyData, dy: DepartmentYear, generated: str, index_link: str | None = "index.html",
+) -> str:
     sev = Counter(severity_label(f.severity) for f in sorted(dy.findings, key=lambda f: severity_rank(f.severity)))
     findings_sub = " · ".join(f"{k} {v}" for k, v in sev.items()) or (
         "暂无数据" if "fct_check_result" not in county.marts else "无")
     files = "、".join(f"{name}" + (f"（{pages} 页）" if pages else "") for _, name, pages in dy.documents) or DASH
     cur_exp = indicator_value(dy, "expenditure_total")
     prior_exp = prior_value(county, dy, "expenditure_total")
-    back = '<a href="index.html">← 返回全县总览</a>' if index_link else ""
+    back = f'<a href="{_href(index_link)}">← 返回全县总览</a>' if index_link else ""
     body = (
         f'<header class="top"><div class="wrap"><div class="meta">{back}</div>'
         f"<h1>{escape(dy.department)} {dy.year} 年度部门决算审阅报告</h1>"
@@ -262,14 +319,16 @@ def department_page(county: CountyData, dy: DepartmentYear, generated: str, inde
         f"<span>生成于 {escape(generated)}</span></div></div></header>"
         '<main class="wrap">'
         '<div class="cards" style="margin-top:18px">'
-        + _card("审核发现", str(len(dy.findings)) if "fct_check_result" in county.marts else DASH, findings_sub)
+        + _card("待处理的审核发现", str(len(dy.findings)) if "fct_check_result" in county.marts else DASH,
+                findings_sub + (f"；已认可/不成立 {len(dy.decided)}" if dy.decided else ""))
         + _card("收入总计（万元）", money(dy.actual("income_total")))
         + _card("本年支出合计（万元）", money(cur_exp),
                 f"比上年 {pct(change_pct(cur_exp, prior_exp), signed=True)}")
         + _card("“三公”经费（万元）", money(indicator_value(dy, "sangong_total")))
         + _card("披露完整度", pct(completeness(dy), 0))
         + "</div>"
-        "<h2>审核发现（按严重程度）</h2>" + _findings_html(county, dy)
+        "<h2>审核发现（待处理，按严重程度）</h2>" + _findings_html(county, dy)
+        + "<h2>已认可 / 不成立的问题</h2>" + _decided_html(county, dy)
         + "<h2>主要指标：与上年及同类部门比较</h2>" + _comparison_table(county, dy)
         + "<h2>标准图表（据数据重新绘制，请与公开文本中的图表对照）</h2>" + _charts(county, dy)
         + "<h2>数据出处</h2>" + _sources_table(dy)
@@ -299,7 +358,7 @@ RANKINGS: tuple[tuple[str, str, str], ...] = (
     ("sangong_total", "“三公”经费（万元）", "money"),
     ("admin_cost_per_staff", "人均机关运行经费（万元/人）", "money"),
     ("execution_rate", "一般公共预算执行率", "pct"),
-    ("findings", "审核发现（项）", "count"),
+    ("findings", "待处理的错误和警告（项）", "count"),
     ("completeness", "披露完整度", "pct"),
 )
 TOP_N = 15
@@ -307,7 +366,7 @@ TOP_N = 15
 
 def _ranking_value(dy: DepartmentYear, key: str) -> Decimal | None:
     if key == "findings":
-        return Decimal(len(dy.findings))
+        return Decimal(issue_count(dy))
     if key == "completeness":
         return completeness(dy)
     return indicator_value(dy, key)
@@ -360,8 +419,9 @@ def _dept_link(department: str, link: dict[str, str]) -> str:
 def _most_errors(county: CountyData, year: int, link: dict[str, str]) -> str:
     if "fct_check_result" not in county.marts:
         return '<p class="empty">暂无数据：审核结果（marts.fct_check_result）尚未生成。</p>'
-    rows = [(dy.department, error_count(dy), len(dy.findings), Counter(f.check_id for f in dy.findings))
-            for dy in county.in_year(year) if dy.findings]
+    rows = [(dy.department, error_count(dy), issue_count(dy), Counter(
+        f.label for f in dy.findings if severity_rank(f.severity) <= 2))
+        for dy in county.in_year(year) if issue_count(dy)]
     if not rows:
         return '<p class="empty">本年度未发现问题。</p>'
     rows.sort(key=lambda r: (r[1], r[2]), reverse=True)
@@ -370,15 +430,16 @@ def _most_errors(county: CountyData, year: int, link: dict[str, str]) -> str:
         + f"<td>{escape('、'.join(f'{k}×{v}' for k, v in checks.most_common(3)))}</td></tr>"
         for d, errors, total, checks in rows[:10]
     )
-    return ('<table><thead><tr><th>部门</th><th class="n">错误</th><th class="n">全部发现</th><th>最常见的检查</th>'
-            f"</tr></thead><tbody>{body}</tbody></table>")
+    return ('<table><thead><tr><th>部门</th><th class="n">错误</th><th class="n">错误和警告</th><th>最常见的检查</th>'
+            f"</tr></thead><tbody>{body}</tbody></table>"
+            '<p class="note">只计待处理的错误和警告；提示、已认可和不成立的问题不计。</p>')
 
 
 def _all_departments(county: CountyData, year: int, link: dict[str, str], xlsx: dict[str, str]) -> str:
     rows = []
     has_findings = "fct_check_result" in county.marts
     for dy in county.in_year(year):
-        findings = f"{error_count(dy)} / {len(dy.findings)}" if has_findings else DASH
+        findings = f"{error_count(dy)} / {issue_count(dy)}" if has_findings else DASH
         files = f'<a href="{_href(link[dy.department])}">网页</a>' if dy.department in link else ""
         if dy.department in xlsx:
             files += f' · <a href="{_href(xlsx[dy.department])}">Excel</a>'
@@ -392,12 +453,42 @@ def _all_departments(county: CountyData, year: int, link: dict[str, str], xlsx: 
         )
     return ('<table><thead><tr><th>部门</th><th>同类组</th><th class="n">本年支出合计</th><th class="n">三公经费</th>'
             '<th class="n">人均机关运行经费</th><th class="n">执行率</th><th class="n">完整度</th>'
-            f'<th class="n">错误 / 发现</th><th>报告</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'<th class="n">错误 / 错误和警告</th><th>报告</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def county_filename(county: CountyData, year: int) -> str:
+    """index.html for the default year (the one most departments filed), index-<year>.html for the others."""
+    return "index.html" if year == county.default_year() else f"index-{year}.html"
+
+
+def _year_nav(county: CountyData, year: int) -> str:
+    items = []
+    for y in county.fiscal_years():
+        n = len(county.in_year(y))
+        text = f"{y} 年度（{n} 个部门）"
+        items.append(f"<strong>{escape(text)}</strong>" if y == year
+                     else f'<a href="{_href(county_filename(county, y))}">{escape(text)}</a>')
+    return f'<nav class="years meta">年度：{"".join(items)}</nav>'
+
+
+def _not_submitted(county: CountyData, year: int) -> str:
+    if "fct_missing_submission" not in county.marts:
+        return '<p class="empty">暂无数据：marts.fct_missing_submission 尚未生成。</p>'
+    if not county.has_registry:
+        return ('<p class="empty">没有部门名录：在数据目录放入 department_registry.csv（部门名称、部门编码、同类组、'
+                "应报送）后即可列出未提交部门。</p>")
+    rows = county.not_submitted.get(year, [])
+    if not rows:
+        return '<p class="empty">名录中应报送的部门均已提交。</p>'
+    body = "".join(f"<tr><td>{escape(d)}</td><td>{escape(str(last) if last else '从未提交')}</td></tr>"
+                   for d, last in rows)
+    return (f'<p class="note">共 {len(rows)} 个部门未提交 {year} 年度决算。</p><table><thead><tr><th>部门</th>'
+            f"<th>上次提交年度</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 def county_page(
     county: CountyData, year: int, link: dict[str, str], xlsx: dict[str, str], generated: str,
-    other_years: Sequence[tuple[str, int, str]] = (),
+    other_years: Sequence[tuple[str, int, str]] = (), nav: bool = True,
 ) -> str:
     rows = county.in_year(year)
     name = county_name([dy.department for dy in rows])
@@ -406,6 +497,7 @@ def county_page(
     total_sg = sum((v for dy in rows if (v := indicator_value(dy, "sangong_total")) is not None), Decimal(0))
     sev = Counter(severity_label(f.severity) for f in sorted(
         (f for dy in rows for f in dy.findings), key=lambda f: severity_rank(f.severity)))
+    missing_count = len(county.not_submitted.get(year, []))
     functions = county_functions(county, year)
     if functions:
         func_html = ('<div class="grid">'
@@ -424,20 +516,21 @@ def county_page(
     quarantined = "".join(f"<li>{escape(f)}：{escape(r)}</li>" for _, f, r in county.quarantined[:50])
     body = (
         f'<header class="top"><div class="wrap"><h1>{escape(name)} {year} 年度部门决算审阅总览</h1>'
-        f'<div class="meta"><span>{len(rows)} 个部门</span><span>年度：{", ".join(map(str, county.fiscal_years()))}'
-        f"</span><span>生成于 {escape(generated)}</span></div></div></header>"
+        f'<div class="meta"><span>{len(rows)} 个部门</span>'
+        f"<span>生成于 {escape(generated)}</span></div>{_year_nav(county, year) if nav else ''}</div></header>"
         '<main class="wrap"><div class="cards" style="margin-top:18px">'
-        + _card("部门", str(len(rows)), f"{year} 年度")
+        + _card("部门", str(len(rows)), f"{year} 年度" + (f"，未提交 {missing_count} 个" if missing_count else ""))
         + _card("已加载文件", str(county.documents_loaded), f"隔离 {county.documents_quarantined} 个")
         + _card("本年支出合计（万元）", money(total_exp), "各部门合计")
         + _card("“三公”经费（万元）", money(total_sg), "各部门合计")
-        + _card("审核发现", str(sum(sev.values())) if has_findings else DASH,
+        + _card("待处理的审核发现", str(sum(sev.values())) if has_findings else DASH,
                 " · ".join(f"{k} {v}" for k, v in sev.items()) or ("暂无数据" if not has_findings else "无"))
         + "</div>"
         + "<h2>部门排名</h2>" + _rankings(county, year, has_findings)
         + "<h2>支出功能结构</h2>" + func_html
         + "<h2>同比变动最大的部门</h2>" + _movers(county, year, link)
         + "<h2>错误最多的部门</h2>" + _most_errors(county, year, link)
+        + "<h2>未提交部门</h2>" + _not_submitted(county, year)
         + "<h2>全部部门</h2>" + _all_departments(county, year, link, xlsx)
         + others
         + "<h2>数据说明</h2><ul class=\"note\">"

@@ -1,6 +1,6 @@
 -- Every name a registered department may be published under: its registry name and each alias.
 with registry as (
-    select * from {{ ref('department_registry') }}
+    select * from {{ ref('stg_bureau__department_registry') }}
 ),
 
 names as (

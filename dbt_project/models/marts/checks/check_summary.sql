@@ -1,5 +1,5 @@
 -- Per check and document: how many times the rule was evaluated, passed, failed, could not be evaluated,
--- and how many of the failures a reviewer accepted.
+-- and how many of the failures a reviewer accepted or rejected (as of the review store copied in by the run).
 with results as (
     select * from {{ ref('int_check_results') }}
 ),
@@ -12,10 +12,13 @@ documents as (
     select * from {{ ref('int_check_documents') }}
 ),
 
-accepted as (
-    select check_id, document_id, count(*) as accepted
+decided as (
+    select
+        check_id,
+        document_id,
+        sum(occurrences) filter (where status = 'accepted') as accepted,
+        sum(occurrences) filter (where status = 'rejected') as rejected
     from findings
-    where status = 'accepted'
     group by all
 ),
 
@@ -41,10 +44,11 @@ final as (
         cast(counts.passed as bigint) as passed,
         cast(counts.failed as bigint) as failed,
         cast(counts.not_evaluable as bigint) as not_evaluable,
-        cast(coalesce(accepted.accepted, 0) as bigint) as accepted
+        cast(coalesce(decided.accepted, 0) as bigint) as accepted,
+        cast(coalesce(decided.rejected, 0) as bigint) as rejected
     from counts
     inner join documents on counts.document_id = documents.document_id
-    left join accepted on counts.check_id = accepted.check_id and counts.document_id = accepted.document_id
+    left join decided on counts.check_id = decided.check_id and counts.document_id = decided.document_id
 )
 
 select * from final

@@ -1,87 +1,119 @@
--- One row per finding: every failed or not evaluable check (passes are counted in check_summary),
--- with the reviewer's disposition when one applies to unchanged evidence (status 'accepted').
-with results as (
-    select * from {{ ref('int_check_results') }}
+-- One row per finding: every failed or not evaluable check (passes are counted in check_summary), exact
+-- duplicates folded (occurrences), with its stable id, when it was first and last seen, and its review state:
+-- the reviewers' decisions come from the review store (raw.review_decisions, copied in by the run) and hold
+-- while the evidence they were made on is unchanged; otherwise the finding is reopened.
+with findings as (
+    select * from {{ ref('int_findings_identified') }}
 ),
 
-registry as (
-    select * from {{ ref('check_registry') }}
+decisions as (
+    select * from {{ ref('int_review_decisions_latest') }}
 ),
 
-documents as (
-    select * from {{ ref('int_check_documents') }}
+sightings as (
+    select * from {{ ref('stg_bureau__finding_sightings') }}
 ),
 
-dispositions as (
-    select * from {{ ref('check_dispositions') }}
+inputs as (
+    select * from {{ ref('stg_bureau__inputs') }}
 ),
 
-findings as (
-    select
-        documents.run_id,
-        results.check_id,
-        registry.family,
-        registry.severity,
-        results.status as raw_status,
-        documents.department_name,
-        documents.fiscal_year,
-        results.document_id,
-        results.message,
-        results.expected,
-        results.actual,
-        results.difference,
-        results.evidence,
-        results.page,
-        results.locator,
-        left(md5(coalesce(results.evidence, '')), 16) as evidence_hash
-    from results
-    inner join registry on results.check_id = registry.check_id
-    inner join documents on results.document_id = documents.document_id
-    where results.status <> 'pass'
-),
-
-with_disposition as (
+reviewed as (
     select
         findings.*,
-        d.reason as disposition_reason,
-        d.accepted_by as disposition_by,
-        d.accepted_at as disposition_at
+        decisions.state_after,
+        decisions.decision_action,
+        decisions.decision_evidence_hash,
+        decisions.decision_reason,
+        decisions.decided_by,
+        decisions.decided_at,
+        decisions.response,
+        coalesce(decisions.event_count, 0) as decision_count,
+        case
+            when decisions.finding_id is null then 'open'
+            when decisions.state_after in ('accepted', 'rejected')
+                and decisions.decision_evidence_hash is not distinct from findings.evidence_hash
+                then decisions.state_after
+            when decisions.state_after in ('accepted', 'rejected', 'reopened') then 'reopened'
+            else 'open'
+        end as lifecycle,
+        sightings.first_seen_run_id as seen_first_run_id,
+        coalesce((select any_value(run_id) from inputs), findings.run_id) as this_run_id
     from findings
-    left join dispositions as d
-        on d.check_id = findings.check_id
-        and (d.document_id = findings.document_id
-             or (coalesce(d.document_id, '') = '' and d.department_name = findings.department_name
-                 and d.fiscal_year = findings.fiscal_year))
-        and coalesce(d.locator, '') = coalesce(findings.locator, '')
-        and d.evidence_hash = findings.evidence_hash
-    qualify row_number() over (
-        partition by findings.check_id, findings.document_id, findings.locator, findings.message
-        order by d.accepted_at desc nulls last
-    ) = 1
+    left join decisions on findings.finding_id = decisions.finding_id
+    left join sightings on findings.finding_id = sightings.finding_id
 ),
 
 final as (
     select
         run_id,
+        finding_id,
         check_id,
+        title_zh,
         family,
         severity,
-        case when disposition_reason is not null then 'accepted' else raw_status end as status,
+        case when lifecycle in ('accepted', 'rejected') then lifecycle else raw_status end as status,
+        lifecycle,
+        case
+            when lifecycle <> 'reopened' then null
+            when decision_action = 'reopen' then 'reviewer'
+            else 'evidence_changed'
+        end as reopen_cause,
         department_name,
         fiscal_year,
+        doc_type,
         document_id,
         message,
-        cast(expected as decimal(38, 6)) as expected,
-        cast(actual as decimal(38, 6)) as actual,
-        cast(difference as decimal(38, 6)) as difference,
+        expected,
+        actual,
+        difference,
         evidence,
         page,
         locator,
+        locators,
+        occurrences,
         evidence_hash,
-        disposition_reason,
-        disposition_by,
-        disposition_at
-    from with_disposition
+        coalesce(seen_first_run_id, this_run_id) as first_seen_run_id,
+        this_run_id as last_seen_run_id,
+        case when lifecycle in ('accepted', 'rejected', 'reopened') then decision_reason end as disposition_reason,
+        case when lifecycle in ('accepted', 'rejected', 'reopened') then decided_by end as disposition_by,
+        case when lifecycle in ('accepted', 'rejected', 'reopened') then decided_at end as disposition_at,
+        decision_evidence_hash,
+        response,
+        decision_count
+    from reviewed
 )
 
-select * from final
+select
+    cast(run_id as varchar) as run_id,
+    cast(finding_id as varchar) as finding_id,
+    cast(check_id as varchar) as check_id,
+    cast(title_zh as varchar) as title_zh,
+    cast(family as varchar) as family,
+    cast(severity as varchar) as severity,
+    cast(status as varchar) as status,
+    cast(lifecycle as varchar) as lifecycle,
+    cast(reopen_cause as varchar) as reopen_cause,
+    cast(department_name as varchar) as department_name,
+    cast(fiscal_year as integer) as fiscal_year,
+    cast(doc_type as varchar) as doc_type,
+    cast(document_id as varchar) as document_id,
+    cast(message as varchar) as message,
+    cast(expected as decimal(38, 6)) as expected,
+    cast(actual as decimal(38, 6)) as actual,
+    cast(difference as decimal(38, 6)) as difference,
+    cast(evidence as varchar) as evidence,
+    cast(page as integer) as page,
+    cast(locator as varchar) as locator,
+    cast(locators as varchar) as locators,
+    cast(occurrences as integer) as occurrences,
+    cast(evidence_hash as varchar) as evidence_hash,
+    cast(first_seen_run_id as varchar) as first_seen_run_id,
+    cast(last_seen_run_id as varchar) as last_seen_run_id,
+    cast(disposition_reason as varchar) as disposition_reason,
+    cast(disposition_by as varchar) as disposition_by,
+    cast(disposition_at as timestamptz) as disposition_at,
+    cast(decision_evidence_hash as varchar) as decision_evidence_hash,
+    cast(response as varchar) as response,
+    cast(decision_count as integer) as decision_count
+from final
