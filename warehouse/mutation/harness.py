@@ -192,7 +192,10 @@ def points_at(f: Finding, m: Mutant, paged: bool) -> bool:
     if any(a and re.sub(r"\s+", "", a) in text for a in m.site.anchors):
         return True
     if paged:
-        return f.page == m.site.page + 1
+        # on the edited page, or naming it (a roll-up whose parts continue on the next page: 明细行在第9页)
+        page = m.site.page + 1
+        return f.page == page or any(int(a) <= page <= int(b or a)
+                                     for a, b in re.findall(r"明细行在第(\d+)(?:—(\d+))?页", text))
     return bool(m.context) and m.context in text
 
 

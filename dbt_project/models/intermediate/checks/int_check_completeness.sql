@@ -146,6 +146,14 @@ tables_final as (
     left join title_hits as th on th.filing_key = r.filing_key and th.table_key = r.table_key
 ),
 
+explained_filings as (
+    -- the explanations of 机关运行经费, 政府采购, 国有资产 and 三公 go with the templates that carry a 三公 table
+    -- (the Shanghai and Sichuan 决算); the four-table 高等学校 template has none of them
+    select ff.filing_key, ff.document_id
+    from filing_family as ff
+    where exists (select 1 from families as fa where fa.family = ff.family and fa.table_key = 'sangong')
+),
+
 explanations as (
     select * from (values
         ('机关运行经费', '机关运行经费[^。]{0,40}([0-9][0-9,.]*\s*万元|无|未)', '机关运行经费支出情况'),
@@ -161,7 +169,7 @@ explanations_final as (
         null, null, null,
         '情况说明缺少「' || e.title || '」（应说明金额或写明无此项）；请补充。' as message,
         null, null, 'section:其他重要事项/' || e.topic
-    from filings as f
+    from explained_filings as f
     cross join explanations as e
     left join filing_text as ft on ft.filing_key = f.filing_key
 ),
@@ -175,7 +183,7 @@ sangong_breakdown as (
         null, null, null,
         '三公经费说明未分别说明因公出国（境）费、公务用车购置及运行费、公务接待费；请补充分项情况。',
         null, null, 'section:三公'
-    from filings as f
+    from explained_filings as f
     left join filing_text as ft on ft.filing_key = f.filing_key
 ),
 

@@ -25,7 +25,8 @@ parents as (
 children as (
     select
         p.document_id, p.table_key, p.code as parent_code, p.measure,
-        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value, count(*) as n
+        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value, count(*) as n,
+        min(c.page) as parts_first_page, max(c.page) as parts_last_page
     from parents as p
     inner join coded as c
         on c.document_id = p.document_id and c.table_key = p.table_key and c.measure = p.measure
@@ -54,7 +55,13 @@ rollup_code as (
         coalesce(ch.value, 0) as parts_value,
         p.lo, p.hi,
         coalesce(ch.lo, 0) as parts_lo, coalesce(ch.hi, 0) as parts_hi,
-        p.page, p.locator, p.evidence
+        p.page, p.locator, p.evidence,
+        -- the parts continue on other pages (a table split across pages): say where
+        case when ch.parts_first_page <> p.page or ch.parts_last_page <> p.page
+            then '（明细行在第' || cast(ch.parts_first_page as varchar)
+                || case when ch.parts_last_page <> ch.parts_first_page
+                        then '—' || cast(ch.parts_last_page as varchar) else '' end || '页）'
+        end as parts_note
     from parents as p
     inner join parents_with_children using (document_id, table_key, code)
     left join children as ch
@@ -83,7 +90,7 @@ rollup_total as (
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, coalesce(s.value, 0) as parts_value, t.lo, t.hi,
         coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from total_rows as t
     inner join (select distinct document_id, table_key from class_sums) as has_classes
         using (document_id, table_key)
@@ -112,7 +119,7 @@ row_total as (
         'identity.row_total' as check_id,
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, p.value as parts_value, t.lo, t.hi, p.lo as parts_lo, p.hi as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from cells as t
     inner join row_parts as p using (document_id, table_key, row_key)
     where t.measure = 'total'
@@ -126,7 +133,7 @@ economic_totals as (
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, coalesce(s.value, 0) as parts_value, t.lo, t.hi,
         coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from cells as t
     inner join class_sums as s
         on s.document_id = t.document_id and s.table_key = t.table_key
@@ -190,7 +197,7 @@ summary_identity as (
         t.lo, t.hi,
         coalesce(p.lo, 0) + case when t.target = 'total' then coalesce(sub.lo, 0) else 0 end as parts_lo,
         coalesce(p.hi, 0) + case when t.target = 'total' then coalesce(sub.hi, 0) else 0 end as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from summary_targets as t
     left join summary_parts as p
         on p.document_id = t.document_id and p.table_key = t.table_key
@@ -207,7 +214,7 @@ grand_totals as (
         'identity.income_equals_expenditure' as check_id,
         e.document_id, e.table_key, e.code, e.row_label, e.measure_label,
         e.value as shown, i.value as parts_value, e.lo, e.hi, i.lo as parts_lo, i.hi as parts_hi,
-        e.page, e.locator, e.evidence
+        e.page, e.locator, e.evidence, cast(null as varchar) as parts_note
     from summary as i
     inner join summary as e
         on e.document_id = i.document_id and e.table_key = i.table_key and e.role = 'total'
@@ -237,7 +244,7 @@ sangong_identity as (
         'identity.sangong_' || t.item as check_id,
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, sum(p.value) as parts_value, t.lo, t.hi, sum(p.lo) as parts_lo, sum(p.hi) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from sangong as t
     inner join sangong as p
         on p.document_id = t.document_id and p.measure = t.measure
@@ -269,7 +276,7 @@ final as (
             || '「' || measure_label || '」列填报' || {{ chk_fmt('shown') }} || '，其组成部分合计为 '
             || {{ chk_fmt('parts_value') }} || '（按四舍五入区间 [' || {{ chk_fmt('parts_lo', 3) }} || ', '
             || {{ chk_fmt('parts_hi', 3) }} || ']），差额 ' || {{ chk_fmt('shown - parts_value') }}
-            || '，超出舍入误差；请核对该行或其明细行。' as message,
+            || '，超出舍入误差' || coalesce(parts_note, '') || '；请核对该行或其明细行。' as message,
         evidence,
         page,
         locator

@@ -95,8 +95,11 @@ year_final as (
 ),
 
 clauses as (
+    -- 增加 X 万元，下降 Y%; and a subject's direction restated with its amount in the next clause:
+    -- 项目支出增加，较上年度减少 X 万元
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]', 0)) as clause
+        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]'
+        || '|(?:增加|减少|增长|下降)\s*[，,]\s*(?:较|比)上一?年?度?\s*(?:增加|减少|增长|下降)\s*{{ num }}\s*万\s*元', 0)) as clause
     from blocks as b
     where regexp_matches(b.text, '(增加|减少|增长|下降)')
 ),
@@ -104,8 +107,8 @@ clauses as (
 clause_final as (
     select
         'direction.clause_contradiction' as check_id, document_id,
-        case when (regexp_matches(clause, '^增加') and regexp_matches(clause, '下降'))
-                or (regexp_matches(clause, '^减少') and regexp_matches(clause, '增长'))
+        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少)'))
+                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加)'))
              then 'fail' else 'pass' end as status,
         null as expected, null as actual, null as difference,
         {{ chk_page_text('page') }} || '同一分句的增减用词相互矛盾：「' || regexp_replace(clause, '\s+', '', 'g')
@@ -118,7 +121,9 @@ clause_final as (
 budget_sentences as (
     -- 预算为 B 万元，（支出）决算为 A 万元。决算数大于/小于/等于预算数
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '预算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:支出)?决算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[。，,；]?\s*决\s*算\s*数?\s*(?:大于|小于|等于)\s*预', 0)) as sentence
+        '预算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:支出)?决算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[。，,；]?\s*'
+        -- an optional completion clause between the figures and the word: 完成年初预算的98.61%。
+        || '(?:完成[^。，；0-9]{0,10}[0-9.]+\s*[%％]\s*[。，,；]?\s*)?决\s*算\s*数?\s*(?:大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '决\s*算\s*数?\s*(大于|小于|等于)')
 ),
@@ -127,7 +132,7 @@ budget_parsed as (
     select *,
         replace(regexp_extract(sentence, '预算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as b_text,
         replace(regexp_extract(sentence, '决算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as a_text,
-        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+        regexp_extract(sentence, '(大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预$', 1) as word
     from budget_sentences
     where instr(window_text, sentence) <= length(text)
 ),
@@ -170,7 +175,7 @@ completion_sentences as (
 completion_parsed as (
     select *,
         regexp_extract(sentence, '([0-9.]+)\s*[%％]', 1) as p_text,
-        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+        regexp_extract(sentence, '(大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预$', 1) as word
     from completion_sentences
     where instr(window_text, sentence) <= length(text)
       -- a sentence stating its budget: the word is judged against the figures (budget_text_final,
@@ -203,17 +208,30 @@ completion_text_final as (
 ),
 
 parts_sentences as (
-    -- X 万元，其中：name a 万元、name b 万元 …（up to the end of the sentence）
+    -- X 万元，其中：name a 万元、name b 万元 …（up to the end of the sentence）; the total may be followed by its
+    -- completion rate (支出决算为 19.86 万元，完成预算的 63.11%，其中：…；…；…) or end its sentence (0.39 万元。其中：…),
+    -- and the list may run over ；. A part with its own 含 (0.39 万（含外宾接待支出 0.00 万元）) is checked below.
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:，,]?[^。；]*', 0)) as sentence
+        '{{ num }}\s*万\s*元(?:[^。；0-9]{0,6}|。\s*)其中[：:，,]?[^。；]*'
+        || '|{{ num }}\s*万\s*元[，,]\s*完成[^。；，0-9]{0,10}[0-9.]+\s*[%％]\s*[，,]?其中[：:，,]?[^。]*', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '其中')
+    union all
+    -- a figure and what it contains: X 万（元）（含 name Y 万元）
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元?\s*[（(]\s*其中[：:]?\s*含?[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]'
+        || '|{{ num }}\s*万\s*元?\s*[（(]\s*含[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
 ),
 
 parts_split as (
     select document_id, block_index, page, locator, text, sentence,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
-        regexp_extract(sentence, '其中[：:，,]?(.*)$', 1) as list_text
+        -- the list ends where a numbered heading starts (a page text may lack the full stop)
+        regexp_replace(coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
+                                regexp_extract(sentence, '[（(]\s*含(.*)$', 1)),
+                       '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
     from parts_sentences
     where instr(window_text, sentence) <= length(text)
 ),
@@ -329,6 +347,49 @@ outdated_final as (
     from outdated_mentions
 ),
 
+visit_pairs as (
+    -- 接待 2 批次、26 人次 / 团组 0 个、累计 0 人次 / 接待批次 1 次、接待 15 人次: a count of batches and one of
+    -- persons stated together; a part after 其中 (接待外宾 0 批次、0 人次) belongs to the pair before it
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '(?:[0-9]+\s*(?:个)?批次|(?:团组|批次)\s*[0-9]+\s*[个次])\s*[、，,]\s*(?:累计|接待|共计?)?\s*[0-9]+\s*人次'
+        || '(?:[^。；]{0,12}其中[：:，,]?[^。；0-9]{0,12}(?:[0-9]+\s*(?:个)?批次|(?:团组|批次)\s*[0-9]+\s*[个次])'
+        || '\s*[、，,]\s*(?:累计|接待|共计?)?\s*[0-9]+\s*人次)?', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '人次')
+),
+
+visit_counts as (
+    select *,
+        regexp_extract_all(sentence, '([0-9]+)\s*(?:个)?批次|(?:团组|批次)\s*([0-9]+)\s*[个次]', 0) as batch_texts,
+        regexp_extract_all(sentence, '([0-9]+)\s*人次', 1) as person_texts
+    from visit_pairs
+    where instr(window_text, sentence) <= length(text)
+),
+
+visit_numbers as (
+    select *,
+        list_transform(batch_texts, lambda x: cast(regexp_extract(x, '([0-9]+)', 1) as integer)) as batches,
+        list_transform(person_texts, lambda x: cast(x as integer)) as persons
+    from visit_counts
+),
+
+visit_final as (
+    -- batches and persons are both zero or both not; every batch has at least one person; a part (其中) never
+    -- exceeds its total
+    select
+        'narrative.count_sum' as check_id, document_id,
+        case when (batches[1] = 0) <> (persons[1] = 0) or persons[1] < batches[1]
+                  or (len(batches) = 2 and ((batches[2] = 0) <> (persons[2] = 0) or persons[2] < batches[2]
+                                            or batches[2] > batches[1] or persons[2] > persons[1]))
+             then 'fail' else 'pass' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '接待（出访）批次与人次不一致：「' || regexp_replace(sentence, '\s+', '', 'g')
+            || '」——批次为 0 时人次也应为 0（反之亦然），人次不少于批次，「其中」部分不超过总数；请核对批次和人次。' as message,
+        sentence as evidence, page, locator
+    from visit_numbers
+    where len(batches) = len(persons) and len(batches) between 1 and 2
+),
+
 vehicle_final as (
     select
         'narrative.count_sum' as check_id, document_id,
@@ -348,4 +409,5 @@ union all select * from budget_text_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from vehicle_final
+union all select * from visit_final
 union all select * from outdated_final
