@@ -234,7 +234,7 @@ def test_defects_are_visible_in_the_files(defected):
         for x in doc["defects"]:
             if x["shown"] and x["kind"] not in (
                 "carryover_discontinuity",
-                "sangong_exceeds_economic",
+                "economic_exceeds_sangong",
                 "direction_word_wrong",
             ):
                 split_code = x["kind"] == "invalid_classification_code" and f"\t{x['shown'][5:]}\n" in text

@@ -126,7 +126,17 @@ row_total as (
       and t.table_key in ('income', 'expenditure', 'general_budget_expenditure')
 ),
 
--- T6: 人员经费合计 = Σ 人员经费 类 (301, 303 …), 公用经费合计 = Σ 公用经费 类
+-- T6: 人员经费合计 = Σ 人员经费 类 (301, 303 …), 公用经费合计 = Σ 公用经费 类 — the group of each 类 from the
+-- economic classification seed (expense_group), on the 合计's own column (人员经费 / 公用经费 blocks, or one 决算数)
+economic_class_sums as (
+    select c.document_id, c.table_key, c.measure, e.expense_group,
+        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value
+    from coded as c
+    inner join {{ ref('economic_classification') }} as e on e.code = c.code
+    where c.table_key = 'general_budget_basic' and length(c.code) = 3
+    group by all
+),
+
 economic_totals as (
     select
         'identity.economic_total' as check_id,
@@ -135,12 +145,16 @@ economic_totals as (
         coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
         t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from cells as t
-    inner join class_sums as s
-        on s.document_id = t.document_id and s.table_key = t.table_key
-        and s.measure = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
+    -- no economic 类 row at all under a non-zero 合计 (the lines were removed or left blank) is a finding too
+    left join economic_class_sums as s
+        on s.document_id = t.document_id and s.table_key = t.table_key and s.measure = t.measure
+        and s.expense_group = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
     where t.table_key = 'general_budget_basic' and t.code is null
       and t.row_name in ('人员经费合计', '公用经费合计')
-      and t.measure = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
+      and t.measure in ('personnel', 'public', 'total')
+      and (s.document_id is not null
+           or (t.value <> 0 and not exists (
+               select 1 from coded as c where c.document_id = t.document_id and c.table_key = t.table_key)))
 ),
 
 -- T1 / T4: per side and column, rows above 本年…合计 sum to it; 总计 = 本年合计 + the rows between
@@ -167,7 +181,8 @@ summary_parts as (
     select
         s.document_id, s.table_key, s.measure,
         case when s.row_order < m.sub_row then 'subtotal' else 'total' end as target,
-        sum(s.lo) as lo, sum(s.hi) as hi, sum(s.value) as value
+        sum(s.lo) as lo, sum(s.hi) as hi, sum(s.value) as value,
+        min(s.page) as parts_first_page, max(s.page) as parts_last_page
     from summary as s
     inner join summary_marks as m using (document_id, table_key, measure)
     where s.role = 'item'
@@ -197,7 +212,11 @@ summary_identity as (
         t.lo, t.hi,
         coalesce(p.lo, 0) + case when t.target = 'total' then coalesce(sub.lo, 0) else 0 end as parts_lo,
         coalesce(p.hi, 0) + case when t.target = 'total' then coalesce(sub.hi, 0) else 0 end as parts_hi,
-        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
+        t.page, t.locator, t.evidence, case when p.parts_first_page <> t.page or p.parts_last_page <> t.page
+            then '（明细行在第' || cast(p.parts_first_page as varchar)
+                || case when p.parts_last_page <> p.parts_first_page
+                        then '—' || cast(p.parts_last_page as varchar) else '' end || '页）'
+        end as parts_note
     from summary_targets as t
     left join summary_parts as p
         on p.document_id = t.document_id and p.table_key = t.table_key

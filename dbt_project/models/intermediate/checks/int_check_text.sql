@@ -32,7 +32,11 @@ patterns as (
         ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
         ('hygiene.share_without_percent', '占',
          '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?([^0-9.%％万亿元个人辆批次项家]|$)',
-         '占比数字后缺少「%」')
+         '占比数字后缺少「%」'),
+        -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
+        ('hygiene.share_without_percent', '增长',
+         '(增长|下降)\s*[0-9]+\.[0-9]{1,2}\s*([。，；,;]|$)',
+         '增减幅度数字后缺少「%」')
     ) as t(check_id, token, pattern, what)
 ),
 
