@@ -57,8 +57,9 @@ row_figures as (
 ),
 
 unread_rows as (
-    -- a 合计 / 本年…合计 / 总计 row, or a 类/款 row whose 款/项 rows carry figures, printed with its name only
-    -- (no other cell) in a table that has figures: its figures were not read (or the table left it blank)
+    -- a 合计 / 本年…合计 / 总计 row, a 类/款 row whose 款/项 rows carry figures, or a function 款/项 row whose
+    -- parent carries figures, printed with its name only (no other cell) in a table that has figures: its figures
+    -- were not read (or the table left it blank)
     select r.*
     from row_figures as r
     where r.n_figures = 0 and r.block_figures > 0 and len(r.fields) <= 2
@@ -67,7 +68,13 @@ unread_rows as (
                and exists (
                    select 1 from row_figures as c
                    where c.document_id = r.document_id and c.block_index = r.block_index and c.n_figures > 0
-                     and length(c.head) = length(r.head) + 2 and starts_with(c.head, r.head))))
+                     and length(c.head) = length(r.head) + 2 and starts_with(c.head, r.head)))
+           -- a function 款/项 row under a 类/款 row with figures (economic lines may be blank: not these)
+           or (regexp_matches(r.head, '^2[0-9]{4}([0-9]{2})?$')
+               and exists (
+                   select 1 from row_figures as p
+                   where p.document_id = r.document_id and p.block_index = r.block_index and p.n_figures > 0
+                     and p.head = left(r.head, length(r.head) - 2))))
 ),
 
 unread as (

@@ -227,6 +227,29 @@ summary_identity as (
     where t.target = 'total' or p.value is not null
 ),
 
+-- T4: 年初/年末财政拨款结转和结余 = its 一般公共预算 + 政府性基金 + 国有资本 breakdown rows (per column)
+carry_rows as (
+    select *,
+        regexp_extract(row_name, '^(年初|年末)', 1) as side,
+        regexp_matches(row_name, '^(年初|年末)(一般公共预算|政府性基金|国有资本)') as is_part
+    from summary
+    where table_key = 'fiscal_summary'
+      and regexp_matches(row_name, '^(年初|年末)(财政拨款|一般公共预算|政府性基金|国有资本)[^，。]*结转和结余')
+),
+
+carry_identity as (
+    select
+        'identity.summary_total' as check_id,
+        t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
+        t.value as shown, sum(p.value) as parts_value, t.lo, t.hi, sum(p.lo) as parts_lo, sum(p.hi) as parts_hi,
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
+    from carry_rows as t
+    inner join carry_rows as p
+        on p.document_id = t.document_id and p.measure = t.measure and p.side = t.side and p.is_part
+    where not t.is_part
+    group by all
+),
+
 -- 收入总计 = 支出总计 (T1: income vs expenditure; T4: income vs expenditure_total)
 grand_totals as (
     select
@@ -280,6 +303,7 @@ unioned as (
     union all select * from economic_totals
     union all select * from summary_identity
     union all select * from grand_totals
+    union all select * from carry_identity
     union all select * from sangong_identity
 ),
 

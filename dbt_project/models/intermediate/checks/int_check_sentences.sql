@@ -547,7 +547,8 @@ sangong_change_valued as (
              when regexp_matches(item, '公务接待') then 'reception' end as item_kind,
         case when regexp_matches(item, '(增加|减少)\s*{{ num }}\s*万') then
                  replace(regexp_extract(item, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '')
-             when regexp_matches(item, '持平') then '0' end as item_text,
+             -- 持平: no change at the displayed precision
+             when regexp_matches(item, '持平') then '0.00' end as item_text,
         case when regexp_matches(item, '减少\s*[0-9]') then -1 else 1 end as item_sign
     from sangong_change_items
 ),
