@@ -234,10 +234,13 @@ def _of_which_candidates(cells: Sequence[CellFact], template: TableTemplate) -> 
 
 
 def _explained_by_one_cell(failed: Sequence[IdentityResult]) -> bool:
+    """One cell, or one row (a 类 row typed wrong in every column keeps its row total), is in every failure."""
     common = set(failed[0].cells)
+    rows = {c.split("/col:")[0] for c in failed[0].cells}
     for f in failed[1:]:
         common &= set(f.cells)
-    return bool(common)
+        rows &= {c.split("/col:")[0] for c in f.cells}
+    return bool(common) or bool(rows)
 
 
 def verify_table(cells: Sequence[CellFact], template: TableTemplate | None) -> TableVerification:

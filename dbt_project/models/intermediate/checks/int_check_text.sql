@@ -42,7 +42,10 @@ patterns as (
 
 hits as (
     select b.*, p.check_id, p.token, p.what, p.pattern,
-        regexp_extract(b.text, '.{0,10}' || p.pattern || '.{0,6}', 0) as snippet,
+        -- the words around, within the sentence: nothing after a 。/； the match ends with (a rewording of the next
+        -- sentence must not change the finding)
+        regexp_replace(regexp_extract(b.text, '[^。；]{0,10}' || p.pattern || '[^。；]{0,6}', 0),
+                       '([。；])[^。；]*$', '\1') as snippet,
         len(regexp_extract_all(b.text, p.pattern, 0)) as n_hits
     from blocks as b
     inner join patterns as p on regexp_matches(b.text, p.pattern)
