@@ -162,7 +162,9 @@ def measured_run(inbox: Path, warehouse: Path, workers: int | None, label: str) 
     sampler.stop.set()
     sampler.join()
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    rec = _last_record(warehouse.parent / "runs" / "runs.jsonl")
+    from warehouse.publish import DataLayout
+
+    rec = _last_record(DataLayout(warehouse).runs_log)
     result = {
         "label": label,
         "exit_code": rc,

@@ -40,24 +40,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     inbox: Path = args.inbox
     warehouse: Path = args.warehouse
     if not inbox.is_dir():
-        return _fail(f"收件箱不存在 inbox not found: {inbox}")
+        from flows.nightly import inbox_missing
+
+        return _fail(inbox_missing(inbox))
     if (reason := _check_writable(warehouse)) is not None:
         return _fail(reason)
     configure_environment(warehouse.parent)
-    from flows.nightly import RunOptions, consolidate, nothing_changed, run_consolidation
+    from flows.lifetime import run_lifetime
+
+    with run_lifetime():  # whatever the run starts dies with it, kill -9 included
+        return _run(args, inbox, warehouse)
+
+
+def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
+    from flows.nightly import RunOptions, consolidate, preflight, run_consolidation
 
     started = time.monotonic()
-    if not args.force and nothing_changed(inbox, warehouse, args.registry):
-        # the same run, without starting Prefect's temporary API: nothing to parse, nothing to rebuild
-        options = RunOptions(
-            args.workers, args.executor, args.dask_address, args.file_timeout or None, args.keep, force=False,
-            registry=args.registry,
-        )
+    options = RunOptions(
+        workers=args.workers, executor=args.executor, dask_address=args.dask_address,
+        file_timeout=args.file_timeout or None, keep=args.keep, force=args.force, allow_withdraw=args.allow_withdraw,
+        max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait, registry=args.registry,
+    )
+    idle, refusal = preflight(inbox, warehouse, options)
+    if refusal is not None or (idle and not args.force):
+        # the same run, without starting Prefect's temporary API: nothing to parse and rebuild, or refused
         report = run_consolidation(inbox, warehouse, options, tracked=False)
     else:
         report = consolidate(
             inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
             dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
+            allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait,
             registry=str(args.registry) if args.registry else None,
         )
     if not report.ok:
@@ -109,6 +121,8 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dask-address", default=None, help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--file-timeout", type=float, default=300.0, help="seconds per file before it is quarantined")
     p.add_argument("--keep", type=int, default=5, help="previous warehouses kept in data/history/")
+    p.add_argument("--max-withdraw-share", type=float, default=0.2,
+                   help="refuse a run whose inbox lost more than this share of the last run's files (default 0.2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
     run.add_argument("--registry", type=Path, default=None,
                      help="department registry file (default: department_registry.csv in the warehouse's folder)")
+    run.add_argument("--lock-wait", type=float, default=10.0,
+                     help="seconds to wait while another program holds the warehouse open read-write (default 10)")
+    run.add_argument("--allow-withdraw", action="store_true",
+                     help="publish even if the inbox is empty or lost more than --max-withdraw-share of its files")
     run.set_defaults(func=cmd_run)
 
     sample = sub.add_parser("sample-county", help="generate a fictional county's disclosures with truth.json")

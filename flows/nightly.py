@@ -8,10 +8,11 @@ warehouse is only ever replaced by a complete build (warehouse/publish.py).
 
 from __future__ import annotations
 
+import errno
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from prefect.utilities.annotations import quote
 
 from ingest.batch import ParseOutcome, parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
-from ingest.discover import InboxFile, scan_inbox
+from ingest.discover import InboxFile, scan
 from ingest.pipeline import PARSER_VERSION, FileLimits
 from ingest.records import IngestResult
 from warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, dbt_build
@@ -33,20 +34,47 @@ from warehouse.load import (
     plan_changes,
     read_document_rows,
 )
-from warehouse.publish import DataLayout, RunLocked, discard_build, prepare_build, publish, run_lock
+from warehouse.publish import (
+    LOCK_WAIT_SECONDS,
+    DataLayout,
+    RunLocked,
+    WarehouseBusy,
+    discard_build,
+    prepare_build,
+    publish,
+    read_published,
+    run_lock,
+)
 from warehouse.review.inputs import BureauInputs, inputs_changed, read_inputs, record_sightings, write_inputs
 from warehouse.runs import (
     RunRecord,
+    adopt_legacy_log,
     append_record,
+    append_record_best_effort,
     dbt_fingerprint,
     findings_by_severity,
     last_success,
     now,
+    published_run_ids,
     read_records,
     with_findings,
     write_runs,
 )
 from warehouse.summary import WarehouseSummary, summarize
+
+DEFAULT_MAX_WITHDRAW_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class ScanState:
+    """What the scan found, what the warehouse holds, and which files are unchanged since they were read."""
+
+    files: list[InboxFile]
+    rows: list[DocRow]
+    unchanged: set[str]
+    deferred: list[str]
+    known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
+    published: set[str] = field(default_factory=set)  # run ids the published warehouse records as succeeded
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +85,9 @@ class RunOptions:
     file_timeout: float | None = 300.0
     keep: int = 5
     force: bool = False  # rebuild with dbt even when nothing changed
+    allow_withdraw: bool = False  # publish even when the inbox lost more than max_withdraw_share of its files
+    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
+    lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for someone's write lock on the published warehouse
     registry: Path | None = None  # the department registry file (default: found in the data folder)
 
 
@@ -87,40 +118,27 @@ def _progress(done: int, total: int, res: IngestResult) -> None:
         print(f"  解析进度 parsed {done}/{total}", flush=True)
 
 
-def _duckdb_read_state(warehouse: Path) -> list[DocRow]:
-    import duckdb
+def read_warehouse_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> tuple[
+        list[DocRow], set[tuple[str, str]], set[str]]:
+    """The published warehouse's documents, its current quarantine (logical_key, sha256) and the runs it records
+    as succeeded, read-only.
 
+    Waits briefly for a write lock someone holds, then raises :class:`WarehouseBusy`.
+    """
     if not warehouse.exists():
-        return []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        has = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'documents'"
-        ).fetchall()[0][0]
-        if not has:
-            return []
-        cols = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema='raw' AND table_name='documents'"
-        ).fetchall()}
-        if "parser_fingerprint" not in cols:
-            return []  # a warehouse from before incremental runs: everything is re-planned
-        return read_document_rows(con)
-
-
-def _duckdb_read_quarantined(warehouse: Path) -> set[tuple[str, str]]:
-    """(logical_key, sha256) of the files quarantined now."""
-    import duckdb
-
-    if not warehouse.exists():
-        return set()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        cols = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema='raw' AND table_name='quarantine'"
-        ).fetchall()}
-        if "is_current" not in cols:
-            return set()
-        return {(k, s) for k, s in con.execute(
-            "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current"
-        ).fetchall()}
+        return [], set(), set()
+    with read_published(warehouse, wait_seconds) as con:
+        published = published_run_ids(con)
+        cols = {(t, c) for t, c in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw' "
+            "AND table_name IN ('documents', 'quarantine')").fetchall()}
+        # a warehouse from before incremental runs: everything is re-planned
+        rows = read_document_rows(con) if ("documents", "parser_fingerprint") in cols else []
+        quarantined: set[tuple[str, str]] = set()
+        if ("quarantine", "is_current") in cols:
+            quarantined = {(k, s) for k, s in con.execute(
+                "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
+    return rows, quarantined, published
 
 
 def unchanged_keys(
@@ -130,7 +148,7 @@ def unchanged_keys(
     """Keys whose current document has the same bytes and was parsed by the same parser (pure).
 
     A file quarantined with the same bytes is unchanged too when this parser's verdict on it is cached
-    (a new parser may read it, and a timeout or crash is never cached, so those are tried again).
+    (a new parser may read it); a link or special file quarantined as the same entry is unchanged (never read).
     """
     current = {r.logical_key: r for r in rows if r.is_current}
     still_bad = quarantined or set()
@@ -138,21 +156,61 @@ def unchanged_keys(
         f.logical_key for f in files
         if ((c := current.get(f.logical_key)) is not None and c.file_sha256 == f.sha256
             and c.parser_fingerprint == fingerprint)
-        or ((f.logical_key, f.sha256) in still_bad and cached is not None and cached(f.sha256))
+        or ((f.logical_key, f.sha256) in still_bad
+            and (f.kind != "regular" or (cached is not None and cached(f.sha256))))
     }
 
 
-def scan_state(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
+def keep_deferred(
+    files: list[InboxFile], deferred: list[str], rows: list[DocRow], quarantined: set[tuple[str, str]], inbox: Path
+) -> list[InboxFile]:
+    """Files still being written keep their current state this run: listed with the bytes the warehouse has (pure).
+
+    A deferred file the warehouse does not know yet is left out until it is complete.
+    """
+    known = {r.logical_key: r.file_sha256 for r in rows if r.is_current}
+    known.update({k: s for k, s in quarantined if k not in known})
+    kept = [InboxFile(k, str(inbox / k), known[k]) for k in deferred if k in known]
+    return sorted([*files, *kept], key=lambda f: f.logical_key)
+
+
+def withdrawal_refusal(known: set[str], found: set[str], max_share: float) -> str | None:
+    """Why a run must not publish what this inbox would withdraw, or None (pure).
+
+    ``known`` are the logical keys current in the published warehouse, ``found`` those in the inbox now.
+    """
+    if not known:
+        return None
+    lost = known - found
+    if not found:
+        return (f"收件箱为空，发布将撤回全部 {len(known)} 个文件 the inbox is empty: publishing would withdraw all "
+                f"{len(known)} files (use --allow-withdraw if intended)")
+    if len(lost) / len(known) > max_share:
+        return (f"收件箱缺少上次的 {len(lost)}/{len(known)} 个文件（超过 {max_share:.0%}），拒绝撤回 "
+                f"the inbox lost {len(lost)} of {len(known)} files since the last run (more than {max_share:.0%}); "
+                f"refusing to withdraw them (use --allow-withdraw if intended)")
+    return None
+
+
+def inbox_missing(inbox: Path) -> str:
+    return f"收件箱不存在或不是文件夹（未挂载？） inbox not found or not a folder (not mounted?): {inbox}"
+
+
+def scan_state(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float = LOCK_WAIT_SECONDS) -> ScanState:
     """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
-    files = scan_inbox(inbox)
-    rows = _duckdb_read_state(warehouse)
+    rows, quarantined, published = read_warehouse_state(warehouse, lock_wait)
+    found = scan(inbox)
+    files = keep_deferred(found.files, found.deferred, rows, quarantined, inbox)
     cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
-    return files, rows, unchanged_keys(rows, files, fingerprint, _duckdb_read_quarantined(warehouse), cache.has)
+    unchanged = unchanged_keys(rows, files, fingerprint, quarantined, cache.has)
+    unchanged |= set(found.deferred) & {f.logical_key for f in files}
+    known = {r.logical_key for r in rows if r.is_current} | {k for k, _ in quarantined}
+    return ScanState(files, rows, unchanged, found.deferred, known, published)
 
 
 @task(name="scan", cache_policy=NO_CACHE)
-def scan_task(inbox: Path, warehouse: Path, fingerprint: str) -> tuple[list[InboxFile], list[DocRow], set[str]]:
-    return scan_state(inbox, warehouse, fingerprint)
+def scan_task(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float) -> ScanState:
+    return scan_state(inbox, warehouse, fingerprint, lock_wait)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -185,7 +243,12 @@ def dbt_task(build: Path, work_dir: Path) -> DbtOutcome:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) -> RunRecord:
+def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int, archive: bool = True) -> RunRecord:
+    """Swap the build in. The log says ``publishing`` (final counts) just before: a run killed right after the
+    swap is then recognised by the next run as published, from the record its warehouse carries.
+
+    ``archive`` off (an idle run: same data as the published warehouse) keeps history as it is.
+    """
     import duckdb
 
     started = time.monotonic()
@@ -195,26 +258,37 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int) 
         record = replace(record, files_quarantined=int(quarantined[0]))
         final = replace(record, status="succeeded", ended_at=now(), publish_seconds=time.monotonic() - started)
         write_runs(con, [final])
-    publish(layout, build, keep=keep)
+    append_record(layout.runs_log, replace(final, status="publishing"))
+    publish(layout, build, keep=keep, archive_previous=archive)
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
 
 
-def nothing_changed(inbox: Path, warehouse: Path, registry: Path | None = None) -> bool:
-    """True when a run would change nothing: same files, parser, dbt project, registry and review decisions.
+def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, str | None]:
+    """(idle, refusal) from one cheap scan: whether a run would change nothing (same files, parser and dbt project
+    as the last successful run, same registry and review decisions) and why it must be refused before it starts
+    (a missing or emptied inbox).
 
-    Cheap (hashes the inbox, reads raw.documents read-only); any doubt answers False.
+    Hashes the inbox and reads raw.documents read-only; any doubt answers (False, None): the run decides.
     """
-    if not warehouse.exists() or not inbox.is_dir():
-        return False
-    files, rows, unchanged = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION))
-    if not files or len(unchanged) != len(files):
-        return False
-    if not {r.logical_key for r in rows if r.is_current} <= {f.logical_key for f in files}:
-        return False  # a withdrawn file is a change
-    prior = last_success(read_records(DataLayout(warehouse).runs_log))
+    if not inbox.is_dir():
+        return False, inbox_missing(inbox)
+    if not warehouse.exists():
+        return False, None
+    try:
+        state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION), options.lock_wait)
+    except WarehouseBusy as exc:
+        return False, str(exc)
+    found = {f.logical_key for f in state.files}
+    refusal = None if options.allow_withdraw else withdrawal_refusal(state.known_keys, found,
+                                                                   options.max_withdraw_share)
+    if refusal is not None or not state.files or len(state.unchanged) != len(state.files) or state.deferred:
+        return False, refusal
+    if not {r.logical_key for r in state.rows if r.is_current} <= found:
+        return False, None  # a withdrawn file is a change
+    prior = last_success(read_records(DataLayout(warehouse).runs_log, published=state.published))
     if prior is None or prior.dbt_fingerprint != dbt_fingerprint(DBT_PROJECT_DIR):
-        return False
-    return not inputs_changed(warehouse, read_inputs(warehouse, inbox, registry))
+        return False, None
+    return not inputs_changed(warehouse, read_inputs(warehouse, inbox, options.registry)), None
 
 
 def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
@@ -226,7 +300,8 @@ def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked
     """The whole run; never raises for a failed run: the report says why.
 
     ``tracked`` runs the stages as Prefect tasks (inside a flow); untracked calls the same functions directly —
-    `juesuan run` does that when :func:`nothing_changed`, so an idle night costs no Prefect start-up.
+    `juesuan run` does that when :func:`preflight` finds nothing changed (or a refusal), so an idle night costs no
+    Prefect start-up.
     """
     inbox, warehouse = Path(inbox), Path(warehouse)
     layout = DataLayout(warehouse)
@@ -248,13 +323,22 @@ def _locked_run(
     fp = parser_fingerprint(PARSER_VERSION)
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
-    append_record(layout.runs_log, record)
     build: Path | None = None
     dbt = DbtOutcome(False, 0, 0, 0, (), "")
     files: list[InboxFile] = []
     try:
-        files, rows, unchanged = _stage(scan_task, tracked)(inbox, warehouse, fp)
-        print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}", flush=True)
+        _adopt_legacy_log(layout, options.lock_wait)
+        append_record(layout.runs_log, record)
+        if not inbox.is_dir():
+            raise _RunFailed(inbox_missing(inbox))
+        state = _stage(scan_task, tracked)(inbox, warehouse, fp, options.lock_wait)
+        files, rows, unchanged = state.files, state.rows, state.unchanged
+        deferred = f"; 写入中，推迟到下次 still being written, deferred {len(state.deferred)}" if state.deferred else ""
+        print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}{deferred}",
+              flush=True)
+        if not options.allow_withdraw and (refused := withdrawal_refusal(
+                state.known_keys, {f.logical_key for f in files}, options.max_withdraw_share)):
+            raise _RunFailed(refused)
         parsed = _stage(parse_task, tracked)(files, unchanged, layout, fp, options)
         plan = plan_changes(rows, files, parsed.results, fp)
         quarantined = sum(1 for r in parsed.results.values() if r.quarantine is not None)
@@ -266,7 +350,7 @@ def _locked_run(
         if parsed.parsed or parsed.cached:
             took = f"{parsed.seconds:.1f} s"
             print(f"  解析 parsed {parsed.parsed}, 缓存 from cache {parsed.cached} ({took})", flush=True)
-        history = read_records(layout.runs_log, active_run_id=record.run_id)
+        history = read_records(layout.runs_log, active_run_id=record.run_id, published=state.published)
         prior = last_success(history)
         bureau = read_inputs(warehouse, inbox, options.registry)
         for issue in bureau.registry.issues:
@@ -293,17 +377,16 @@ def _locked_run(
                 raise _RunFailed(dbt.message)
         else:
             dbt = _SKIPPED_DBT
-        record = _stage(publish_task, tracked)(layout, build, record, options.keep)
+        idle = plan.empty and not needs_dbt  # the same data as published: history stays as it is
+        record = _stage(publish_task, tracked)(layout, build, record, options.keep, not idle)
         build = None
         append_record(layout.runs_log, record)
         _record_sightings(warehouse)
         summary = summarize(warehouse)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, summary)
     except Exception as exc:
-        reason = str(exc) if isinstance(exc, _RunFailed) else f"{type(exc).__name__}: {exc}"
-        reason = " ".join(reason.split())[:600]  # one line
-        record = replace(record, status="failed", ended_at=now(), reason=reason)
-        append_record(layout.runs_log, record)
+        record = replace(record, status="failed", ended_at=now(), reason=failure_reason(exc))
+        append_record_best_effort(layout.runs_log, record)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, None)
     finally:
         if build is not None:
@@ -326,15 +409,42 @@ class _RunFailed(RuntimeError):
     """A stage failed in an expected way (dbt build failed); the reason is the message."""
 
 
+def _no_space(exc: BaseException) -> bool:
+    return (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in str(exc)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line, Chinese + English where the cause is known (a full disk, a held lock, a refusal)."""
+    reason = str(exc) if isinstance(exc, _RunFailed | WarehouseBusy) else f"{type(exc).__name__}: {exc}"
+    if _no_space(exc):
+        reason = f"磁盘空间不足 no space left on device: {reason}"
+    return " ".join(reason.split())[:600]
+
+
+def _adopt_legacy_log(layout: DataLayout, lock_wait: float) -> None:
+    """The first run with per-warehouse logs takes its own records from the folder's shared log."""
+    if layout.runs_log.exists() or not layout.legacy_runs_log.exists() or not layout.warehouse.exists():
+        return
+    with read_published(layout.warehouse, lock_wait) as con:
+        ids = {r[0] for r in con.execute("SELECT run_id FROM raw.pipeline_runs").fetchall()} if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+            "AND table_name = 'pipeline_runs'").fetchall()[0][0] else set()
+    adopt_legacy_log(layout.legacy_runs_log, layout.runs_log, ids)
+
+
 @flow(name="juesuan-consolidation", log_prints=False, validate_parameters=False)
 def consolidate(
     inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
-    registry: str | None = None,
+    allow_withdraw: bool = False, max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
+    lock_wait: float = LOCK_WAIT_SECONDS, registry: str | None = None,
 ) -> RunReport:
     """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception)."""
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, force,
-                         Path(registry) if registry else None)
+    options = RunOptions(
+        workers=workers, executor=executor, dask_address=dask_address, file_timeout=file_timeout, keep=keep,
+        force=force, allow_withdraw=allow_withdraw, max_withdraw_share=max_withdraw_share, lock_wait=lock_wait,
+        registry=Path(registry) if registry else None,
+    )
     return run_consolidation(Path(inbox), Path(warehouse), options)
 
 
@@ -342,9 +452,14 @@ def consolidate(
 def nightly(
     inbox: str, warehouse: str, workers: int | None = None, executor: str = "process",
     dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5,
+    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
 ) -> dict[str, object]:
-    """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason."""
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False)
+    """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason.
+
+    A scheduled run never withdraws more than ``max_withdraw_share`` of the files (no --allow-withdraw here).
+    """
+    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False,
+                         max_withdraw_share=max_withdraw_share)
     report = run_consolidation(Path(inbox), Path(warehouse), options)
     if not report.ok:
         raise RuntimeError(f"juesuan run {report.run_id} failed: {report.reason}")

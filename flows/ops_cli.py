@@ -62,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     parameters = {
         "inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()), "workers": args.workers,
         "executor": args.executor, "dask_address": args.dask_address, "file_timeout": args.file_timeout or None,
-        "keep": args.keep,
+        "keep": args.keep, "max_withdraw_share": args.max_withdraw_share,
     }
     schedule = f"every {args.interval:g} s" if args.interval else f"cron '{args.cron}'"
     api = os.environ["PREFECT_API_URL"]
@@ -80,10 +80,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
-    from warehouse.publish import DataLayout
-    from warehouse.runs import read_records
+    from warehouse.publish import DataLayout, WarehouseBusy, read_published
+    from warehouse.runs import published_run_ids, read_records
 
-    records = read_records(DataLayout(args.warehouse).runs_log)[-args.last:]
+    published: set[str] = set()
+    if args.warehouse.exists():
+        try:
+            with read_published(args.warehouse, wait_seconds=2.0) as con:
+                published = published_run_ids(con)
+        except WarehouseBusy as exc:
+            print(f"注意 note: {exc}", file=sys.stderr)
+    records = read_records(DataLayout(args.warehouse).runs_log, published=published)[-args.last:]
     if not records:
         print("尚无运行记录 no runs yet")
     for r in records:
@@ -103,7 +110,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.restore:
         match = [e for e in entries if e.name == args.restore or str(e) == args.restore]
         if not match:
-            print(f"juesuan: 运行失败 failed: no history entry {args.restore}", file=sys.stderr)
+            print(f"juesuan: 运行失败 failed: 该数据仓库没有这个历史版本 no history entry {args.restore} of "
+                  f"{layout.warehouse} (see `juesuan history --warehouse {layout.warehouse}`)", file=sys.stderr)
             return 2
         from warehouse.publish import RunLocked, run_lock
 

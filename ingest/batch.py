@@ -4,7 +4,10 @@
 one file at a time each, so a file that takes longer than ``limits.timeout_seconds`` is
 stopped by killing its worker (quarantined with ``timeout``) and a worker that dies
 (segfault in a C library, out of memory) costs only its file (``crashed``); the other
-files go on. ``workers=0`` parses in this process (tests, debugging; no timeout).
+files go on. Each worker's address space is capped (``RLIMIT_AS``, 4 GiB by default), so
+one hostile file cannot exhaust the machine's memory. Timeouts and crashes are verdicts on
+the file's bytes like any other: cached, tried again only by a new parser.
+``workers=0`` parses in this process (tests, debugging; no timeout, no memory cap).
 
 ``dask`` executor: the parse stage on a ``distributed`` cluster. File bytes are shipped to
 the workers, so the workers need no access to the inbox; the timeout is enforced in the
@@ -74,10 +77,42 @@ def crashed_result(task: ParseTask, detail: str) -> IngestResult:
     )
 
 
+def refused_result(f: InboxFile) -> IngestResult:
+    """The quarantine result of an inbox entry that is never opened: a link or a special file."""
+    task = ParseTask(f.path, f.sha256)
+    if f.kind == "symlink":
+        return failure_result(task, "symlink", "链接文件（符号链接），出于安全原因不读取其指向的文件",
+                              "a symbolic link, not a regular file; its target is not read (safety)")
+    return failure_result(task, "not_regular_file", "不是普通文件（管道、套接字或设备文件），不读取",
+                          "not a regular file (FIFO, socket or device); not read")
+
+
+def out_of_memory_result(task: ParseTask, memory: int | None) -> IngestResult:
+    cap = f"{memory / 1024**3:g} GiB" if memory else "the machine's memory"
+    return failure_result(task, "out_of_memory", f"解析所需内存超过上限（每个解析进程 {cap}）",
+                          f"parse needed more memory than a parse worker may use ({cap})")
+
+
 # --------------------------------------------------------------------------- process executor
 
 
-def _worker_main(conn: Connection, parse_fn: ParseFn, limits: FileLimits) -> None:
+WORKER_MEMORY_BYTES = 4 * 1024**3  # address space of one parse worker (RLIMIT_AS); a parse beyond it fails alone
+
+
+def limit_memory(max_bytes: int | None) -> None:
+    """Cap this process's address space (RLIMIT_AS): a hostile file makes its parse fail, not the machine swap."""
+    if not max_bytes:
+        return
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _worker_main(conn: Connection, parse_fn: ParseFn, limits: FileLimits, memory: int | None = None) -> None:
+    limit_memory(memory)
     catalog = load_metric_catalog()
     while True:
         try:
@@ -87,7 +122,10 @@ def _worker_main(conn: Connection, parse_fn: ParseFn, limits: FileLimits) -> Non
         if msg is None:
             return
         index, path, sha = msg
-        result = parse_fn(Path(path), catalog, limits, sha)
+        try:
+            result = parse_fn(Path(path), catalog, limits, sha)
+        except MemoryError:
+            result = out_of_memory_result(ParseTask(path, sha), memory)
         try:
             conn.send((index, result))
         except (BrokenPipeError, OSError):
@@ -107,11 +145,13 @@ class _Pool:
     ctx: mp.context.BaseContext
     parse_fn: ParseFn
     limits: FileLimits
+    memory: int | None = WORKER_MEMORY_BYTES
     workers: list[_Worker] = field(default_factory=list)
 
     def start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.parse_fn, self.limits), daemon=True)
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.parse_fn, self.limits, self.memory),
+                                daemon=True)
         proc.start()
         child.close()
         worker = _Worker(proc, parent)
@@ -136,10 +176,10 @@ class _Pool:
 
 def _parse_in_processes(
     tasks: Sequence[ParseTask], workers: int, limits: FileLimits, parse_fn: ParseFn,
-    on_result: Callable[[int, IngestResult], None],
+    on_result: Callable[[int, IngestResult], None], memory: int | None = WORKER_MEMORY_BYTES,
 ) -> None:
     ctx = mp.get_context("forkserver")
-    pool = _Pool(ctx, parse_fn, limits)
+    pool = _Pool(ctx, parse_fn, limits, memory)
     pending = deque(range(len(tasks)))
     timeout = limits.timeout_seconds
     try:
@@ -231,8 +271,11 @@ def parse_tasks(
     dask_address: str | None = None,
     parse_fn: ParseFn = ingest_file,
     on_result: Callable[[ParseTask, IngestResult], None] | None = None,
+    memory: int | None = WORKER_MEMORY_BYTES,
 ) -> list[IngestResult]:
     """Parse every task; results keep the input order; one bad file never stops the others.
+
+    ``memory`` caps each worker process's address space (process executor; not in-process parsing).
 
     ``on_result`` is called as each file completes (the cache writes there, so a run
     killed later keeps the work done).
@@ -262,7 +305,7 @@ def parse_tasks(
             for i, t in enumerate(tasks):
                 collect(i, parse_fn(Path(t.path), catalog, limits, t.sha256))
         else:
-            _parse_in_processes(tasks, n, limits, parse_fn, collect)
+            _parse_in_processes(tasks, n, limits, parse_fn, collect, memory)
     else:
         raise ValueError(f"unknown executor {executor!r} (process | dask)")
     assert all(r is not None for r in results)
@@ -315,6 +358,10 @@ def parse_inbox(
     todo: list[InboxFile] = []
     cached = 0
     for f in files:
+        if f.kind != "regular":  # never opened, never archived
+            if f.logical_key not in unchanged:
+                results[f.logical_key] = refused_result(f)
+            continue
         if archive_root is not None:
             with contextlib.suppress(OSError):  # the archive is best effort; the parse goes on
                 if Path(f.path).stat().st_size <= limits.max_bytes:  # refused files are not copied

@@ -7,8 +7,10 @@ again: its :class:`~ingest.records.IngestResult` is read back from
 parser (or catalogue) invalidates the cache by construction. Entries are written
 atomically (temp file + ``os.replace``), so a killed run never leaves a torn entry.
 
-Transient failures (timeouts, I/O errors, crashed workers) are never cached: the
-next run tries the file again.
+A timeout or a crashed parser is a verdict on these bytes like any other and is cached: a
+hostile file costs its timeout once, not every night, and is tried again when the parser
+changes (a new fingerprint). Only failures of the moment (I/O errors, a file that vanished)
+are never cached: the next run tries the file again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from ingest.records import IngestResult
 
-TRANSIENT_CODES = frozenset({"timeout", "io_error", "crashed", "missing"})
+TRANSIENT_CODES = frozenset({"io_error", "missing"})
 _INGEST_DIR = Path(__file__).resolve().parent
 # modules whose code does not change what a file parses to
 _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", "__init__.py"})
@@ -83,11 +85,15 @@ class ResultCache:
         if not is_cacheable(result):
             return False
         path = self._path(sha256)
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a full disk: the cache is an optimisation, the run goes on (and says so at load)
+            tmp.unlink(missing_ok=True)
+            return False
         return True
 
     def prune_other_fingerprints(self) -> int:

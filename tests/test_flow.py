@@ -132,3 +132,6 @@ def test_cli_rerun_with_nothing_changed_skips_work(cli_run: tuple[subprocess.Com
     with duckdb.connect(str(warehouse), read_only=True) as con:
         runs = con.execute("select status, files_skipped from marts.pipeline_run order by started_at").fetchall()
     assert runs == [("succeeded", 0), ("succeeded", 3)]
+    from warehouse.publish import DataLayout, history
+
+    assert history(DataLayout(warehouse)) == []  # an idle run publishes the same data: history stays as it was

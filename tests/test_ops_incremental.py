@@ -127,11 +127,16 @@ def test_parse_cache_archive_and_scan(tmp_path: Path):
 
 def test_transient_failures_are_not_cached(tmp_path: Path):
     cache = ResultCache(tmp_path / "cache", "fp")
-    assert not cache.put("e" * 64, _bad("e" * 64, "/in/x.pdf", code="timeout"))
+    assert not cache.put("e" * 64, _bad("e" * 64, "/in/x.pdf", code="io_error"))
     assert cache.put("f" * 64, _bad("f" * 64, "/in/y.pdf", code="encrypted"))
     hit = cache.get("f" * 64, "/in/moved/y.pdf")
     assert hit is not None and hit.quarantine.source_file == "/in/moved/y.pdf"
     assert cache.get("e" * 64, "/in/x.pdf") is None
+    # a timeout or a crash is a verdict on these bytes: cached for this parser, tried again by a new one
+    for code, sha in (("timeout", "1" * 64), ("crashed", "2" * 64)):
+        assert cache.put(sha, _bad(sha, "/in/hostile.xlsx", code=code))
+        assert cache.get(sha, "/in/hostile.xlsx").quarantine.reason_code == code
+        assert ResultCache(tmp_path / "cache", "fp-new").get(sha, "/in/hostile.xlsx") is None
 
 
 def test_run_log_marks_unfinished_runs_killed_and_loads_into_raw(tmp_path: Path):

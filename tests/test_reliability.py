@@ -4,6 +4,7 @@ three dbt builds)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -20,16 +21,54 @@ from tests.e2e_support import NARRATIVE, write_sample_docx
 REPO = Path(__file__).resolve().parents[1]
 NOISE = ("Traceback", "ERROR", "Error flushing", "telemetry", "database is locked")
 
-# `juesuan run` in-process (--workers 0) with a parser that hangs on files named *slow*: a window to kill it in.
-SLOW_DRIVER = """
-import sys, time
-import ingest.pipeline as p
-_read = p.read_document
-def _slow(path):
-    if "slow" in path.name:
-        time.sleep(300)
-    return _read(path)
-p.read_document = _slow
+# `juesuan run` that stops for good at one point (JUESUAN_TEST_HANG): a window to kill it in. The parse hook is
+# preloaded into the forkserver, so the process pool's workers hang on files named *slow* (process executor).
+HANG_MODULE = """
+import os, sys, time
+
+def hang(label):
+    print(f"HANG {label}", flush=True)
+    time.sleep(300)
+
+if os.environ.get("JUESUAN_TEST_HANG") == "parse":
+    import ingest.pipeline as p
+    _read = p.read_document
+    def _slow(path):
+        if "slow" in path.name:
+            hang("parse")
+        return _read(path)
+    p.read_document = _slow
+"""
+
+HANG_DRIVER = """
+import multiprocessing.forkserver as fs, os, sys
+import juesuan_hang  # on PYTHONPATH, so that the forkserver can preload it too
+fs.set_forkserver_preload(["juesuan_hang"])
+point = os.environ["JUESUAN_TEST_HANG"]
+import flows.nightly as nightly
+if point == "scan":  # the scan inside the flow (the first one is the cheap check before Prefect starts)
+    _scan, calls = nightly.scan, []
+    def _scan_then_hang(*a, **k):
+        calls.append(1)
+        if len(calls) > 1:
+            juesuan_hang.hang("scan")
+        return _scan(*a, **k)
+    nightly.scan = _scan_then_hang
+elif point == "dbt":  # dbt runs (its own process) when the run is killed
+    _dbt = nightly.dbt_build
+    def _announced(*a, **k):
+        print("HANG dbt", flush=True)
+        return _dbt(*a, **k)
+    nightly.dbt_build = _announced
+elif point == "load":
+    nightly.apply_changes = lambda *a, **k: juesuan_hang.hang("load")
+elif point == "publish":  # right after the build became the live warehouse
+    _replace = os.replace
+    def _replaced(src, dst, *a, **k):
+        _replace(src, dst, *a, **k)
+        if str(dst).endswith("warehouse.duckdb") and ".build" in str(src):
+            juesuan_hang.hang("publish")
+    os.replace = _replaced
 from flows.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -80,6 +119,45 @@ def _kill_when(proc: subprocess.Popen, log: Path, marker: str, delay: float, tim
     assert proc.poll() is None, f"the run ended before it could be killed: {log.read_text()}"
     os.kill(proc.pid, signal.SIGKILL)  # the run's own process only: its children are orphaned, as in a crash
     proc.wait(timeout=30)
+
+
+def _marked(test_id: str) -> list[str]:
+    """Command lines of the processes whose environment carries this test's id (the run and all it started)."""
+    needle = f"JUESUAN_TEST_ID={test_id}\0".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if needle in (entry / "environ").read_bytes():
+                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:
+                continue
+    return found
+
+
+def _kill_at(point: str, inbox: Path, warehouse: Path, tmp_path: Path, *extra: str, delay: float = 0.5) -> None:
+    """Start a run that hangs at ``point``, kill -9 its own process only, and require that nothing it started
+    outlives it (Prefect's temporary server, the forkserver and its workers, dbt)."""
+    hooks = tmp_path / "hooks"
+    hooks.mkdir(exist_ok=True)
+    (hooks / "juesuan_hang.py").write_text(HANG_MODULE, encoding="utf-8")
+    test_id = f"{point}-{os.getpid()}-{time.monotonic_ns()}"
+    path = os.pathsep.join(p for p in (str(hooks), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**_env(), "JUESUAN_TEST_HANG": point, "PYTHONPATH": path, "JUESUAN_TEST_ID": test_id}
+    log = tmp_path / f"killed-{point}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HANG_DRIVER, "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],
+        cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        _kill_when(proc, log, f"HANG {point}", delay=delay)
+        deadline = time.monotonic() + 20
+        while (left := _marked(test_id)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left, f"orphans after kill -9 at {point}: {left}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _sha(path: Path) -> str:
@@ -145,12 +223,9 @@ def test_bad_files_kills_and_a_reader_in_a_loop(tmp_path: Path):
     assert "损坏局2024年度部门决算.pdf" in reasons
     good = _sha(warehouse)
 
-    # 2. kill -9 while parsing: the published warehouse is untouched and still answers
+    # 2. kill -9 while the process pool parses: the published warehouse is untouched, nothing is left running
     write_sample_docx(inbox / "slow局2024年度部门决算.docx")
-    log = tmp_path / "killed-parse.log"
-    proc = _start([sys.executable, "-c", SLOW_DRIVER, "run", "--inbox", str(inbox), "--warehouse", str(warehouse),
-                   "--workers", "0"], log)
-    _kill_when(proc, log, "发现文件", delay=1.0)
+    _kill_at("parse", inbox, warehouse, tmp_path, "--workers", "1")
     assert _sha(warehouse) == good and "slow局2024年度部门决算.docx" not in _current(warehouse)
 
     # 3. the rerun completes while a reader queries in a loop: never an error, never a partial state
@@ -169,27 +244,26 @@ def test_bad_files_kills_and_a_reader_in_a_loop(tmp_path: Path):
     assert int(summary.split("OK ")[1].split()[0]) > 10, summary
     good = _sha(warehouse)
 
-    # 4. kill -9 during dbt build: untouched again; the rerun completes and records the killed run
+    # 4. kill -9 during dbt build, during the scan and during the load: untouched each time, no orphan
     (inbox / "示例县测试局2024年度部门决算.docx").unlink()  # a withdrawal to publish
-    log = tmp_path / "killed-dbt.log"
-    proc = _start([sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
-                  log)
-    try:
-        _kill_when(proc, log, "dbt build", delay=2.0)
-        assert _sha(warehouse) == good
-        assert _current(warehouse)["示例县测试局2024年度部门决算.docx"] == "current"
-        final = _run(inbox, warehouse)
-    finally:
-        with pytest.raises(ProcessLookupError):  # dbt, orphaned by the kill, is stopped too (its group)
-            for _ in range(50):
-                os.killpg(proc.pid, signal.SIGKILL)
-                time.sleep(0.1)
-    assert final.returncode == 0, final.stdout + final.stderr
+    _kill_at("dbt", inbox, warehouse, tmp_path, delay=2.0)
+    for point in ("scan", "load"):
+        _kill_at(point, inbox, warehouse, tmp_path)
+    assert _sha(warehouse) == good
+    assert _current(warehouse)["示例县测试局2024年度部门决算.docx"] == "current"
+
+    # 5. kill -9 right after os.replace: the new warehouse is live; the next (idle) run records it as published
+    _kill_at("publish", inbox, warehouse, tmp_path)
+    assert _sha(warehouse) != good
     assert "示例县测试局2024年度部门决算.docx" not in _current(warehouse)
+    idle = _run(inbox, warehouse)
+    assert idle.returncode == 0 and "dbt skipped" in idle.stdout, idle.stdout + idle.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         withdrawn = con.execute(
             "select status from raw.documents where logical_key = '示例县测试局2024年度部门决算.docx'"
         ).fetchall()
         runs = con.execute("select status, files_seen from marts.pipeline_run order by started_at").fetchall()
     assert withdrawn == [("withdrawn",)]
-    assert [s for s, _ in runs] == ["succeeded", "killed", "succeeded", "killed", "succeeded"]
+    statuses = [s for s, _ in runs]
+    assert statuses == ["succeeded", "killed", "succeeded", "killed", "killed", "killed", "succeeded", "succeeded"]
+    assert runs[6][1] > 0  # the run killed after publishing keeps its counts ("seen 0" before)

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from flows.nightly import RunOptions, nothing_changed, run_consolidation
+from flows.nightly import RunOptions, preflight, run_consolidation
 from ingest.samplegen import generate_county
 from warehouse.publish import DataLayout, history, restore
 from warehouse.review.store import ReviewStore, store_path
@@ -94,7 +94,8 @@ def test_decisions_registry_rebuild_rollback_and_changed_evidence(county: dict, 
     assert "unknown finding id" in capsys.readouterr().err
     assert main(["review", "list", "--status", "accepted", "--format", "csv", *w]) == 0
     assert "已认可（待生效）" in capsys.readouterr().out  # shown at once, built in by the next run
-    assert not nothing_changed(inbox, wh)  # a decision (and the registry) is a change: the run rebuilds
+    # a decision (and the registry) is a change: the run rebuilds
+    assert preflight(inbox, wh, RunOptions()) == (False, None)
 
     _run(inbox, wh)  # run 2: registry + decisions built in
     missing = _rows(wh, "SELECT fiscal_year, department_name, last_filed_year FROM marts.fct_missing_submission "

@@ -65,9 +65,14 @@ def _csv_value(value: Any) -> Any:
 
 
 def _export_parquet(con: duckdb.DuckDBPyConnection, mart: str, out: Path) -> tuple[Path, ...]:
+    """Streamed through Arrow: the sandboxed connection (warehouse.sql.read_only) cannot write files itself."""
+    import pyarrow.parquet as pq
+
     target = out / f"{mart}.parquet"
-    path_literal = str(target).replace("'", "''")
-    con.execute(f"COPY (SELECT * FROM marts.\"{mart}\") TO '{path_literal}' (FORMAT parquet, COMPRESSION zstd)")
+    reader = con.sql(f'SELECT * FROM marts."{mart}"').to_arrow_reader(BATCH)
+    with pq.ParquetWriter(str(target), reader.schema, compression="zstd") as writer:
+        for batch in reader:
+            writer.write_batch(batch)
     return (target,)
 
 
@@ -206,7 +211,7 @@ def export_marts(warehouse: Path, fmt: str, out: Path) -> list[ExportedTable]:
     results: list[ExportedTable] = []
     with read_only(warehouse) as con:
         marts = list_marts(con)
-        counts = {m: con.execute(f'SELECT count(*) FROM marts."{m}"').fetchone()[0] for m in marts}
+        counts = {m: con.execute(f'SELECT count(*) FROM marts."{m}"').fetchall()[0][0] for m in marts}
         if fmt == "xlsx":
             files = _export_xlsx(con, marts, out)
             results = [ExportedTable(m, counts[m], files[m]) for m in marts]

@@ -6,6 +6,7 @@ Arrow in one transaction; the connection is closed before dbt opens the file.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,13 @@ def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame
     return out
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failed statement; DuckDB may already have aborted the transaction itself (a full disk):
+    the original error is the one to report, never "cannot rollback - no transaction is active"."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
 def load_results(
     warehouse: Path, results: Iterable[IngestResult], run_id: str, inbox: Path | None = None
 ) -> LoadStats:
@@ -193,7 +201,7 @@ def load_results(
                 _insert(con, name, frames[name])
             con.execute("COMMIT")
         except Exception:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
     return LoadStats(
         documents=frames["documents"].height,
@@ -394,7 +402,7 @@ def apply_changes(
         con.unregister("inbox_now")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return IncrementalStats(
         documents_added=plan.documents_added, superseded=plan.superseded, withdrawn=plan.withdrawn,

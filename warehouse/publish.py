@@ -13,7 +13,9 @@ by the next run.
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +32,12 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, slots=True)
 class DataLayout:
-    """Where a warehouse keeps its operational files: next to it, in the same file system."""
+    """Where a warehouse keeps its operational files: next to it, in the same file system.
+
+    Everything a run owns is named after the warehouse file (its stem), so two warehouses in one folder never
+    share a lock, a build folder, a dbt work folder, a run log or history entries. The parse cache and the
+    archive are keyed by content (and parser) and are shared on purpose.
+    """
 
     warehouse: Path
 
@@ -39,8 +46,12 @@ class DataLayout:
         return self.warehouse.parent
 
     @property
+    def stem(self) -> str:
+        return self.warehouse.stem
+
+    @property
     def build_dir(self) -> Path:
-        return self.root / ".build"
+        return self.root / ".build" / self.stem
 
     @property
     def history_dir(self) -> Path:
@@ -56,19 +67,72 @@ class DataLayout:
 
     @property
     def runs_log(self) -> Path:
+        return self.root / "runs" / f"{self.stem}.runs.jsonl"
+
+    @property
+    def legacy_runs_log(self) -> Path:
+        """The log that warehouses of one folder shared before logs were per warehouse."""
         return self.root / "runs" / "runs.jsonl"
 
     @property
     def lock_file(self) -> Path:
-        return self.root / ".juesuan.lock"
+        return self.root / f".{self.stem}.juesuan.lock"
 
     @property
     def dbt_dir(self) -> Path:
-        return self.root / "dbt"
+        return self.root / "dbt" / self.stem
+
+    def history_entry(self, stamp: str) -> Path:
+        return self.history_dir / f"{self.stem}-{stamp}.duckdb"
+
+    def owns_history_entry(self, path: Path) -> bool:
+        """Whether ``path`` is a history entry of this warehouse (``<stem>-<UTC stamp>.duckdb``)."""
+        match = HISTORY_NAME.fullmatch(path.name)
+        return path.parent == self.history_dir and match is not None and match.group(1) == self.stem
+
+
+HISTORY_STAMP = "%Y%m%dT%H%M%S%f"
+HISTORY_NAME = re.compile(r"(.+)-(\d{8}T\d{12})\.duckdb")
 
 
 class RunLocked(RuntimeError):
     """Another run holds the lock of this warehouse."""
+
+
+class WarehouseBusy(RuntimeError):
+    """Someone holds the published warehouse open read-write (e.g. the DuckDB CLI without -readonly)."""
+
+
+LOCK_WAIT_SECONDS = 10.0
+
+
+@contextmanager
+def read_published(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection to the published warehouse, waiting up to ``wait_seconds`` for a write lock
+    someone else holds; then :class:`WarehouseBusy` with a bilingual reason (never a raw DuckDB traceback)."""
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(warehouse), read_only=True)
+            break
+        except duckdb.IOException as exc:
+            detail = str(exc).splitlines()[0]
+            if "lock" not in detail.lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"数据仓库被其他程序以读写方式占用，等待 {wait_seconds:g} 秒后放弃；"
+                    "请关闭该连接（只读打开：duckdb -readonly） the warehouse is held open read-write by another "
+                    f"program; gave up after {wait_seconds:g} s "
+                    f"(close it, or open it read-only): {warehouse}: {detail}"
+                ) from None
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 1.0)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @contextmanager
@@ -142,8 +206,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def publish(layout: DataLayout, build: Path, keep: int = 5) -> Path | None:
-    """Swap the build in as the warehouse; returns the history entry of the previous one (if any)."""
+def publish(layout: DataLayout, build: Path, keep: int = 5, archive_previous: bool = True) -> Path | None:
+    """Swap the build in as the warehouse; returns the history entry of the previous one (if any).
+
+    ``archive_previous`` off: the previous warehouse holds the same data (an idle run that only adds its run
+    record), so it is not kept — history stays a list of distinct versions.
+    """
     with duckdb.connect(str(build)) as con:  # fold any WAL into the file before it is published
         con.execute("CHECKPOINT")
     wal = build.with_name(build.name + ".wal")
@@ -152,10 +220,10 @@ def publish(layout: DataLayout, build: Path, keep: int = 5) -> Path | None:
     with build.open("rb+") as fh:
         os.fsync(fh.fileno())
     previous: Path | None = None
-    if layout.warehouse.exists() and keep > 0:
+    if layout.warehouse.exists() and keep > 0 and archive_previous:
         layout.history_dir.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.fromtimestamp(layout.warehouse.stat().st_mtime, UTC).strftime("%Y%m%dT%H%M%S%f")
-        previous = layout.history_dir / f"warehouse-{stamp}.duckdb"
+        stamp = datetime.fromtimestamp(layout.warehouse.stat().st_mtime, UTC).strftime(HISTORY_STAMP)
+        previous = layout.history_entry(stamp)
         try:
             os.link(layout.warehouse, previous)
         except FileExistsError:
@@ -169,9 +237,7 @@ def publish(layout: DataLayout, build: Path, keep: int = 5) -> Path | None:
 
 
 def prune_history(layout: DataLayout, keep: int) -> list[Path]:
-    if not layout.history_dir.is_dir():
-        return []
-    entries = sorted(layout.history_dir.glob("warehouse-*.duckdb"))
+    entries = history(layout)
     drop = entries[: max(0, len(entries) - keep)]
     for path in drop:
         path.unlink(missing_ok=True)
@@ -179,11 +245,17 @@ def prune_history(layout: DataLayout, keep: int) -> list[Path]:
 
 
 def history(layout: DataLayout) -> list[Path]:
-    return sorted(layout.history_dir.glob("warehouse-*.duckdb")) if layout.history_dir.is_dir() else []
+    """This warehouse's history entries, oldest first (another warehouse's entries in the folder are not)."""
+    if not layout.history_dir.is_dir():
+        return []
+    return sorted(p for p in layout.history_dir.glob(f"{glob.escape(layout.stem)}-*.duckdb")
+                  if layout.owns_history_entry(p))
 
 
 def restore(layout: DataLayout, entry: Path) -> None:
     """Publish a history entry again (rollback), atomically; the current file goes to history."""
+    if not layout.owns_history_entry(entry):
+        raise ValueError(f"不是该数据仓库的历史版本 not a history entry of {layout.warehouse}: {entry}")
     layout.build_dir.mkdir(parents=True, exist_ok=True)
     build = layout.build_dir / f"restore-{entry.name}"
     shutil.copyfile(entry, build)

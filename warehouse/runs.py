@@ -1,10 +1,11 @@
-"""Run history: an append-only JSON-lines log under data/ and the raw.pipeline_runs table.
+"""Run history: an append-only JSON-lines log per warehouse under data/runs/ and the raw.pipeline_runs table.
 
-Every run appends a ``running`` record when it starts and a final record when it ends
-(``succeeded`` or ``failed`` with the reason). A run that was killed never writes its final
-record; the next run finds it and records it as ``killed``. The log lives outside the
-warehouse so failed and killed runs are kept too: each published warehouse carries the
-whole log in raw.pipeline_runs (marts.pipeline_run reads it).
+Every run appends a ``running`` record when it starts, a ``publishing`` record (with its final counts) just
+before it swaps its build in, and a final record when it ends (``succeeded`` or ``failed`` with the reason).
+A run that was killed never writes its final record; the next run finds it: a ``running`` run is ``killed``; a
+``publishing`` run is ``succeeded`` when the published warehouse carries its succeeded record (it was killed
+after ``os.replace``) and ``killed`` otherwise. The log lives outside the warehouse so failed and killed runs are
+kept too: each published warehouse carries the whole log in raw.pipeline_runs (marts.pipeline_run reads it).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ SEVERITIES = ("error", "warning", "info")
 class RunRecord:
     run_id: str
     started_at: datetime
-    status: str  # running | succeeded | failed | killed
+    status: str  # running | publishing | succeeded | failed | killed
     ended_at: datetime | None = None
     reason: str | None = None
     inbox: str | None = None
@@ -74,6 +75,31 @@ def _decode(line: str) -> RunRecord | None:
         return None  # a torn last line from a killed run
 
 
+def append_record_best_effort(log: Path, rec: RunRecord) -> bool:
+    """:func:`append_record` on a failure path: a full or read-only disk must not hide the run's own reason."""
+    try:
+        append_record(log, rec)
+    except OSError:
+        return False
+    return True
+
+
+def adopt_legacy_log(legacy: Path, own: Path, run_ids: set[str]) -> int:
+    """Start a per-warehouse log from a log shared by the warehouses of one folder (older layout): the records of
+    runs this warehouse carries in raw.pipeline_runs (``run_ids``) are its own. Returns how many were adopted."""
+    if own.exists() or not legacy.exists() or not run_ids:
+        return 0
+    lines = [ln for ln in legacy.read_text(encoding="utf-8").splitlines()
+             if ln.strip() and (rec := _decode(ln)) is not None and rec.run_id in run_ids]
+    if not lines:
+        return 0
+    own.parent.mkdir(parents=True, exist_ok=True)
+    tmp = own.with_name(f".{own.name}.{os.getpid()}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, own)
+    return len(lines)
+
+
 def append_record(log: Path, rec: RunRecord) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     torn = False
@@ -87,8 +113,14 @@ def append_record(log: Path, rec: RunRecord) -> None:
         os.fsync(fh.fileno())
 
 
-def read_records(log: Path, active_run_id: str | None = None) -> list[RunRecord]:
-    """The last record of every run, oldest first; unfinished runs other than the active one are 'killed'."""
+def read_records(
+    log: Path, active_run_id: str | None = None, published: set[str] | None = None
+) -> list[RunRecord]:
+    """The last record of every run, oldest first; unfinished runs other than the active one are 'killed'.
+
+    ``published`` are the run ids the published warehouse records as succeeded: a run that was killed while
+    publishing is ``succeeded`` when its warehouse went live (killed right after ``os.replace``).
+    """
     if not log.exists():
         return []
     latest: dict[str, RunRecord] = {}
@@ -98,10 +130,22 @@ def read_records(log: Path, active_run_id: str | None = None) -> list[RunRecord]
             latest[rec.run_id] = rec
     out = []
     for rec in sorted(latest.values(), key=lambda r: r.started_at):
-        if rec.status == "running" and rec.run_id != active_run_id:
+        if rec.status == "publishing" and rec.run_id != active_run_id and rec.run_id in (published or set()):
+            rec = replace(rec, status="succeeded")
+        elif rec.status in ("running", "publishing") and rec.run_id != active_run_id:
             rec = replace(rec, status="killed", reason=KILLED_REASON)
         out.append(rec)
     return out
+
+
+def published_run_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Run ids a warehouse records as succeeded in raw.pipeline_runs (empty before any run)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'pipeline_runs'"
+    ).fetchall()[0][0]
+    if not exists:
+        return set()
+    return {r[0] for r in con.execute("SELECT run_id FROM raw.pipeline_runs WHERE status = 'succeeded'").fetchall()}
 
 
 def last_success(records: list[RunRecord]) -> RunRecord | None:

@@ -1,9 +1,17 @@
-"""Read-only SQL on the warehouse for analysts: one short read-only connection per query.
+"""Read-only SQL on the warehouse for analysts: one short, sandboxed read-only connection per query.
 
 The nightly run builds a new warehouse file and publishes it with ``os.replace``; a connection opened
 read-only before the swap keeps reading the old file, one opened after reads the new one. Opening per
 query (never holding a connection) is what lets ``juesuan sql`` answer while a run is in progress.
-A file that is write-locked by a direct ``juesuan run`` is retried briefly, then reported in one line.
+A file that is write-locked by someone's read-write connection is retried briefly, then reported in one line.
+
+The door cannot reach the machine: each connection is a private in-memory DuckDB instance that attaches the
+warehouse read-only and then turns off external access and locks its configuration (DuckDB's own settings,
+not SQL string matching). Reading or writing any other file (``read_csv``, ``glob``, ``COPY``, ``EXPORT``,
+``ATTACH``), installing or loading extensions and changing settings (``SET``, profiling output) are refused
+by DuckDB itself; introspection (``DESCRIBE``, ``SHOW``, ``PRAGMA table_info``, ``information_schema``) works.
+A private instance also bypasses DuckDB's per-process instance cache, so a query after a publish sees the new
+warehouse even while another connection in the same process still holds the old one.
 """
 
 from __future__ import annotations
@@ -25,10 +33,63 @@ from typing import Any
 import duckdb
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# DuckDB settings of every analyst connection, applied in this order once the warehouse is attached.
+# DuckDB allows its temp directory to every statement, so spilling is off: no directory is reachable.
+SAFE_SETTINGS: tuple[tuple[str, str], ...] = (
+    ("temp_directory", "''"),
+    ("enable_external_access", "false"),
+    ("autoinstall_known_extensions", "false"),
+    ("autoload_known_extensions", "false"),
+    ("allow_community_extensions", "false"),
+    ("lock_configuration", "true"),
+)
+# Settings given when the private instance is created (before anything can be loaded).
+INSTANCE_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                   "allow_community_extensions": False}
+RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
+REFUSAL = ("SQL 入口只能读取数据仓库：不允许访问文件、安装或加载扩展、修改配置 "
+           "refused: the SQL door only reads the warehouse (no file access, extensions or settings)")
 
 
 class WarehouseUnavailable(RuntimeError):
     """The warehouse file is missing or could not be opened read-only."""
+
+
+class StatementRefused(duckdb.PermissionException):
+    """A statement tried to reach a file, an extension or a setting; the message is Chinese + English."""
+
+
+def refusal(exc: duckdb.Error) -> StatementRefused | None:
+    """The bilingual refusal for a DuckDB error raised by the sandbox (None for an ordinary SQL error)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in text:
+        return StatementRefused(f"{REFUSAL}: {text}")
+    return None
+
+
+def catalog_name(warehouse: Path) -> str:
+    """The catalog the warehouse is attached as: its file stem, as a plain DuckDB connection names it."""
+    stem = warehouse.stem
+    return "warehouse" if stem.lower() in RESERVED_CATALOGS or not stem else stem
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _open_sandboxed(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A private in-memory instance with ``warehouse`` attached read-only as its default catalog, then locked."""
+    con = duckdb.connect(":memory:", config=dict(INSTANCE_CONFIG))
+    try:
+        alias = _quoted(catalog_name(warehouse))
+        con.execute(f"ATTACH ? AS {alias} (READ_ONLY)", [str(warehouse.resolve())])
+        con.execute(f"USE {alias}")
+        for name, value in SAFE_SETTINGS:
+            con.execute(f"SET {name} = {value}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +101,18 @@ class QueryResult:
 
 @contextmanager
 def read_only(warehouse: Path, attempts: int = 8, delay: float = 0.05) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to ``warehouse``, closed on exit; retries while another process holds a write lock."""
+    """A sandboxed read-only connection to ``warehouse``, closed on exit; retries while a write lock is held.
+
+    The connection reads only the warehouse: external access is off and its configuration locked.
+    """
     if not warehouse.is_file():
         raise WarehouseUnavailable(f"数据仓库不存在 warehouse not found: {warehouse}")
     last: Exception | None = None
     for attempt in range(attempts):
         try:
-            con = duckdb.connect(str(warehouse), read_only=True)
-        except (duckdb.IOException, duckdb.InvalidInputException) as exc:  # lock held, file swapped mid-open
+            con = _open_sandboxed(warehouse)
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            # lock held by a read-write connection, file swapped mid-open
             last = exc
             time.sleep(delay * (2**attempt))
             continue
@@ -61,9 +126,17 @@ def read_only(warehouse: Path, attempts: int = 8, delay: float = 0.05) -> Iterat
 
 
 def query(warehouse: Path, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
-    """Run one statement on a fresh read-only connection and return all rows."""
+    """Run one statement on a fresh sandboxed read-only connection and return all rows.
+
+    Raises ``StatementRefused`` (Chinese + English) for statements that reach outside the warehouse.
+    """
     with read_only(warehouse) as con:
-        cur = con.execute(sql, params) if params else con.execute(sql)
+        try:
+            cur = con.execute(sql, params) if params else con.execute(sql)
+        except duckdb.Error as exc:
+            if (refused := refusal(exc)) is not None:
+                raise refused from None
+            raise
         if cur.description is None:
             return QueryResult((), (), [])
         columns = tuple(d[0] for d in cur.description)

@@ -14,7 +14,13 @@ zip_bomb        a zip member expands more than ``max_ratio`` times its compresse
 corrupt         not a readable zip / OLE container, or a damaged part
 xml_entities    an XML part declares a DOCTYPE or ENTITY (entity-expansion attacks)
 encrypted       password-protected OOXML (an OLE file holding EncryptionInfo) or BIFF
+too_many_cells  a sheet or workbook holds more cells than the limits, a sheet declares a dimension beyond
+                Excel's, or the used range of a sheet is too large a grid (a cell at A1 and one at XFD1048576)
 ==============  =====================================================================
+
+Spreadsheet bounds are by content, not file size: a 5 KB .xlsx can name cell XFD1048576. The worksheet XML is
+counted (streamed, stopping at the limit) before any workbook library loads it, and a sheet's table grid is
+only built when its used range is small enough.
 
 Limits are passed as a :class:`Limits` value (no module-level mutable state); the readers'
 ``read(path)`` use :data:`DEFAULT_LIMITS`.
@@ -47,6 +53,11 @@ class Limits:
     ratio_min_member_bytes: int = 1 * MB
     # the XML prolog (declaration, comments, PIs) must end within this many bytes
     max_xml_prolog_bytes: int = 64 * 1024
+    # spreadsheets: cells stored per sheet / per workbook, rows and cells of the grid built for one sheet's table
+    max_sheet_cells: int = 500_000
+    max_file_cells: int = 1_000_000
+    max_table_rows: int = 100_000
+    max_grid_cells: int = 2_000_000
 
 
 DEFAULT_LIMITS = Limits()
@@ -204,6 +215,90 @@ def _bounded_read(fh: IO[bytes], limit: int) -> bytes:
             f"suspected zip bomb: a part expands beyond {_mb(limit)}",
         )
     return data
+
+
+# --------------------------------------------------------------------------- spreadsheet content bounds
+
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLS = 16_384
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\"")
+_CHUNK = 1 << 20
+
+
+def too_many_cells(zh: str, en: str) -> UnreadableDocument:
+    return UnreadableDocument("too_many_cells", zh, en)
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def check_declared_dimension(head_bytes: bytes, part: str) -> None:
+    """A sheet may declare a large dimension (formatted rows), never one beyond Excel's grid."""
+    m = _DIMENSION.search(head_bytes)
+    if m is None:
+        return
+    cols = [column_number(c.decode()) for c in (m.group(1), m.group(3)) if c]
+    rows = [int(r) for r in (m.group(2), m.group(4)) if r]
+    if any(c > EXCEL_MAX_COLS for c in cols) or any(r > EXCEL_MAX_ROWS for r in rows):
+        raise too_many_cells(f"工作表 {part} 声明的范围超出 Excel 上限", f"sheet {part} declares a dimension beyond "
+                             f"Excel's grid ({EXCEL_MAX_ROWS} rows × {EXCEL_MAX_COLS} columns)")
+
+
+def count_sheet_cells(fh: IO[bytes], part: str, limit: int) -> int:
+    """Cells stored in one worksheet XML stream (``<c …>`` elements), stopping as soon as ``limit`` is passed."""
+    count, tail, first = 0, b"", True
+    while chunk := fh.read(_CHUNK):
+        data = tail + chunk
+        if first:
+            check_declared_dimension(data[:4096], part)
+            first = False
+        count += len(_CELL_TAG.findall(data, 0, max(0, len(data) - 32)))
+        tail = data[max(0, len(data) - 32):]
+        if count > limit:
+            return count
+    return count + len(_CELL_TAG.findall(tail))
+
+
+def check_workbook_cells(zf: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> int:
+    """Refuse a workbook with too many stored cells in one sheet or in all, before it is loaded; returns the total."""
+    total = 0
+    for info in zf.infolist():
+        name = info.filename
+        if not (name.lower().startswith("xl/worksheets/") and name.lower().endswith(".xml")):
+            continue
+        try:
+            with zf.open(info) as fh:
+                n = count_sheet_cells(fh, name, limits.max_sheet_cells)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+            raise corrupt(f"无法解压部件 {name}", f"cannot decompress part {name}: {exc}") from exc
+        if n > limits.max_sheet_cells:
+            raise too_many_cells(
+                f"工作表 {name} 单元格过多（超过 {limits.max_sheet_cells} 个）",
+                f"sheet {name} holds more than {limits.max_sheet_cells} cells",
+            )
+        total += n
+        if total > limits.max_file_cells:
+            raise too_many_cells(
+                f"工作簿单元格过多（超过 {limits.max_file_cells} 个）",
+                f"workbook holds more than {limits.max_file_cells} cells",
+            )
+    return total
+
+
+def check_grid(sheet: str, rows: int, cols: int, limits: Limits = DEFAULT_LIMITS) -> None:
+    """A sheet's used range must be a grid small enough to build (rows and cells of its table)."""
+    if rows > limits.max_table_rows or rows * cols > limits.max_grid_cells:
+        raise too_many_cells(
+            f"工作表“{sheet}”的使用范围过大（{rows} 行 × {cols} 列，上限 {limits.max_table_rows} 行、"
+            f"{limits.max_grid_cells} 个单元格）",
+            f"sheet {sheet!r} spans too large a range ({rows} rows × {cols} columns; limits {limits.max_table_rows} "
+            f"rows, {limits.max_grid_cells} cells)",
+        )
 
 
 # --------------------------------------------------------------------------- OLE (CFB)

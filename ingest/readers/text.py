@@ -21,10 +21,63 @@ _HEADING = re.compile(
 _SENTENCE_END = re.compile(r"[。；;：:]$")
 
 
+# byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one)
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_WIDE_SAMPLE = 4096
+
+
+def _plausible(text: str) -> bool:
+    """Decoded text that is text: no control characters other than tab, newline, carriage return, form feed."""
+    return not any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text[:_WIDE_SAMPLE])
+
+
+def _wide_guess(data: bytes) -> str | None:
+    """UTF-32/UTF-16 without BOM, from where the zero bytes of ASCII characters fall (newlines at least)."""
+    sample = data[: _WIDE_SAMPLE - _WIDE_SAMPLE % 4]
+    zeros = [sum(1 for i in range(k, len(sample), 4) if sample[i] == 0) for k in range(4)]
+    quarter = max(1, len(sample) // 4)
+    if len(data) % 4 == 0 and zeros[2] == zeros[3] == quarter:  # the high half of every BMP code point
+        return "utf-32-le"
+    if len(data) % 4 == 0 and zeros[0] == zeros[1] == quarter:
+        return "utf-32-be"
+    if len(data) % 2:
+        return None
+    # ASCII characters (newlines, digits) have a zero high byte; few CJK characters have a zero low byte
+    odd, even = zeros[1] + zeros[3], zeros[0] + zeros[2]
+    if odd > 3 * even:
+        return "utf-16-le"
+    if even > 3 * odd:
+        return "utf-16-be"
+    return None
+
+
+def decode_wide(data: bytes) -> tuple[str, str] | None:
+    """Decode UTF-16/UTF-32 text (with a BOM, or recognised without one); None when it is not such text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return (text, encoding) if _plausible(text) else None
+    encoding = _wide_guess(data)
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return (text, encoding) if _plausible(text) else None
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM) or GB18030 (a superset of GBK); else detect."""
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16/32 (with or without BOM) or GB18030 (a superset of
+    GBK); else detect."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if (wide := decode_wide(data)) is not None:
+        return wide
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
@@ -115,7 +168,7 @@ def read(path: Path) -> Document:
             f"text file too large ({size} bytes)",
         )
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and decode_wide(data) is None:
         raise UnreadableDocument(
             "binary", "文件不是文本（含二进制内容），且不是可识别的格式", "not a text file (binary content)"
         )

@@ -86,6 +86,7 @@ def _sheet_data(book: object, sheet: object, number: int) -> SheetData:
     cells: dict[tuple[int, int], str] = {}
     format_map = book.format_map  # type: ignore[attr-defined]
     xf_list = book.xf_list  # type: ignore[attr-defined]
+    limits.check_grid(str(sheet.name), sheet.nrows, sheet.ncols)  # type: ignore[attr-defined]
     for r in range(sheet.nrows):  # type: ignore[attr-defined]
         types = sheet.row_types(r)  # type: ignore[attr-defined]
         values = sheet.row_values(r)  # type: ignore[attr-defined]

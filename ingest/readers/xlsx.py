@@ -290,6 +290,7 @@ def sheet_blocks(sheet: SheetData, start_index: int) -> list[Block]:
             merges.append((r0, c0, r1, c1))
     merges = [m for m in merges if m[0] <= r_max and m[1] <= c_max]
     width = c_max - c_min + 1
+    limits.check_grid(sheet.name, r_max - r_min + 1, width)  # never a dense grid from two far-apart cells
     by_anchor = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in merges}
     row_cells: dict[int, list[int]] = {}
     for r, c in cells:
@@ -386,6 +387,7 @@ def read(path: Path) -> Document:
     try:
         with zipfile.ZipFile(path) as zf:
             limits.check_zip_xml_parts(zf)
+            limits.check_workbook_cells(zf)  # before openpyxl loads a million rows
     except zipfile.BadZipFile as exc:
         raise limits.corrupt("zip 结构损坏", f"damaged zip: {exc}") from exc
     import openpyxl  # local: only this format needs it

@@ -2,12 +2,17 @@
 -- Source of truth, in order: T3 支出决算表 (table_key expenditure), then T5 一般公共预算财政拨款支出决算表,
 -- then the narrative's function lines. Exactly one (document, source) per department-year, so a
 -- disclosure split over two files (情况说明.pdf + 报表.xlsx) or a table printed twice is never counted twice.
+-- A department-year with two conflicting versions (int_document_conflicts) has no source: neither is used.
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),
 
 documents as (
     select * from {{ ref('int_documents_identified') }}
+),
+
+conflicts as (
+    select * from {{ ref('int_document_conflicts') }}
 ),
 
 candidates as (
@@ -27,6 +32,12 @@ candidates as (
         and lines.classification = 'function'
         and lines.measure = 'total'
         and (lines.source_kind = 'narrative' or lines.table_key in ('expenditure', 'general_budget_expenditure'))
+        and not exists (
+            select 1 from conflicts
+            where conflicts.department_name = documents.department_name
+                and conflicts.fiscal_year = documents.fiscal_year
+                and conflicts.doc_type = documents.doc_type
+        )
     group by all
 ),
 

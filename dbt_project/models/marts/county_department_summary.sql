@@ -1,7 +1,18 @@
 -- One row per department and fiscal year (current final accounts): size, structure, 三公 and 机关运行经费 per
 -- staff, growth, budget execution, review findings, completeness and rank in the county and the peer group.
-with department_years as (
-    select * from {{ ref('int_department_years') }}
+-- Two conflicting versions of one department-year are never mixed: that department-year is left out.
+with conflicts as (
+    select * from {{ ref('int_document_conflicts') }}
+),
+
+department_years as (
+    -- a department-year with two conflicting versions is left out until one is withdrawn (document.conflict)
+    select * from {{ ref('int_department_years') }} as years
+    where not exists (
+        select 1 from conflicts
+        where conflicts.department_name = years.department_name and conflicts.fiscal_year = years.fiscal_year
+            and conflicts.doc_type = 'final_account'
+    )
 ),
 
 facts as (

@@ -5,7 +5,7 @@
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
     'int_check_direction', 'int_check_yoy', 'int_check_carryover', 'int_check_classification',
     'int_check_text', 'int_check_completeness', 'int_check_sangong', 'int_check_validity', 'int_check_peer',
-    'int_check_extraction', 'int_check_sentences'
+    'int_check_extraction', 'int_check_sentences', 'int_check_conflicts'
 ] %}
 with unioned as (
     {%- for m in families %}
