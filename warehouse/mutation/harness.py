@@ -14,6 +14,7 @@ the edit. A harmless edit must add no error/warning finding at all.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -159,8 +160,10 @@ def run_pipeline(inbox: Path, warehouse: Path) -> None:
     for p in (warehouse, warehouse.with_suffix(".duckdb.wal")):
         p.unlink(missing_ok=True)
     cli = Path(sys.executable).with_name("juesuan")
+    # one run holds ~500 documents (a county holds tens): give dbt's DuckDB more than the nightly default
+    env = {**os.environ, "JUESUAN_DBT_MEMORY_LIMIT": os.environ.get("JUESUAN_DBT_MEMORY_LIMIT", "8GB")}
     subprocess.run([str(cli), "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env=env)
 
 
 def load(warehouse: Path) -> tuple[dict[str, list[Finding]], dict[str, str], list[tuple]]:
