@@ -49,7 +49,8 @@ table_rows as (
 
 row_figures as (
     select *,
-        len(list_filter(fields, lambda x: regexp_matches(trim(x), '^[-−]?[0-9][0-9,]*(\.[0-9]+)?$'))) as n_figures,
+        -- amounts in the row's cells: the first cell (a code, or the row's name) is not one
+        len(list_filter(fields[2:], lambda x: regexp_matches(trim(x), '^[-−]?[0-9][0-9,]*(\.[0-9]+)?$'))) as n_figures,
         trim(fields[1]) as head,
         max(len(list_filter(fields, lambda x: regexp_matches(trim(x), '^[-−]?[0-9][0-9,]*\.[0-9]+$'))))
             over (partition by document_id, block_index) as block_figures
