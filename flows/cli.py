@@ -103,7 +103,7 @@ def cmd_sample_county(args: argparse.Namespace) -> int:
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     manifest = generate_county(
         args.out, departments=args.departments, years=years, seed=args.seed,
-        defect_rate=args.defect_rate, formats=formats,
+        defect_rate=args.defect_rate, formats=formats, budgets=args.budgets,
     )
     print(
         f"示例县已生成 sample county written to {args.out}: {manifest.departments} departments, "
@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--defect-rate", type=float, default=0.0)
     sample.add_argument("--formats", default="docx,pdf,xlsx,txt")
+    sample.add_argument("--budgets", action="store_true",
+                        help="also the 部门预算 and 单位预算 of every department-year")
     sample.set_defaults(func=cmd_sample_county)
     ops_cli.register(sub)
     access_cli.register(sub)

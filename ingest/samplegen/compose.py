@@ -15,7 +15,10 @@ def doc_title(dept: Department, year: int) -> str:
     return f"{dept.name}{year}年度部门决算"
 
 
-def compose(dept: Department, fig: YearFigures, prev: YearFigures, rng: random.Random) -> DocModel:
+def compose(
+    dept: Department, fig: YearFigures, prev: YearFigures, rng: random.Random, initial_budget: bool = False
+) -> DocModel:
+    """The 决算 of a department-year; ``initial_budget``: its quoted budgets are called 年初预算."""
     template = dept.template
     style = Style(
         commas=rng.random() < 0.6 if template == "shanghai" else rng.random() < 0.2,
@@ -25,7 +28,7 @@ def compose(dept: Department, fig: YearFigures, prev: YearFigures, rng: random.R
     tables = all_tables(fig, style)
     blocks: list[Block] = [Para("封面", [doc_title(dept, fig.year)], heading=True, section="封面")]
     blocks += nar.overview(dept, fig, template)
-    explanation = nar.explanation(dept, fig, prev, template)
+    explanation = nar.explanation(dept, fig, prev, template, initial_budget)
     if template == "shanghai":
         blocks.append(
             Para("报表", [f"第二部分 {dept.name}{fig.year}年度部门决算表"], heading=True, section="报表")

@@ -137,8 +137,11 @@ def overview(dept: Department, fig: YearFigures, template: str) -> list[Para]:
     return b.paras
 
 
-def explanation(dept: Department, fig: YearFigures, prev: YearFigures, template: str) -> list[Para]:
-    """Sections 一…十(十一) of the 情况说明."""
+def explanation(
+    dept: Department, fig: YearFigures, prev: YearFigures, template: str, initial_budget: bool = False
+) -> list[Para]:
+    """Sections 一…十(十一) of the 情况说明; ``initial_budget``: the budgets quoted are called 年初预算 (the county
+    publishes its 预算, which they must equal)."""
     y, py = fig.year, prev.year
     out: list[Para] = []
     top = Builder("说明")
@@ -291,7 +294,7 @@ def explanation(dept: Department, fig: YearFigures, prev: YearFigures, template:
     segs = [
         f"{y}年度一般公共预算财政拨款支出决算数为",
         money_num(fig.gb_expenditure, "general_budget_expenditure"),
-        "万元，调整预算数为",
+        "万元，年初预算数为" if initial_budget else "万元，调整预算数为",
         money_num(fig.gb_budget, "general_budget_expenditure", "budget"),
         "万元",
     ]
@@ -310,7 +313,7 @@ def explanation(dept: Department, fig: YearFigures, prev: YearFigures, template:
         segs = [
             f"{k}.{subject}：支出决算为",
             money_num(ln.gb_total, "function_expenditure", code=ln.code),
-            "万元，预算数为",
+            "万元，年初预算数为" if initial_budget else "万元，预算数为",
             money_num(ln.gb_budget, "function_expenditure", "budget", code=ln.code),
             "万元",
         ]
@@ -339,7 +342,7 @@ def explanation(dept: Department, fig: YearFigures, prev: YearFigures, template:
     )
     out += b.paras
     # 七 三公
-    out += _sangong_section(dept, fig, prev, template)
+    out += _sangong_section(dept, fig, prev, template, initial_budget)
     # 八 / 九
     b = Builder("八")
     b.heading("八、政府性基金预算财政拨款收入支出决算情况说明")
@@ -363,7 +366,9 @@ def explanation(dept: Department, fig: YearFigures, prev: YearFigures, template:
     return out
 
 
-def _sangong_section(dept: Department, fig: YearFigures, prev: YearFigures, template: str) -> list[Para]:
+def _sangong_section(
+    dept: Department, fig: YearFigures, prev: YearFigures, template: str, initial_budget: bool = False
+) -> list[Para]:
     y, py = fig.year, prev.year
     sg, sb = fig.sangong, fig.sangong_budget
     b = Builder("七")
@@ -372,7 +377,7 @@ def _sangong_section(dept: Department, fig: YearFigures, prev: YearFigures, temp
     segs: list[str | Num] = [
         f"{y}年度“三公”经费财政拨款支出决算为",
         money_num(sg.total, "sangong_total"),
-        "万元，预算数为",
+        "万元，年初预算数为" if initial_budget else "万元，预算数为",
         money_num(sb.total, "sangong_total", "budget"),
         "万元",
     ]

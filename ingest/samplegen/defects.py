@@ -35,6 +35,16 @@ KINDS: dict[str, tuple[str, str]] = {
     "economic_exceeds_sangong": ("sangong", "warning"),
     "wrong_unit": ("hygiene", "warning"),
 }
+# kinds of the budgets (预算) and of the 预算 ↔ 决算 link, planned apart (ingest.samplegen.budget_defects)
+BUDGET_KINDS: dict[str, tuple[str, str]] = {
+    "budget_quote_mismatch": ("budget", "error"),
+    "budget_yoy_wrong": ("budget", "error"),
+    "budget_units_mismatch": ("budget", "error"),
+    "budget_total_off": ("budget", "error"),
+    "budget_compared_year": ("budget", "error"),
+    "budget_missing_table": ("budget", "error"),
+    "budget_narrative_mismatch": ("budget", "error"),
+}
 FIGURE_KINDS = ("carryover_discontinuity", "economic_exceeds_sangong")
 NEEDS_PRIOR_DOC = ("carryover_discontinuity", "yoy_contradiction")
 
@@ -56,7 +66,7 @@ class Defect:
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.family, self.severity = KINDS[self.kind]
+        self.family, self.severity = KINDS[self.kind] if self.kind in KINDS else BUDGET_KINDS[self.kind]
 
 
 def plan_defects(

@@ -1,7 +1,10 @@
 """generate_county: departments × years → files in year folders, county.csv and truth.json.
 
 Layout: ``out_dir/county.csv``, ``out_dir/truth.json``, ``out_dir/<year>/<部门><year>年度部门决算.<ext>``;
-split documents are ``…-情况说明.docx|pdf`` + ``…-报表.xlsx|xls``.
+split documents are ``…-情况说明.docx|pdf`` + ``…-报表.xlsx|xls``. With ``budgets`` the year folders also
+hold each department's 部门预算 (``<部门><year>年部门预算.<ext>``) and its units' 单位预算
+(``<单位><year>年单位预算.<ext>``), listed under ``budget_documents`` in truth.json; without it the output is
+byte-for-byte what it was before budgets existed.
 Every random choice flows from ``seed`` through string-seeded ``random.Random`` instances, one per
 department, so output does not depend on worker scheduling.
 """
@@ -12,13 +15,14 @@ import json
 import os
 import random
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.samplegen.budgets import BudgetPlan, budget_documents, plan_budgets
 from ingest.samplegen.compose import compose
 from ingest.samplegen.county import COUNTY, Department, make_departments, write_registry
-from ingest.samplegen.defects import KINDS, apply_defects, plan_defects
+from ingest.samplegen.defects import BUDGET_KINDS, KINDS, apply_defects, plan_defects
 from ingest.samplegen.docmodel import Block, DocModel, DocTable, Para
 from ingest.samplegen.figures import YearPlan, generate_series
 from ingest.samplegen.render_docx import render_docx
@@ -49,6 +53,7 @@ class _Job:
     formats: tuple[str, ...]
     out_dir: str
     index: int  # position of the department in the county; drives the format/variant rotation
+    budgets: BudgetPlan | None = None
 
 
 def _figure_plans(kinds: dict[int, tuple[str, ...]], rng: random.Random) -> dict[int, YearPlan]:
@@ -133,16 +138,22 @@ def _write(
     files.append(entry)
 
 
-def _department(job: _Job) -> list[dict[str, Any]]:
+def _department(job: _Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     dept = job.dept
     rng = random.Random(f"{job.seed}:{dept.dept_id}")
     series = generate_series(dept, job.years, rng, _figure_plans(job.kinds, rng))
     out_root = Path(job.out_dir)
     docs: list[dict[str, Any]] = []
+    budget_docs: list[dict[str, Any]] = []
     for yi, year in enumerate(job.years):
         fig, prev = series[year], series[year - 1]
-        doc = compose(dept, fig, prev, rng)
+        doc = compose(dept, fig, prev, rng, initial_budget=job.budgets is not None)
         defects = apply_defects(doc, list(job.kinds.get(year, ())), fig, prev, rng)
+        if job.budgets is not None:
+            budget_docs += budget_documents(
+                dept, series, year, job.budgets, doc, defects, job.seed, out_root,
+                lambda d, v, out, r: _render(d, replace(_variant(job.formats, *v), split=False), out, r),
+            )
         year_dir = out_root / str(year)
         year_dir.mkdir(parents=True, exist_ok=True)
         files = _render(doc, _variant(job.formats, job.index, yi), year_dir, rng)
@@ -178,7 +189,7 @@ def _department(job: _Job) -> list[dict[str, Any]]:
                 "not_defects": rounding_not_defects(doc),
             }
         )
-    return docs
+    return docs, budget_docs
 
 
 def _file_for(location: dict[str, str], files: list[dict[str, Any]], root: Path) -> str | None:
@@ -199,8 +210,13 @@ def generate_county(
     defect_rate: float = 0.0,
     formats: tuple[str, ...] = ALL_FORMATS,
     workers: int | None = None,
+    budgets: bool = False,
 ) -> CountyManifest:
-    """Write a complete sample county with ground truth; deterministic for a seed."""
+    """Write a complete sample county with ground truth; deterministic for a seed.
+
+    ``budgets``: also the 部门预算 and 单位预算 of every department-year (a few left out, so that the checks meet
+    a missing budget), with budget defects at ``defect_rate`` (docs: ingest.samplegen.budgets).
+    """
     unknown = set(formats) - set(ALL_FORMATS)
     if unknown:
         raise ValueError(f"unknown formats: {sorted(unknown)}")
@@ -213,6 +229,7 @@ def generate_county(
     write_registry(out_dir / "county.csv", depts)
     order = [(d.dept_id, y, y != years[0] and (y - 1) in years) for y in years for d in depts]
     plan = plan_defects(order, defect_rate, random.Random(f"{seed}:defects"))
+    budget_plans = plan_budgets(depts, years, defect_rate, random.Random(f"{seed}:budgets")) if budgets else {}
     jobs = [
         _Job(
             d,
@@ -222,6 +239,7 @@ def generate_county(
             tuple(formats),
             str(out_dir),
             i,
+            budget_plans.get(d.dept_id),
         )
         for i, d in enumerate(depts)
     ]
@@ -231,8 +249,9 @@ def generate_county(
             results = list(ex.map(_department, jobs, chunksize=4))
     else:
         results = [_department(j) for j in jobs]
-    documents = sorted((d for r in results for d in r), key=lambda d: (d["year"], d["dept_id"]))
-    n_defects = sum(len(d["defects"]) for d in documents)
+    documents = sorted((d for r, _ in results for d in r), key=lambda d: (d["year"], d["dept_id"]))
+    budget_docs = sorted((d for _, r in results for d in r), key=lambda d: (d["year"], d["dept_id"], d["doc_id"]))
+    n_defects = sum(len(d["defects"]) for d in documents) + sum(len(d["defects"]) for d in budget_docs)
     truth = {
         "county": COUNTY,
         "seed": seed,
@@ -255,7 +274,11 @@ def generate_county(
         "defect_kinds": {k: {"check_family": f, "severity": s} for k, (f, s) in KINDS.items()},
         "documents": documents,
     }
+    if budgets:
+        truth["defect_kinds"].update({k: {"check_family": f, "severity": s} for k, (f, s) in BUDGET_KINDS.items()})
+        truth["budget_layout"] = "<year>/<部门><year>年部门预算.<ext>, <year>/<单位><year>年单位预算.<ext>"
+        truth["budget_documents"] = budget_docs
     truth_path = out_dir / "truth.json"
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    files = tuple(sorted(out_dir / f["path"] for d in documents for f in d["files"]))
-    return CountyManifest(out_dir, files, len(depts), len(documents), n_defects, truth_path)
+    files = tuple(sorted(out_dir / f["path"] for d in (*documents, *budget_docs) for f in d["files"]))
+    return CountyManifest(out_dir, files, len(depts), len(documents) + len(budget_docs), n_defects, truth_path)

@@ -1,4 +1,5 @@
--- Scalar facts (metric facts and narrative line items) with rounding interval, section and paragraph.
+-- Scalar facts of 决算 documents (metric facts and narrative line items) with rounding interval, section and
+-- paragraph.
 with metric_facts as (
     select * from {{ ref('stg_raw__metric_facts') }}
 ),
@@ -42,6 +43,8 @@ renamed as (
         coalesce(nullif(regexp_extract(unioned.locator, '^(.*)/chars:', 1), ''), unioned.locator) as para_locator
     from unioned
     inner join documents on unioned.document_id = documents.document_id
+    -- the 决算 rules read 决算 facts only: a 预算's figures are checked by the budget.* rules (int_check_budget_*)
+    where documents.doc_type = 'final_account'
 )
 
 select * from renamed

@@ -2,6 +2,7 @@
 -- A table, not a view: its tests and the two check marts would otherwise each recompute every check.
 {{ config(materialized='table') }}
 {%- set families = [
+    'int_check_budget_identity', 'int_check_budget_narrative', 'int_check_budget_text', 'int_check_budget_completeness', 'int_check_budget_link',
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
     'int_check_direction', 'int_check_yoy', 'int_check_carryover', 'int_check_classification',
     'int_check_text', 'int_check_completeness', 'int_check_sangong', 'int_check_validity', 'int_check_peer',

@@ -13,8 +13,6 @@
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
--- A table: every text block is scanned by many patterns; computed once, apart from the union of all checks.
-{{ config(materialized='table') }}
 with texts as (
     select * from {{ ref('stg_raw__text_blocks') }}
 ),

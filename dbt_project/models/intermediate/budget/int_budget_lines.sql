@@ -1,0 +1,102 @@
+-- A table: several budget checks and marts read it; as a view each would recompute it.
+{{ config(materialized='table') }}
+-- Classification lines (支出功能分类 / 部门预算支出经济分类) of current budget documents, resolved like the final
+-- accounts' lines (int_classification_lines_resolved), with each line's fund scope and its amount in 万元 and
+-- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元), and whether
+-- their table was read unambiguously (int_budget_cells.table_reliable).
+--   fund_scope: all_funds (收入/支出预算总表, 财务收支预算总表), fiscal (财政拨款 tables), general_budget (一般公共预算),
+--   govfund (政府性基金预算), soe_capital (国有资本经营预算).
+with lines as (
+    select * from {{ ref('int_classification_lines_resolved') }}
+),
+
+documents as (
+    select * from {{ ref('int_budget_documents') }}
+),
+
+cells as (
+    select * from {{ ref('int_budget_cells') }}
+),
+
+texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
+),
+
+joined as (
+    select
+        lines.*,
+        documents.department_name,
+        documents.budget_level,
+        documents.unit_name,
+        cells.unit_reported,
+        cells.yuan_factor,
+        cells.row_order,
+        coalesce(cells.table_reliable, true) as table_reliable,
+        case when lines.source_kind = 'narrative'
+            then {{ budget_clause_before('before.text', 'block.text', 'lines.locator') }} end as clause
+    from lines
+    inner join documents on lines.document_id = documents.document_id
+    left join cells on lines.document_id = cells.document_id and lines.locator = cells.locator
+    left join texts as block
+        on lines.source_kind = 'narrative' and block.document_id = lines.document_id
+        and block.block_index = try_cast(regexp_extract(lines.locator, 'para:([0-9]+)', 1) as integer)
+    left join texts as before
+        on before.document_id = block.document_id and before.block_index = block.block_index - 1
+),
+
+final as (
+    select
+        document_id,
+        line_key,
+        line_order,
+        department_name,
+        fiscal_year,
+        budget_level,
+        unit_name,
+        classification,
+        table_key,
+        case
+            when table_key in ('budget_income', 'budget_expenditure', 'budget_income_expenditure_summary')
+                then 'all_funds'
+            when table_key = 'budget_fiscal_summary' and measure = 'general_budget' then 'general_budget'
+            when table_key = 'budget_fiscal_summary' and measure = 'govfund' then 'govfund'
+            when table_key = 'budget_fiscal_summary' and measure = 'soe_capital' then 'soe_capital'
+            when table_key in ('budget_fiscal_summary', 'budget_fiscal_expenditure', 'budget_fiscal_basic')
+                then 'fiscal'
+            when table_key in ('budget_general_expenditure', 'budget_general_basic') then 'general_budget'
+            when table_key = 'budget_govfund' then 'govfund'
+            when table_key = 'budget_soe_capital' then 'soe_capital'
+            when source_kind = 'narrative' then 'fiscal'
+        end as fund_scope,
+        code,
+        code_reported,
+        level,
+        name_reported,
+        name_canonical,
+        resolution_method,
+        resolution_confidence,
+        resolution_reason,
+        reported_name_status,
+        -- a narrative figure about another year (2025年当年预算执行数为…) is not this budget's line
+        case
+            when source_kind = 'narrative' and measure in ('total', 'budget')
+                 and {{ budget_clause_other_year('clause', 'fiscal_year') }} then 'prior_year'
+            else measure
+        end as measure,
+        value as value_reported,
+        decimals as decimals_reported,
+        coalesce(unit_reported, '万元') as unit_reported,
+        {{ budget_to_wan('value', "coalesce(unit_reported, '万元')") }} as value_wan,
+        {{ budget_wan_decimals('decimals', "coalesce(unit_reported, '万元')") }} as decimals_wan,
+        {{ chk_lo('value', 'decimals') }} * {{ budget_yuan_factor("coalesce(unit_reported, '万元')") }} as yuan_lo,
+        {{ chk_hi('value', 'decimals') }} * {{ budget_yuan_factor("coalesce(unit_reported, '万元')") }} as yuan_hi,
+        raw_text,
+        source_kind,
+        page,
+        locator,
+        evidence,
+        table_reliable
+    from joined
+)
+
+select * from final

@@ -1,0 +1,258 @@
+-- Completeness of a budget (预算) against its own table of contents and against the Shanghai budget template:
+--   budget.required_tables          every table its 目录 lists is in the document; a budget in the Shanghai template
+--                                   (its tables are named 财务收支预算总表 …) has all nine of the template's tables;
+--   budget.empty_table_statement    a 政府性基金 / 国有资本经营预算 table without figures says the unit has none
+--                                   (本表为空表, 无…预算);
+--   budget.required_sections        a Shanghai-template budget has its explanations: 名词解释, 预算编制说明, 三公经费,
+--                                   机关运行经费, 政府采购, 绩效目标, 国有资产占有使用 (and 项目经费情况说明 in a 部门预算).
+-- A table is present when it was recognised or when its title stands in the text after the 目录.
+with texts as (
+    select * from {{ ref('stg_raw__text_blocks') }}
+),
+
+documents as (
+    select * from {{ ref('int_budget_documents') }}
+),
+
+recognised as (
+    select * from {{ ref('stg_raw__recognised_tables') }}
+),
+
+cells as (
+    select * from {{ ref('int_budget_cells') }}
+),
+
+blocks as (
+    select
+        t.document_id, t.block_index, t.page, t.kind, t.text,
+        regexp_replace(regexp_replace(t.text, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g') as compact,
+        d.budget_level
+    from texts as t
+    inner join documents as d using (document_id)
+),
+
+toc_start as (
+    select document_id, min(block_index) as toc_block, min(page) as toc_page
+    from blocks
+    where kind <> 'table' and regexp_matches(compact, '^目录$')
+    group by document_id
+),
+
+after_toc as (
+    -- the blocks after 目录, and whether each still looks like an entry (dot leaders, or a short line without
+    -- sentence punctuation, on the 目录's page or the next)
+    select
+        b.*,
+        s.toc_block,
+        (regexp_matches(b.compact, '(…|\.{4,}|·{4,})') or (length(b.compact) <= 40 and not regexp_matches(b.compact, '[，。；：]')))
+            and b.kind <> 'table'
+            and (b.page is null or s.toc_page is null or b.page <= s.toc_page + 1) as entry_like
+    from blocks as b
+    inner join toc_start as s on s.document_id = b.document_id and b.block_index > s.toc_block
+),
+
+toc_runs as (
+    select
+        *,
+        count(*) filter (where not entry_like) over (
+            partition by document_id order by block_index rows between unbounded preceding and current row
+        ) as breaks
+    from after_toc
+),
+
+toc_entries as (
+    -- the 目录: the entries up to the first block that is not one; numbering, leaders and page numbers removed
+    select
+        document_id, block_index, page, text,
+        regexp_replace(
+            regexp_replace(compact, '^([0-9一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)])', ''),
+            '(…|\.|·)+[0-9]*$', ''
+        ) as title
+    from toc_runs
+    where breaks = 0
+),
+
+toc_end as (
+    select s.document_id, coalesce(max(e.block_index), s.toc_block) as last_entry
+    from toc_start as s
+    left join toc_entries as e on e.document_id = s.document_id
+    group by s.document_id, s.toc_block
+),
+
+toc_tables as (
+    -- a table's entry, not the part heading (五、部门预算表); matched without 预算, years and brackets, so
+    -- 政府性基金财政拨款支出预算表 (目录) finds 政府性基金预算财政拨款支出预算表 (the table's title)
+    select
+        *,
+        regexp_replace(title, '预算|[0-9]{4}年度?|（[^）]*）', '', 'g') as title_key
+    from toc_entries
+    where regexp_matches(title, '预算.*表$') and not regexp_matches(title, '^(部门|单位)?预算(报)?表$')
+),
+
+body as (
+    -- everything after the table of contents (tables included: a sheet's title can stand in its grid)
+    select b.*, regexp_replace(b.compact, '预算|[0-9]{4}年度?|（[^）]*）', '', 'g') as compact_key
+    from blocks as b
+    left join toc_end as e on e.document_id = b.document_id
+    where e.last_entry is null or b.block_index > e.last_entry
+),
+
+recognised_titles as (
+    select
+        document_id,
+        regexp_replace(regexp_replace(table_title, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g') as compact,
+        regexp_replace(
+            regexp_replace(regexp_replace(table_title, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g'),
+            '预算|[0-9]{4}年度?|（[^）]*）', '', 'g'
+        ) as compact_key
+    from recognised
+),
+
+toc_present as (
+    select
+        t.*,
+        exists (
+            select 1 from body as b
+            where b.document_id = t.document_id and strpos(b.compact_key, t.title_key) > 0
+        ) or exists (
+            select 1 from recognised_titles as r
+            where r.document_id = t.document_id
+              and (strpos(r.compact_key, t.title_key) > 0 or strpos(t.title_key, r.compact_key) > 0)
+        ) as present
+    from toc_tables as t
+),
+
+toc_final as (
+    select
+        'budget.required_tables' as check_id,
+        document_id,
+        case when present then 'pass' else 'fail' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '目录列有《' || title || '》，正文中未找到该表；请补上该表或更正目录。' as message,
+        text as evidence, page, 'block:' || cast(block_index as varchar) as locator
+    from toc_present
+),
+
+template_tables as (
+    select * from (values
+        (1, 'budget_income_expenditure_summary', '财务收支预算总表', '财务收支预算总表'),
+        (2, 'budget_income', '收入预算总表', '收入预算总表'),
+        (3, 'budget_expenditure', '支出预算总表', '[^收]支出预算总表'),
+        (4, 'budget_fiscal_summary', '财政拨款收支预算总表', '财政拨款收支预算总表'),
+        (5, 'budget_general_expenditure', '一般公共预算支出功能分类预算表', '一般公共预算支出功能分类预算表'),
+        (6, 'budget_govfund', '政府性基金预算支出功能分类预算表', '政府性基金预算支出功能分类预算表'),
+        (7, 'budget_soe_capital', '国有资本经营预算支出功能分类预算表', '国有资本经营预算支出功能分类预算表'),
+        (8, 'budget_general_basic', '一般公共预算基本支出经济分类预算表', '基本支出.*经济分类预算表'),
+        (9, 'budget_sangong', '“三公”经费和机关运行经费预算表', '三公.*预算表')
+    ) as t(number, table_key, title_zh, pattern)
+),
+
+shanghai_template as (
+    -- a budget naming its first table 财务收支预算总表 follows the Shanghai template
+    select distinct document_id from blocks where kind <> 'table' and strpos(compact, '财务收支预算总表') > 0
+    union
+    select distinct document_id from recognised_titles where strpos(compact, '财务收支预算总表') > 0
+),
+
+template_checked as (
+    select
+        s.document_id, t.number, t.table_key, t.title_zh,
+        exists (select 1 from recognised as r where r.document_id = s.document_id and r.table_key = t.table_key)
+        or exists (
+            select 1 from body as b
+            where b.document_id = s.document_id and b.kind <> 'table' and regexp_matches(b.compact, t.pattern)
+        ) as present
+    from shanghai_template as s
+    cross join template_tables as t
+),
+
+template_final as (
+    select
+        'budget.required_tables' as check_id,
+        document_id,
+        case when present then 'pass' else 'fail' end as status,
+        null as expected, null as actual, null as difference,
+        '缺少预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》；请补上（无数据时保留空表并说明）。'
+            as message,
+        '' as evidence, cast(null as integer) as page, 'template:' || table_key as locator
+    from template_checked
+),
+
+empty_tables as (
+    select r.document_id, r.table_key, r.page, r.table_title
+    from recognised as r
+    inner join documents using (document_id)
+    where r.table_key in ('budget_govfund', 'budget_soe_capital')
+      and not exists (
+          select 1 from cells as c
+          where c.document_id = r.document_id and c.table_key = r.table_key and c.value <> 0
+      )
+),
+
+empty_final as (
+    select
+        'budget.empty_table_statement' as check_id,
+        e.document_id,
+        case when exists (
+            select 1 from blocks as b
+            where b.document_id = e.document_id
+              and (b.page = e.page or b.page = e.page + 1 or e.page is null)
+              and regexp_matches(b.compact, '空表|此表为空|无(政府性基金|国有资本经营)?预算|没有.*预算|不涉及')
+        ) then 'pass' else 'fail' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('e.page') }} || '《' || {{ budget_table_zh('e.table_key') }} || '》没有数据，也没有说明本单位无此项预算；'
+            || '请注明「本单位无…预算，故本表为空表」。' as message,
+        e.table_title as evidence, e.page, 'table:' || e.table_key as locator
+    from empty_tables as e
+),
+
+sections as (
+    select * from (values
+        ('名词解释', '名词解释', 'any'),
+        ('预算编制说明', '预算编制说明', 'any'),
+        ('“三公”经费预算情况说明', '三公.*经费.*(预算|情况)', 'any'),
+        ('机关运行经费', '机关运行经费', 'any'),
+        ('政府采购预算情况', '政府采购', 'any'),
+        ('绩效目标设置情况', '绩效目标', 'any'),
+        ('国有资产占有使用情况', '国有资产', 'any'),
+        ('项目经费情况说明', '项目经费情况说明|经费情况说明', 'department')
+    ) as t(section_zh, pattern, level)
+),
+
+sections_checked as (
+    select
+        s.document_id, x.section_zh,
+        exists (
+            select 1 from body as b
+            where b.document_id = s.document_id and b.kind <> 'table' and regexp_matches(b.compact, x.pattern)
+        ) as present
+    from shanghai_template as s
+    inner join documents as d using (document_id)
+    inner join sections as x on x.level = 'any' or x.level = d.budget_level
+),
+
+sections_final as (
+    select
+        'budget.required_sections' as check_id,
+        document_id,
+        case when present then 'pass' else 'fail' end as status,
+        null as expected, null as actual, null as difference,
+        '缺少预算公开模板要求的说明「' || section_zh || '」；请补上。' as message,
+        '' as evidence, cast(null as integer) as page, 'section:' || section_zh as locator
+    from sections_checked
+),
+
+results as (
+    select * from toc_final
+    union all select * from template_final
+    union all select * from empty_final
+    union all select * from sections_final
+)
+
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results

@@ -1,0 +1,241 @@
+-- A budget's narrative against its own tables, and against last year's budget:
+--   budget.narrative_vs_table   an amount the narrative states (metric, or a function line by code) equals what
+--                               the tables state for it (the table facts, the 合计 of the 一般公共预算 table …);
+--                               passes when any table figure agrees; a quote, so two figures with the same
+--                               decimals meet only when equal (chk_meets_quote);
+--   budget.yoy_previous_budget  a change stated against last year's budget (比2025年预算增加X万元 / 增长Y%)
+--                               implies last year's figure; it must equal the same department's (same level, same
+--                               unit) previous-year 预算; not_evaluable when that budget is not loaded. A change
+--                               whose clause names last year's 执行数 / 决算 compares with something else: skipped.
+-- All amounts compared in 元 (exact for tables printed in 元 or 万元).
+with facts as (
+    select * from {{ ref('int_budget_facts') }}
+),
+
+lines as (
+    select * from {{ ref('int_budget_lines') }}
+),
+
+plan_items as (
+    select * from {{ ref('int_budget_plan_items') }}
+),
+
+documents as (
+    select * from {{ ref('int_budget_documents') }}
+),
+
+narrative as (
+    select * from facts
+    where source_kind = 'narrative' and is_amount and basis = 'budget'
+),
+
+unreliable_tables as (
+    select distinct document_id, table_key from {{ ref('int_budget_cells') }} where not table_reliable
+),
+
+stated_in_tables as (
+    -- what the tables state per metric: table facts (of tables read unambiguously; a 财政拨款 table's 合计 is not
+    -- an all-funds total), and the metrics read from table cells (plan items)
+    select f.document_id, f.metric, f.yuan_lo, f.yuan_hi, f.value, f.raw_text, f.table_key
+    from facts as f
+    anti join unreliable_tables as u using (document_id, table_key)
+    where f.source_kind = 'table' and f.is_amount and f.basis = 'budget'
+      and not (f.table_key = 'budget_fiscal_summary' and f.metric in (
+          'income_total', 'income_current_year', 'expenditure_current_year', 'expenditure_grand_total'))
+    union all
+    select document_id, item_code, yuan_lo, yuan_hi, amount_wan, raw_text, table_key
+    from plan_items
+    where item_kind = 'metric' and table_key is not null and locator like 'table:%'
+),
+
+metric_compared as (
+    select
+        n.document_id, n.metric, n.metric_label, n.value, n.raw_text, n.page, n.locator, n.evidence,
+        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}) as agrees,
+        min(t.value) as table_value,
+        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text, '、') as table_text
+    from narrative as n
+    inner join stated_in_tables as t on t.document_id = n.document_id and t.metric = n.metric
+    group by all
+),
+
+narrative_lines as (
+    select * from lines
+    where source_kind = 'narrative' and classification = 'function' and code is not null
+      and measure in ('total', 'budget')
+),
+
+function_table_lines as (
+    -- every table line of the code, whatever its fund (a narrative line may state all funds or 财政拨款 only)
+    select * from lines
+    where source_kind = 'table' and classification = 'function' and code is not null and table_reliable
+      and measure in ('total', 'general_budget', 'govfund')
+),
+
+line_compared as (
+    select
+        n.document_id, n.code, n.name_reported, n.value_wan, n.raw_text, n.page, n.locator, n.evidence,
+        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}) as agrees,
+        min(t.value_wan) as table_value,
+        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported, '、') as table_text
+    from narrative_lines as n
+    inner join function_table_lines as t on t.document_id = n.document_id and t.code = n.code
+    group by all
+),
+
+narrative_final as (
+    select
+        'budget.narrative_vs_table' as check_id,
+        document_id,
+        case when agrees then 'pass' else 'fail' end as status,
+        table_value as expected, value as actual, value - table_value as difference,
+        {{ chk_page_text('page') }} || '预算说明中' || coalesce(metric_label, metric) || '为' || raw_text
+            || '万元，预算表为' || table_text || '；请核对。' as message,
+        evidence, page, locator
+    from metric_compared
+    union all
+    select
+        'budget.narrative_vs_table',
+        document_id,
+        case when agrees then 'pass' else 'fail' end,
+        table_value, value_wan, value_wan - table_value,
+        {{ chk_page_text('page') }} || '预算说明中「' || name_reported || '」为' || raw_text || '万元，预算表为'
+            || table_text || '；请核对。',
+        evidence, page, locator
+    from line_compared
+),
+
+-- last year's budget: the same department and level (and the same unit for a 单位预算)
+changes as (
+    -- a change whose clause names last year's 执行数 or 决算 compares with something else than its budget
+    select * from facts
+    where source_kind = 'narrative' and basis in ('yoy_change', 'yoy_pct')
+      and (compared_year is null or compared_year = fiscal_year - 1)
+      and metric is not null
+      and not regexp_matches(coalesce(clause, ''), '执行|决算|实际')
+),
+
+current_figures as (
+    -- the figure the change is about: same paragraph first, else the table
+    select
+        c.document_id, c.fact_index, f.yuan_lo, f.yuan_hi, f.value, f.raw_text
+    from changes as c
+    inner join facts as f
+        on f.document_id = c.document_id and f.metric = c.metric and f.basis = 'budget' and f.is_amount
+    qualify row_number() over (
+        partition by c.document_id, c.fact_index
+        order by
+            case when f.source_kind = 'narrative'
+                      and regexp_extract(f.locator, 'para:([0-9]+)', 1) = regexp_extract(c.locator, 'para:([0-9]+)', 1)
+                 then 0 when f.source_kind = 'table' then 1 else 2 end,
+            f.fact_index
+    ) = 1
+),
+
+previous_documents as (
+    select
+        c.document_id, c.fact_index, p.document_id as previous_document_id
+    from changes as c
+    inner join documents as d on d.document_id = c.document_id
+    inner join documents as p
+        on p.department_name = d.department_name and p.fiscal_year = d.fiscal_year - 1
+        and p.budget_level = d.budget_level
+        and coalesce(p.unit_name, '') = coalesce(d.unit_name, '')
+    qualify row_number() over (partition by c.document_id, c.fact_index order by p.document_id) = 1
+),
+
+previous_figures as (
+    select
+        pd.document_id, pd.fact_index, pd.previous_document_id,
+        f.yuan_lo, f.yuan_hi, f.value, f.raw_text, f.page as previous_page
+    from previous_documents as pd
+    inner join changes as c on c.document_id = pd.document_id and c.fact_index = pd.fact_index
+    inner join facts as f
+        on f.document_id = pd.previous_document_id and f.metric = c.metric and f.basis = 'budget' and f.is_amount
+    qualify row_number() over (
+        partition by pd.document_id, pd.fact_index
+        order by case f.source_kind when 'table' then 0 else 1 end, f.fact_index
+    ) = 1
+),
+
+yoy_joined as (
+    select
+        c.*,
+        cur.yuan_lo as cur_lo, cur.yuan_hi as cur_hi, cur.value as cur_value, cur.raw_text as cur_text,
+        pd.previous_document_id,
+        prev.yuan_lo as prev_lo, prev.yuan_hi as prev_hi, prev.value as prev_value, prev.raw_text as prev_text,
+        {{ chk_lo('abs(c.value_reported)', 'c.decimals_reported') }} as p_lo,
+        -- a displayed rate may be rounded or truncated: [p − ½u, p + u]
+        {{ chk_hi('abs(c.value_reported)', 'c.decimals_reported') }} + {{ chk_half('c.decimals_reported') }} as p_hi
+    from changes as c
+    inner join current_figures as cur on cur.document_id = c.document_id and cur.fact_index = c.fact_index
+    left join previous_documents as pd on pd.document_id = c.document_id and pd.fact_index = c.fact_index
+    left join previous_figures as prev on prev.document_id = c.document_id and prev.fact_index = c.fact_index
+),
+
+yoy_evaluated as (
+    select
+        *,
+        case
+            when previous_document_id is null then 'not_evaluable'
+            when prev_lo is null then null
+            when basis = 'yoy_change' and {{ chk_meets('cur_lo - yuan_hi', 'cur_hi - yuan_lo', 'prev_lo', 'prev_hi') }}
+                then 'pass'
+            -- a rate: |cur − prev| / prev = p%, in the direction the change states
+            when basis = 'yoy_pct' and value_reported >= 0
+                 and {{ chk_pct_meets('cur_lo - prev_hi', 'cur_hi - prev_lo', 'prev_lo', 'prev_hi', 'p_lo', 'p_hi') }}
+                then 'pass'
+            when basis = 'yoy_pct' and value_reported < 0
+                 and {{ chk_pct_meets('prev_lo - cur_hi', 'prev_hi - cur_lo', 'prev_lo', 'prev_hi', 'p_lo', 'p_hi') }}
+                then 'pass'
+            when basis = 'yoy_pct' and value_reported = 0 and {{ chk_meets('cur_lo', 'cur_hi', 'prev_lo', 'prev_hi') }}
+                then 'pass'
+            else 'fail'
+        end as status
+    from yoy_joined
+),
+
+yoy_final as (
+    select
+        'budget.yoy_previous_budget' as check_id,
+        document_id,
+        status,
+        case when basis = 'yoy_change' then prev_value end as expected,
+        case when basis = 'yoy_change' then cur_value - value end as actual,
+        case when basis = 'yoy_change' then cur_value - value - prev_value end as difference,
+        case
+            when status = 'not_evaluable'
+                then '无法核对：未载入本部门上年度预算（' || coalesce(metric_label, metric) || '与上年预算比较'
+                    || case when basis = 'yoy_pct' then '变动' || raw_text || '%' else '增减' || raw_text || '万元' end
+                    || '）。'
+            when basis = 'yoy_change'
+                then {{ chk_page_text('page') }} || coalesce(metric_label, metric) || '预算' || cur_text
+                    || '万元、与上年预算相比增减' || raw_text || '万元，即上年预算应为'
+                    || {{ budget_fmt_wan('cur_lo + (cur_hi - cur_lo) * 0.5 - value * 10000') }}
+                    || '万元；上年度预算为' || {{ budget_fmt_wan('prev_lo + (prev_hi - prev_lo) * 0.5') }}
+                    || '万元；请核对。'
+            else {{ chk_page_text('page') }} || coalesce(metric_label, metric) || '预算' || cur_text
+                || '万元、与上年预算相比' || coalesce(direction, case when value_reported < 0 then '减少' else '增加' end)
+                || raw_text || '%；上年度预算为'
+                || {{ budget_fmt_wan('prev_lo + (prev_hi - prev_lo) * 0.5') }} || '万元，实际'
+                || case when cur_lo + cur_hi >= prev_lo + prev_hi then '增加' else '减少' end
+                || coalesce(cast({{ chk_pct_display('abs(cur_lo + cur_hi - prev_lo - prev_hi) * 0.5', '(prev_lo + prev_hi) * 0.5') }}
+                    as varchar), '—') || '%；请核对。'
+        end as message,
+        evidence, page, locator
+    from yoy_evaluated
+    where status is not null
+),
+
+results as (
+    select * from narrative_final
+    union all select * from yoy_final
+)
+
+-- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
+-- on int_check_results, which sorts every evaluation
+select
+    check_id, document_id, status, expected, actual, difference, message,
+    case when status = 'pass' then '' else evidence end as evidence,
+    page, locator
+from results
