@@ -37,6 +37,8 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 _CURRENT_TOTAL = re.compile(r"^(?:本年|当年)(?:财政拨款)?(?:收入|支出)?(?:合计|小计)$")
 _GRAND = re.compile(r"^(?:收入|支出)?(?:总计|合计)$")
 _OF_WHICH = re.compile(r"^其中")
+# 年初/年末 一般公共预算 / 政府性基金 / 国有资本 … 结转和结余 break down the 财政拨款结转和结余 row above them (T4)
+_CARRY_BREAKDOWN = re.compile(r"^(?:年初|年末)(?:一般公共预算|政府性基金|国有资本)")
 _SANGONG_PARTS = {
     "overseas": re.compile(r"因公出国"),
     "vehicle": re.compile(r"^公务用车购置及运行(?:维护)?费?$|^公务用车购置和运行(?:维护)?费?$"),
@@ -182,7 +184,7 @@ def _summary(cells: Sequence[CellFact]) -> list[IdentityResult]:
         grand = next((i for i in range(current + 1, len(column)) if _GRAND.match(labels[i])), None)
         if grand is not None:
             between = [c for c, lb in zip(column[current + 1:grand], labels[current + 1:grand], strict=True)
-                       if not _OF_WHICH.match(lb)]
+                       if not _OF_WHICH.match(lb) and not _CARRY_BREAKDOWN.match(lb)]
             out.append(_identity("summary", f"{labels[grand]}/col{col}", column[grand],
                                  [column[current], *between]))
             grands.append(column[grand])
@@ -247,10 +249,13 @@ def _of_which_candidates(cells: Sequence[CellFact], template: TableTemplate) -> 
 
 
 def _explained_by_one_cell(failed: Sequence[IdentityResult]) -> bool:
+    """One cell, or one row (a 类 row typed wrong in every column keeps its row total), is in every failure."""
     common = set(failed[0].cells)
+    rows = {c.split("/col:")[0] for c in failed[0].cells}
     for f in failed[1:]:
         common &= set(f.cells)
-    return bool(common)
+        rows &= {c.split("/col:")[0] for c in f.cells}
+    return bool(common) or bool(rows)
 
 
 def verify_table(cells: Sequence[CellFact], template: TableTemplate | None) -> TableVerification:

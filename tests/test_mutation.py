@@ -71,3 +71,20 @@ def test_a_finding_counts_when_new_and_pointing_at_the_edit() -> None:
 def test_rendering_joins_codes_split_over_columns() -> None:
     assert _row_lines(("201", "06", "01", "行政运行", "1,511.89", "", "8.37")) == ["2010601 行政运行 1,511.89 8.37"]
     assert _row_lines(("类", "款", "项", "合计", "2,940.05")) == ["类 款 项", "合计 2,940.05"]
+
+
+def test_outdated_names_are_the_classification_seeds_own() -> None:
+    from warehouse.mutation.operators import outdated_pairs
+
+    pairs = outdated_pairs()
+    assert ("卫生健康支出", "医疗卫生与计划生育支出") in pairs
+    assert all(old not in new for new, old in pairs)
+    site = next(k for k in KINDS if k.key == "outdated_name").sites(PAGES)[0]
+    assert apply(PAGES, site)[2].endswith("医疗卫生与计划生育支出0万元。")
+
+
+def test_a_roll_up_on_the_previous_page_points_at_the_parts_page_it_names() -> None:
+    m = Mutant(1, "某某局", "table_detail_cell", False, Site(8, 0, 4, "5.22", ("5.22",)), "2.22", "医疗")
+    naming = Finding("identity.rollup_kuan", "error", "fail", "第8页…差额 2.22（明细行在第8—9页）", "", 8, "")
+    other = Finding("identity.rollup_kuan", "error", "fail", "第8页…差额 2.22（明细行在第7页）", "", 8, "")
+    assert points_at(naming, m, paged=True) and not points_at(other, m, paged=True)

@@ -2,7 +2,7 @@
 
 Two kinds act on the figures before the document is composed (so the document stays
 self-consistent and only the cross-year / cross-table relation breaks): carryover_discontinuity
-and sangong_exceeds_economic. All other kinds edit the composed DocModel.
+and economic_exceeds_sangong. All other kinds edit the composed DocModel.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "missing_table": ("completeness", "error"),
     "missing_explanation": ("completeness", "warning"),
     "sangong_narrative_mismatch": ("sangong", "error"),
-    "sangong_exceeds_economic": ("sangong", "error"),
+    "economic_exceeds_sangong": ("sangong", "warning"),
     "wrong_unit": ("hygiene", "warning"),
 }
 # kinds of the budgets (预算) and of the 预算 ↔ 决算 link, planned apart (ingest.samplegen.budget_defects)
@@ -45,7 +45,7 @@ BUDGET_KINDS: dict[str, tuple[str, str]] = {
     "budget_missing_table": ("budget", "error"),
     "budget_narrative_mismatch": ("budget", "error"),
 }
-FIGURE_KINDS = ("carryover_discontinuity", "sangong_exceeds_economic")
+FIGURE_KINDS = ("carryover_discontinuity", "economic_exceeds_sangong")
 NEEDS_PRIOR_DOC = ("carryover_discontinuity", "yoy_contradiction")
 
 
@@ -454,17 +454,17 @@ def figure_defect_labels(kind: str, doc: DocModel, fig: YearFigures, prev: YearF
             format(money(fig.carry_begin), ".2f"),
             "年初结转和结余 differs from last year's 年末结转和结余",
         )
-    if kind == "sangong_exceeds_economic":
+    if kind == "economic_exceeds_sangong":
         sg = fig.sangong
         for item, code in (("reception", "30217"), ("vehicle_operation", "30231")):
             value = getattr(sg, item)
-            if value > fig.economic.get(code, 0):
+            if value and fig.economic.get(code, 0) > value:
                 return Defect(
                     kind,
                     {"table": "general_budget_basic", "code": code, "sangong_item": item},
-                    f">= {format(money(value), '.2f')}",
+                    f"<= {format(money(value), '.2f')}",
                     format(money(fig.economic.get(code, 0)), ".2f"),
-                    "三公 item larger than its economic classification line",
+                    "economic classification line (basic only) larger than its 三公 item (basic + project)",
                 )
     return None
 

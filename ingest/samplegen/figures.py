@@ -231,7 +231,7 @@ class YearPlan:
     """Figure-level defects decided before generation (they keep the document self-consistent)."""
 
     carryover_jump: int = 0  # added to 年初结转 of 一般公共预算 (≠ last year's 年末)
-    sangong_over_economic: str | None = None  # "reception" | "vehicle_operation"
+    economic_over_sangong: str | None = None  # "reception" | "vehicle_operation"
 
 
 def _jitter(rng: random.Random, w: int) -> int:
@@ -378,12 +378,12 @@ def generate_year(
     pw = {k: _jitter(rng, w) if w else 0 for k, w in PERSONNEL_WEIGHTS.items()}
     uw = {k: _jitter(rng, w) if w else 0 for k, w in PUBLIC_WEIGHTS.items()}
     fixed = {"30212": overseas, "30217": reception, "30231": veh_op, "31013": veh_buy}
-    for k, v in fixed.items():  # economic line ≥ 三公 item (plus some non-三公 spending sometimes)
-        fixed[k] = v + (int(v * rng.uniform(0.0, 0.3)) if rng.random() < 0.4 else 0)
-    if plan.sangong_over_economic == "reception" and reception:
-        fixed["30217"] = reception // 2
-    if plan.sangong_over_economic == "vehicle_operation" and veh_op:
-        fixed["30231"] = veh_op // 2
+    for k, v in fixed.items():  # economic line (basic only) ≤ 三公 item (basic + project): part may be project
+        fixed[k] = v - (int(v * rng.uniform(0.0, 0.3)) if rng.random() < 0.4 else 0)
+    if plan.economic_over_sangong == "reception" and reception:
+        fixed["30217"] = reception * 3
+    if plan.economic_over_sangong == "vehicle_operation" and veh_op:
+        fixed["30231"] = veh_op * 3
     rest_public = max(0, public - sum(fixed.values()))
     economic: dict[str, int] = dict(zip(pw, allocate(personnel, list(pw.values())), strict=False))
     economic.update(dict(zip(uw, allocate(rest_public, list(uw.values())), strict=False)))

@@ -60,9 +60,9 @@ def _figure_plans(kinds: dict[int, tuple[str, ...]], rng: random.Random) -> dict
     plans = {}
     for year, ks in kinds.items():
         jump = rng.randint(50_000, 900_000) if "carryover_discontinuity" in ks else 0
-        over = rng.choice(("reception", "vehicle_operation")) if "sangong_exceeds_economic" in ks else None
+        over = rng.choice(("reception", "vehicle_operation")) if "economic_exceeds_sangong" in ks else None
         if jump or over:
-            plans[year] = YearPlan(carryover_jump=jump, sangong_over_economic=over)
+            plans[year] = YearPlan(carryover_jump=jump, economic_over_sangong=over)
     return plans
 
 

@@ -13,9 +13,12 @@ scorer also accepts a finding on the edited page.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from ingest.tables import classify_title
 
@@ -359,18 +362,27 @@ def name_changed(pages: tuple[str, ...]) -> list[Site]:
     return out
 
 
-_OUTDATED = (("卫生健康支出", "医疗卫生与计划生育支出"), ("卫生健康", "医疗卫生与计划生育"),
-             ("文化旅游体育与传媒支出", "文化体育与传媒支出"), ("城乡社区支出", "城乡社区事务支出"))
+_CLASSIFICATION_SEED = Path(__file__).resolve().parents[2] / "dbt_project/seeds/function_classification.csv"
+
+
+@cache
+def outdated_pairs(seed: Path = _CLASSIFICATION_SEED) -> tuple[tuple[str, str], ...]:
+    """(current name, the name it replaced) of one code, as the classification seed dates them (valid_to_year)."""
+    with seed.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    pairs = {(c["name"], o["name"]) for o in rows if o["valid_to_year"]
+             for c in rows if c["code"] == o["code"] and c["valid_from_year"]
+             and int(c["valid_from_year"]) > int(o["valid_to_year"]) and o["name"] not in c["name"]}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
 
 
 def outdated_name(pages: tuple[str, ...]) -> list[Site]:
+    """A classification name replaced by the name the seed gives the same code for earlier years only."""
     out = []
     for p, text in enumerate(pages):
-        for new_name, old_name in _OUTDATED:
-            for m in re.finditer(re.escape(new_name) + r"(?!与)", text):
+        for new_name, old_name in outdated_pairs():
+            for m in re.finditer(re.escape(new_name), text):
                 out.append(Site(p, m.start(), m.end(), old_name, (old_name,)))
-            if any(s.page == p for s in out):
-                break
     return out
 
 

@@ -41,46 +41,60 @@ title_blocks as (
     where length(text) <= 80 and not regexp_matches(text, '[，。；]')
 ),
 
-required_tables as (
-    -- title_re: the title as printed in every template seen (quotes removed, spaces removed); Shanghai prints
-    -- 财政拨款“三公”经费支出决算表 and 国有资本经营预算财政拨款收入支出决算表
-    select * from (values
-        ('income_expenditure_summary', 1, '收入支出决算总表', false, '收入支出决算总表'),
-        ('income', 2, '收入决算表', false, '收入决算表'),
-        ('expenditure', 3, '支出决算表', false, '支出决算表'),
-        ('fiscal_summary', 4, '财政拨款收入支出决算总表', false, '财政拨款收入支出决算总表'),
-        ('general_budget_expenditure', 5, '一般公共预算财政拨款支出决算表', false, '一般公共预算财政拨款支出决算表'),
-        ('general_budget_basic', 6, '一般公共预算财政拨款基本支出决算表', false, '一般公共预算财政拨款基本支出决算表'),
-        ('sangong', 7, '一般公共预算财政拨款“三公”经费支出决算表', true, '三公经费(财政拨款)?支出决算表'),
-        ('govfund', 8, '政府性基金预算财政拨款收入支出决算表', true, '政府性基金预算财政拨款(收入支出|支出)决算表'),
-        ('soe_capital', 9, '国有资本经营预算财政拨款支出决算表', true, '国有资本经营预算财政拨款(收入支出|支出)决算表')
-    ) as t(table_key, number, title, may_be_empty, title_re)
+parses as (
+    select * from {{ ref('stg_raw__table_parses') }}
 ),
 
-title_variants as (
-    select * from (values
-        ('income_expenditure_summary', '收入支出决算总表'), ('income', '收入决算表'), ('expenditure', '支出决算表'),
-        ('fiscal_summary', '财政拨款收入支出决算总表'),
-        ('general_budget_expenditure', '一般公共预算财政拨款支出决算表'),
-        ('general_budget_basic', '一般公共预算财政拨款基本支出决算表'),
-        ('sangong', '三公经费支出决算表'), ('sangong', '三公经费财政拨款支出决算表'),
-        ('govfund', '政府性基金预算财政拨款收入支出决算表'), ('govfund', '政府性基金预算财政拨款支出决算表'),
-        ('soe_capital', '国有资本经营预算财政拨款收入支出决算表'), ('soe_capital', '国有资本经营预算财政拨款支出决算表')
-    ) as t(table_key, variant)
+families as (
+    select * from {{ ref('template_family') }}
+),
+
+default_families as (
+    -- the family of a document type that detects nothing (used when no table of the document was parsed)
+    select doc_type, arg_min(family, priority) as family
+    from (select distinct family, doc_type, priority from families where coalesce(detect, '') = '')
+    group by all
+),
+
+filing_family as (
+    -- the template family the extraction chose for the filing's tables, else the default of the document type
+    select f.filing_key, f.document_id,
+        coalesce(p.family, df.family) as family
+    from filings as f
+    inner join documents as d on d.document_id = f.document_id
+    left join (
+        select pa.document_id, mode(pa.template_family) as family
+        from parses as pa where pa.template_family is not null group by all
+    ) as p on p.document_id = f.document_id
+    left join default_families as df on df.doc_type = d.doc_type
+),
+
+required_tables as (
+    -- the family's required tables, numbered 第N张 within the family; title_re: the title as printed (quotes and
+    -- spaces removed), e.g. Shanghai 财政拨款“三公”经费支出决算表, 高等学校收支决算总表
+    select ff.filing_key, ff.document_id, ff.family, fa.table_key, fa.number, fa.title_zh as title,
+        coalesce(fa.may_be_empty, false) as may_be_empty, fa.title_re,
+        count(*) over (partition by ff.filing_key) as n_required
+    from filing_family as ff
+    inner join families as fa on fa.family = ff.family
+    where fa.required
 ),
 
 title_hits as (
-    -- the title block ends with the title; before it only numbering, or a department / year prefix
-    select distinct tb.filing_key, v.table_key
-    from title_blocks as tb
-    inner join title_variants as v
-        on ends_with(regexp_replace(tb.flat_block, '（[^）]*）$', ''), v.variant)
-    where regexp_matches(
-        left(regexp_replace(tb.flat_block, '（[^）]*）$', ''),
-             length(regexp_replace(tb.flat_block, '（[^）]*）$', '')) - length(v.variant)),
-        '^([0-9一二三四五六七八九十]+[、.．]?|表[0-9一二三四五六七八九十]+|[^。，]{0,40}年度?|[^。，]{0,40}(一般公共预算|财政拨款))?$')
-      and not (v.table_key = 'expenditure' and regexp_matches(tb.flat_block, '(财政拨款|一般公共预算)支出决算表$'))
-      and not (v.table_key = 'income_expenditure_summary' and regexp_matches(tb.flat_block, '财政拨款收入支出决算总表$'))
+    -- a block that is the table's own title: before the title only numbering (表2：, 三、) or a department / year
+    -- prefix; when the titles of two tables match (支出决算表 in 财政拨款支出决算表) the longer title wins
+    select filing_key, table_key
+    from (
+        select tb.filing_key, r.table_key,
+            regexp_extract(regexp_replace(tb.flat_block, '（[^）]*）$', ''), '(' || r.title_re || ')$', 1) as hit,
+            regexp_replace(tb.flat_block, '（[^）]*）$', '') as flat
+        from title_blocks as tb
+        inner join required_tables as r using (filing_key)
+    )
+    where hit <> ''
+      and regexp_matches(left(flat, length(flat) - length(hit)),
+        '^([0-9一二三四五六七八九十]+[、.．]?|表[0-9一二三四五六七八九十]+[:：]?|[^。，]{0,40}年度?|[^。，]{0,40}(一般公共预算|财政拨款))?$')
+    qualify length(hit) = max(length(hit)) over (partition by filing_key, flat)
 ),
 
 present as (
@@ -88,13 +102,22 @@ present as (
     from cells group by all
 ),
 
+read_share as (
+    -- how many of the family's required tables were read: more than half = the filing was read confidently
+    -- (the Shanghai nine: at least five)
+    select r.filing_key, count(p.table_key) as n_read, max(r.n_required) as n_required
+    from required_tables as r
+    left join present as p using (filing_key, table_key)
+    group by all
+),
+
 tables_final as (
     select
-        'completeness.required_tables' as check_id, f.document_id,
+        'completeness.required_tables' as check_id, r.document_id,
         case
             when p.n_cells > 0 then 'pass'
-            -- fewer than five of the nine tables read: table extraction failed for this filing, not the filing
-            when coalesce(n_read.n, 0) < 5 then 'not_evaluable'
+            -- half or fewer of the family's tables read: table extraction failed for this filing, not the filing
+            when rs.n_read * 2 <= rs.n_required then 'not_evaluable'
             -- the title is in the text but no cell was extracted: the table exists, its figures were not read
             -- (or, for T7–T9, it is an empty table: pass when the filing states it has no such spending)
             when regexp_matches(ft.flat, r.title_re) and r.may_be_empty
@@ -105,24 +128,30 @@ tables_final as (
             else 'fail'
         end as status,
         null as expected, null as actual, null as difference,
-        case when coalesce(n_read.n, 0) >= 5 and th.table_key is not null
+        case when rs.n_read * 2 > rs.n_required and th.table_key is not null
             then '第' || cast(r.number as varchar) || '张决算表《' || r.title || '》只有标题、没有数据（其余报表均已读取）；'
                 || '请补充该表的数据' || case when r.may_be_empty then '，如本部门无此项收支，应在表后或说明中注明。' else '。' end
-        when p.n_cells > 0 or coalesce(n_read.n, 0) >= 5
+        when p.n_cells > 0 or rs.n_read * 2 > rs.n_required
             then '缺少第' || cast(r.number as varchar) || '张决算表《' || r.title || '》（其余报表均已读取）；请补充该表'
                 || case when r.may_be_empty then '，如本部门无此项收支，应公开空表并说明。' else '。' end
             else '无法核对：缺少第' || cast(r.number as varchar) || '张决算表《' || r.title
-                || '》的可读数据——本文件的报表未能可靠读取（九张表中识别出的不足五张），'
-                || '无法判断该表是否齐全。'
+                || '》的可读数据——本文件的报表未能可靠读取（' || cast(rs.n_required as varchar) || '张表中只识别出 '
+                || cast(rs.n_read as varchar) || ' 张），无法判断该表是否齐全。'
         end as message,
         null as evidence, null as page, 'table:' || r.table_key as locator
-    from filings as f
-    cross join required_tables as r
-    left join present as p on p.filing_key = f.filing_key and p.table_key = r.table_key
-    left join filing_text as ft on ft.filing_key = f.filing_key
-    left join title_hits as th on th.filing_key = f.filing_key and th.table_key = r.table_key
-    left join (select filing_key, count(distinct table_key) as n from present group by all) as n_read
-        on n_read.filing_key = f.filing_key
+    from required_tables as r
+    inner join read_share as rs using (filing_key)
+    left join present as p on p.filing_key = r.filing_key and p.table_key = r.table_key
+    left join filing_text as ft on ft.filing_key = r.filing_key
+    left join title_hits as th on th.filing_key = r.filing_key and th.table_key = r.table_key
+),
+
+explained_filings as (
+    -- the explanations of 机关运行经费, 政府采购, 国有资产 and 三公 go with the templates that carry a 三公 table
+    -- (the Shanghai and Sichuan 决算); the four-table 高等学校 template has none of them
+    select ff.filing_key, ff.document_id
+    from filing_family as ff
+    where exists (select 1 from families as fa where fa.family = ff.family and fa.table_key = 'sangong')
 ),
 
 explanations as (
@@ -140,7 +169,7 @@ explanations_final as (
         null, null, null,
         '情况说明缺少「' || e.title || '」（应说明金额或写明无此项）；请补充。' as message,
         null, null, 'section:其他重要事项/' || e.topic
-    from filings as f
+    from explained_filings as f
     cross join explanations as e
     left join filing_text as ft on ft.filing_key = f.filing_key
 ),
@@ -154,7 +183,7 @@ sangong_breakdown as (
         null, null, null,
         '三公经费说明未分别说明因公出国（境）费、公务用车购置及运行费、公务接待费；请补充分项情况。',
         null, null, 'section:三公'
-    from filings as f
+    from explained_filings as f
     left join filing_text as ft on ft.filing_key = f.filing_key
 ),
 
@@ -171,7 +200,7 @@ empty_statement as (
         '《' || r.title || '》无数据，但未说明“本部门无相关收支，故本表为空表”；请补充说明。',
         null, null, 'table:' || r.table_key
     from filings as f
-    cross join (select * from required_tables where table_key in ('govfund', 'soe_capital', 'sangong')) as r
+    inner join (select * from required_tables where may_be_empty) as r on r.filing_key = f.filing_key
     left join present as p on p.filing_key = f.filing_key and p.table_key = r.table_key
     left join filing_text as ft on ft.filing_key = f.filing_key
     where r.table_key <> 'sangong' or p.n_cells > 0

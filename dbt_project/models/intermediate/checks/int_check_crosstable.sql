@@ -1,7 +1,9 @@
 -- The same figure in two tables: T1↔T2, T1↔T3 (合计 and each class), T2↔T4, T4↔T5 (合计 and each class),
 -- T5↔T6. The finding sits on the second table's cell.
 with cells as (
+    -- cells of a table read unreliably are left to extraction.table_unreliable (as in int_check_identity)
     select * from {{ ref('int_check_cells') }}
+    where parse_reliable is distinct from false
 ),
 
 points as (

@@ -69,7 +69,8 @@ completion_pairs as (
     select c.document_id, c.fact_index, c.direction, c.has_reason, c.page, c.locator, c.evidence, c.metric,
         c.value as pct_value, c.lo as pct_lo, c.hi as pct_hi,
         a.value as a_value, a.lo as a_lo, a.hi as a_hi, b.value as b_value, b.lo as b_lo, b.hi as b_hi,
-        b.fact_index as b_index
+        b.fact_index as b_index,
+        max(b.value) over (partition by c.document_id, c.fact_index) as max_budget
     from facts as c
     inner join facts as a
         on a.document_id = c.document_id and a.para_locator = c.para_locator and a.metric = c.metric
@@ -92,11 +93,12 @@ completion as (
                             then 1 else 0 end, b_index)) as b_lo,
         arg_max(b_hi, (case when {{ chk_pct_meets('a_lo', 'a_hi', 'b_lo', 'b_hi', 'pct_lo', 'pct_hi') }}
                             then 1 else 0 end, b_index)) as b_hi,
-        bool_or(case direction
+        -- a budget of 0 beside a stated one (年初预算 0 万元，全年预算 321.02 万元) is not what the word compares with
+        bool_or(case when b_value = 0 and max_budget > 0 then null else case direction
             when '大于' then a_hi >= b_lo
             when '小于' then a_lo <= b_hi
             when '等于' then {{ chk_meets('a_lo', 'a_hi', 'b_lo', 'b_hi') }}
-        end) as any_budget_agrees
+        end end) as any_budget_agrees
     from completion_pairs
     group by all
 ),

@@ -2,7 +2,10 @@
 -- row total = Σ columns, the summary tables' 合计/总计 rows (T1, T4), 三公 合计 = Σ items, 小计 = 购置 + 运行,
 -- T6 人员经费合计 / 公用经费合计 = Σ 类. A blank cell is an exact zero; every figure is an interval.
 with cells as (
+    -- a table the extraction could not read reliably is reported once by extraction.table_unreliable, not as a
+    -- cascade of identity findings on misread figures
     select * from {{ ref('int_check_cells') }}
+    where parse_reliable is distinct from false
 ),
 
 coded as (
@@ -22,7 +25,8 @@ parents as (
 children as (
     select
         p.document_id, p.table_key, p.code as parent_code, p.measure,
-        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value, count(*) as n
+        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value, count(*) as n,
+        min(c.page) as parts_first_page, max(c.page) as parts_last_page
     from parents as p
     inner join coded as c
         on c.document_id = p.document_id and c.table_key = p.table_key and c.measure = p.measure
@@ -51,7 +55,13 @@ rollup_code as (
         coalesce(ch.value, 0) as parts_value,
         p.lo, p.hi,
         coalesce(ch.lo, 0) as parts_lo, coalesce(ch.hi, 0) as parts_hi,
-        p.page, p.locator, p.evidence
+        p.page, p.locator, p.evidence,
+        -- the parts continue on other pages (a table split across pages): say where
+        case when ch.parts_first_page <> p.page or ch.parts_last_page <> p.page
+            then '（明细行在第' || cast(ch.parts_first_page as varchar)
+                || case when ch.parts_last_page <> ch.parts_first_page
+                        then '—' || cast(ch.parts_last_page as varchar) else '' end || '页）'
+        end as parts_note
     from parents as p
     inner join parents_with_children using (document_id, table_key, code)
     left join children as ch
@@ -80,7 +90,7 @@ rollup_total as (
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, coalesce(s.value, 0) as parts_value, t.lo, t.hi,
         coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from total_rows as t
     inner join (select distinct document_id, table_key from class_sums) as has_classes
         using (document_id, table_key)
@@ -109,28 +119,42 @@ row_total as (
         'identity.row_total' as check_id,
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, p.value as parts_value, t.lo, t.hi, p.lo as parts_lo, p.hi as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from cells as t
     inner join row_parts as p using (document_id, table_key, row_key)
     where t.measure = 'total'
       and t.table_key in ('income', 'expenditure', 'general_budget_expenditure')
 ),
 
--- T6: 人员经费合计 = Σ 人员经费 类 (301, 303 …), 公用经费合计 = Σ 公用经费 类
+-- T6: 人员经费合计 = Σ 人员经费 类 (301, 303 …), 公用经费合计 = Σ 公用经费 类 — the group of each 类 from the
+-- economic classification seed (expense_group), on the 合计's own column (人员经费 / 公用经费 blocks, or one 决算数)
+economic_class_sums as (
+    select c.document_id, c.table_key, c.measure, e.expense_group,
+        sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value
+    from coded as c
+    inner join {{ ref('economic_classification') }} as e on e.code = c.code
+    where c.table_key = 'general_budget_basic' and length(c.code) = 3
+    group by all
+),
+
 economic_totals as (
     select
         'identity.economic_total' as check_id,
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, coalesce(s.value, 0) as parts_value, t.lo, t.hi,
         coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from cells as t
-    inner join class_sums as s
-        on s.document_id = t.document_id and s.table_key = t.table_key
-        and s.measure = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
+    -- no economic 类 row at all under a non-zero 合计 (the lines were removed or left blank) is a finding too
+    left join economic_class_sums as s
+        on s.document_id = t.document_id and s.table_key = t.table_key and s.measure = t.measure
+        and s.expense_group = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
     where t.table_key = 'general_budget_basic' and t.code is null
       and t.row_name in ('人员经费合计', '公用经费合计')
-      and t.measure = case when t.row_name like '人员经费%' then 'personnel' else 'public' end
+      and t.measure in ('personnel', 'public', 'total')
+      and (s.document_id is not null
+           or (t.value <> 0 and not exists (
+               select 1 from coded as c where c.document_id = t.document_id and c.table_key = t.table_key)))
 ),
 
 -- T1 / T4: per side and column, rows above 本年…合计 sum to it; 总计 = 本年合计 + the rows between
@@ -157,10 +181,13 @@ summary_parts as (
     select
         s.document_id, s.table_key, s.measure,
         case when s.row_order < m.sub_row then 'subtotal' else 'total' end as target,
-        sum(s.lo) as lo, sum(s.hi) as hi, sum(s.value) as value
+        sum(s.lo) as lo, sum(s.hi) as hi, sum(s.value) as value,
+        min(s.page) as parts_first_page, max(s.page) as parts_last_page
     from summary as s
     inner join summary_marks as m using (document_id, table_key, measure)
     where s.role = 'item'
+      -- 其中：… rows break down the row above (一、财政拨款收入 其中：政府性基金预算财政拨款): never a part
+      and not regexp_matches(s.row_label, '^\s*其中')
       and (s.row_order < m.sub_row
            -- between subtotal and total: the 结转/结余/分配 rows, not their 其中 breakdowns (一、… 其中 …)
            or (s.row_order > m.sub_row and s.row_order < m.total_row
@@ -185,7 +212,11 @@ summary_identity as (
         t.lo, t.hi,
         coalesce(p.lo, 0) + case when t.target = 'total' then coalesce(sub.lo, 0) else 0 end as parts_lo,
         coalesce(p.hi, 0) + case when t.target = 'total' then coalesce(sub.hi, 0) else 0 end as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, case when p.parts_first_page <> t.page or p.parts_last_page <> t.page
+            then '（明细行在第' || cast(p.parts_first_page as varchar)
+                || case when p.parts_last_page <> p.parts_first_page
+                        then '—' || cast(p.parts_last_page as varchar) else '' end || '页）'
+        end as parts_note
     from summary_targets as t
     left join summary_parts as p
         on p.document_id = t.document_id and p.table_key = t.table_key
@@ -196,13 +227,36 @@ summary_identity as (
     where t.target = 'total' or p.value is not null
 ),
 
+-- T4: 年初/年末财政拨款结转和结余 = its 一般公共预算 + 政府性基金 + 国有资本 breakdown rows (per column)
+carry_rows as (
+    select *,
+        regexp_extract(row_name, '^(年初|年末)', 1) as side,
+        regexp_matches(row_name, '^(年初|年末)(一般公共预算|政府性基金|国有资本)') as is_part
+    from summary
+    where table_key = 'fiscal_summary'
+      and regexp_matches(row_name, '^(年初|年末)(财政拨款|一般公共预算|政府性基金|国有资本)[^，。]*结转和结余')
+),
+
+carry_identity as (
+    select
+        'identity.summary_total' as check_id,
+        t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
+        t.value as shown, sum(p.value) as parts_value, t.lo, t.hi, sum(p.lo) as parts_lo, sum(p.hi) as parts_hi,
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
+    from carry_rows as t
+    inner join carry_rows as p
+        on p.document_id = t.document_id and p.measure = t.measure and p.side = t.side and p.is_part
+    where not t.is_part
+    group by all
+),
+
 -- 收入总计 = 支出总计 (T1: income vs expenditure; T4: income vs expenditure_total)
 grand_totals as (
     select
         'identity.income_equals_expenditure' as check_id,
         e.document_id, e.table_key, e.code, e.row_label, e.measure_label,
         e.value as shown, i.value as parts_value, e.lo, e.hi, i.lo as parts_lo, i.hi as parts_hi,
-        e.page, e.locator, e.evidence
+        e.page, e.locator, e.evidence, cast(null as varchar) as parts_note
     from summary as i
     inner join summary as e
         on e.document_id = i.document_id and e.table_key = i.table_key and e.role = 'total'
@@ -232,7 +286,7 @@ sangong_identity as (
         'identity.sangong_' || t.item as check_id,
         t.document_id, t.table_key, t.code, t.row_label, t.measure_label,
         t.value as shown, sum(p.value) as parts_value, t.lo, t.hi, sum(p.lo) as parts_lo, sum(p.hi) as parts_hi,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from sangong as t
     inner join sangong as p
         on p.document_id = t.document_id and p.measure = t.measure
@@ -249,6 +303,7 @@ unioned as (
     union all select * from economic_totals
     union all select * from summary_identity
     union all select * from grand_totals
+    union all select * from carry_identity
     union all select * from sangong_identity
 ),
 
@@ -264,7 +319,7 @@ final as (
             || '「' || measure_label || '」列填报' || {{ chk_fmt('shown') }} || '，其组成部分合计为 '
             || {{ chk_fmt('parts_value') }} || '（按四舍五入区间 [' || {{ chk_fmt('parts_lo', 3) }} || ', '
             || {{ chk_fmt('parts_hi', 3) }} || ']），差额 ' || {{ chk_fmt('shown - parts_value') }}
-            || '，超出舍入误差；请核对该行或其明细行。' as message,
+            || '，超出舍入误差' || coalesce(parts_note, '') || '；请核对该行或其明细行。' as message,
         evidence,
         page,
         locator

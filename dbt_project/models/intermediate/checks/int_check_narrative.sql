@@ -36,7 +36,11 @@ claims as (
         case when located.chars_start is not null then
             substr(blocks.text, greatest(located.chars_start - 5, 1),
                    located.chars_start - greatest(located.chars_start - 5, 1) + 1)
-        end as lead_text
+        end as lead_text,
+        -- 收入支出总计 / 收支总计: one figure for both sides (收入总计 = 支出总计), no slip
+        coalesce(regexp_matches(substr(blocks.text, greatest(located.chars_start - 9, 1),
+                                       located.chars_start - greatest(located.chars_start - 9, 1) + 1),
+                                '收入?支出?总计[为是：:]?\s*$'), false) as total_wording
     from located
     left join metric_labels on located.metric = metric_labels.metric
     left join blocks
@@ -100,12 +104,13 @@ final as (
         'narrative.amount_vs_table' as check_id,
         document_id,
         case when n_tables = 0 then 'not_evaluable' when any_meets then 'pass'
-             when metric like 'income%' and lead_text like '%支出%' then 'not_evaluable'
+             when metric like 'income%' and lead_text like '%支出%' and not total_wording then 'not_evaluable'
              else 'fail' end as status,
         {{ chk_dec('nearest') }} as expected,
         {{ chk_dec('value') }} as actual,
         {{ chk_dec('value') }} - {{ chk_dec('nearest') }} as difference,
-        case when n_tables > 0 and not any_meets and metric like 'income%' and lead_text like '%支出%' then
+        case when n_tables > 0 and not any_meets and metric like 'income%' and lead_text like '%支出%'
+                  and not total_wording then
             '无法核对：缺少可对应的指标——' || {{ chk_page_text('page') }} || '说明中 ' || raw_text || unit
             || ' 前为「支出」，与收入指标对应不上。'
         when n_tables = 0 then

@@ -177,6 +177,8 @@ growth as (
             as meets_flipped,
         count(*) filter (where cur_value is not null) as n_cur,
         bool_or(stated_hi > 0 and stated_lo > 0) as base_positive,
+        -- the implied last-year figure may be zero (the interval holds 0), not below it
+        bool_or(stated_lo <= 0 and stated_hi >= 0) as base_zero,
         any_value(cur_value) as cur_shown,
         any_value(change_value) as change_shown,
         arg_min(prior_value, abs(prior_value - cur_value)) as prior_shown
@@ -194,7 +196,8 @@ growth_final as (
             when n_cur = 0 or sign is null then 'not_evaluable'
             -- last year's figure implied to be zero (变动额 = 本年数, a new item): only 增长100% is customary;
             -- an implied negative last year is impossible
-            when not coalesce(base_positive, false) then case when sign = 1 and pct_value = 100 then 'pass' else 'fail' end
+            when not coalesce(base_positive, false)
+                then case when sign = 1 and pct_value = 100 and coalesce(base_zero, false) then 'pass' else 'fail' end
             -- consistent only with the opposite direction word: a direction finding, not a % one
             when meets_stated or meets_flipped then 'pass'
             else 'fail'

@@ -9,7 +9,9 @@
 --   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
 --                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items)
 --                                that does not add up;
---   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total.
+--   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
+--   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
+--                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
 with texts as (
     select * from {{ ref('stg_raw__text_blocks') }}
@@ -27,6 +29,13 @@ judged_by_figures as (
     select document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
     from {{ ref('int_check_direction') }}
     where check_id = 'direction.budget_comparison' and status in ('pass', 'fail')
+),
+
+growth_judged as (
+    -- blocks whose growth rate the metric facts already judge (int_check_percent): not judged twice
+    select distinct document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
+    from {{ ref('int_check_percent') }}
+    where check_id = 'percent.growth' and status in ('pass', 'fail')
 ),
 
 blocks as (
@@ -95,8 +104,11 @@ year_final as (
 ),
 
 clauses as (
+    -- 增加 X 万元，下降 Y%; and a subject's direction restated with its amount in the next clause:
+    -- 项目支出增加，较上年度减少 X 万元
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]', 0)) as clause
+        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]'
+        || '|(?:增加|减少|增长|下降)\s*[，,]\s*(?:较|比)上一?年?度?\s*(?:增加|减少|增长|下降)\s*{{ num }}\s*万\s*元', 0)) as clause
     from blocks as b
     where regexp_matches(b.text, '(增加|减少|增长|下降)')
 ),
@@ -104,8 +116,8 @@ clauses as (
 clause_final as (
     select
         'direction.clause_contradiction' as check_id, document_id,
-        case when (regexp_matches(clause, '^增加') and regexp_matches(clause, '下降'))
-                or (regexp_matches(clause, '^减少') and regexp_matches(clause, '增长'))
+        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少)'))
+                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加)'))
              then 'fail' else 'pass' end as status,
         null as expected, null as actual, null as difference,
         {{ chk_page_text('page') }} || '同一分句的增减用词相互矛盾：「' || regexp_replace(clause, '\s+', '', 'g')
@@ -118,7 +130,9 @@ clause_final as (
 budget_sentences as (
     -- 预算为 B 万元，（支出）决算为 A 万元。决算数大于/小于/等于预算数
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '预算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:支出)?决算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[。，,；]?\s*决\s*算\s*数?\s*(?:大于|小于|等于)\s*预', 0)) as sentence
+        '预算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:支出)?决算(?:数)?(?:为)?\s*{{ num }}\s*万\s*元\s*[。，,；]?\s*'
+        -- an optional completion clause between the figures and the word: 完成年初预算的98.61%。
+        || '(?:完成[^。，；0-9]{0,10}[0-9.]+\s*[%％]\s*[。，,；]?\s*)?决\s*算\s*数?\s*(?:大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '决\s*算\s*数?\s*(大于|小于|等于)')
 ),
@@ -127,7 +141,7 @@ budget_parsed as (
     select *,
         replace(regexp_extract(sentence, '预算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as b_text,
         replace(regexp_extract(sentence, '决算(?:数)?(?:为)?\s*({{ num }})', 1), ',', '') as a_text,
-        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+        regexp_extract(sentence, '(大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预$', 1) as word
     from budget_sentences
     where instr(window_text, sentence) <= length(text)
 ),
@@ -158,6 +172,22 @@ budget_text_final as (
     from budget_bounds
 ),
 
+budget_reason_final as (
+    -- every line whose 决算 differs from its 预算 (beyond rounding) says why: 决算数小于预算数的主要原因：…
+    select
+        'direction.reason_present' as check_id, document_id,
+        case when not regexp_matches(substr(window_text, instr(window_text, sentence) + length(sentence), 24),
+                                     '^[^。；]{0,12}原因')
+             then 'fail' else 'pass' end as status,
+        {{ chk_dec('b_text') }} as expected, {{ chk_dec('a_text') }} as actual,
+        {{ chk_dec('a_text') }} - {{ chk_dec('b_text') }} as difference,
+        {{ chk_page_text('page') }} || '决算数 ' || a_text || ' 万元与预算数 ' || b_text
+            || ' 万元不一致，但未说明原因；请补充“主要原因是……”。' as message,
+        sentence as evidence, page, locator
+    from budget_bounds
+    where word in ('大于', '小于') and not {{ chk_meets('a_lo', 'a_hi', 'b_lo', 'b_hi') }}
+),
+
 completion_sentences as (
     -- 完成（年初）预算的 P%，决算数大于/小于/等于预算数 — in one sentence
     select b.*, unnest(regexp_extract_all(b.window_text,
@@ -170,12 +200,15 @@ completion_sentences as (
 completion_parsed as (
     select *,
         regexp_extract(sentence, '([0-9.]+)\s*[%％]', 1) as p_text,
-        regexp_extract(sentence, '(大于|小于|等于)\s*预$', 1) as word
+        regexp_extract(sentence, '(大于|小于|等于)\s*(?:年初|全年|调整后?的?)?\s*预$', 1) as word
     from completion_sentences
     where instr(window_text, sentence) <= length(text)
-      -- a sentence stating its budget: the word is judged against the figures (budget_text_final,
-      -- int_check_direction), a wrong rate by percent.completion — not twice
-      and not regexp_matches(text, '预算(?:数为|为|数)\s*[0-9]')
+      -- a sentence stating its budget (in the clauses just before the rate): the word is judged against the
+      -- figures (budget_text_final, int_check_direction), a wrong rate by percent.completion — not twice
+      and not regexp_matches(
+          substr(window_text, greatest(instr(window_text, sentence) - 40, 1),
+                 instr(window_text, sentence) - greatest(instr(window_text, sentence) - 40, 1)),
+          '预算(?:数为|为|数)\s*[0-9][^。]*$')
       -- a sentence int_check_direction already judged from its figures (direction.budget_comparison)
       and not exists (
           select 1 from judged_by_figures as j
@@ -203,17 +236,30 @@ completion_text_final as (
 ),
 
 parts_sentences as (
-    -- X 万元，其中：name a 万元、name b 万元 …（up to the end of the sentence）
+    -- X 万元，其中：name a 万元、name b 万元 …（up to the end of the sentence）; the total may be followed by its
+    -- completion rate (支出决算为 19.86 万元，完成预算的 63.11%，其中：…；…；…) or end its sentence (0.39 万元。其中：…),
+    -- and the list may run over ；. A part with its own 含 (0.39 万（含外宾接待支出 0.00 万元）) is checked below.
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:，,]?[^。；]*', 0)) as sentence
+        '{{ num }}\s*万\s*元(?:[^。；0-9]{0,6}|。\s*)其中[：:，,]?[^。；]*'
+        || '|{{ num }}\s*万\s*元[，,]\s*完成[^。；，0-9]{0,10}[0-9.]+\s*[%％]\s*[，,]?其中[：:，,]?[^。]*', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '其中')
+    union all
+    -- a figure and what it contains: X 万（元）（含 name Y 万元）
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元?\s*[（(]\s*其中[：:]?\s*含?[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]'
+        || '|{{ num }}\s*万\s*元?\s*[（(]\s*含[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
 ),
 
 parts_split as (
     select document_id, block_index, page, locator, text, sentence,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
-        regexp_extract(sentence, '其中[：:，,]?(.*)$', 1) as list_text
+        -- the list ends where a numbered heading starts (a page text may lack the full stop)
+        regexp_replace(coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
+                                regexp_extract(sentence, '[（(]\s*含(.*)$', 1)),
+                       '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
     from parts_sentences
     where instr(window_text, sentence) <= length(text)
 ),
@@ -304,29 +350,250 @@ outdated_names as (
 ),
 
 outdated_mentions as (
-    -- in the narrative, and in table rows without a code (收入支出决算总表 …); coded rows are judged by
-    -- int_check_classification
-    select b.document_id, b.page, b.locator, b.text, b.fiscal_year, n.old_name, n.current_name
+    -- in the narrative, and in table rows without a code (收入支出决算总表 …, with or without figures: the grid
+    -- text keeps a row that has none); coded rows are judged by int_check_classification. quote: the words around
+    select b.document_id, b.page, b.locator, b.text, b.fiscal_year, n.old_name, n.current_name,
+        regexp_extract(b.text, '[^。；，,]{0,12}' || n.old_name || '[^。；，,]{0,8}', 0) as quote
     from blocks as b
     inner join outdated_names as n on contains(b.text, n.old_name)
     where b.fiscal_year > n.valid_to_year
     union all
-    select c.document_id, min(c.page), min(c.locator), c.row_label, d.fiscal_year, n.old_name, n.current_name
+    select c.document_id, min(c.page), min(c.locator), c.row_label, d.fiscal_year, n.old_name, n.current_name,
+        trim(c.row_label)
     from cells as c
     inner join documents as d using (document_id)
     inner join outdated_names as n on contains(c.row_label, n.old_name)
     where c.code is null and d.fiscal_year > n.valid_to_year
     group by all
+    union all
+    select l.document_id, l.page, 'block:' || cast(l.block_index as varchar), l.line, d.fiscal_year, n.old_name,
+        n.current_name, trim(list_filter(string_split(l.line, ' | '), lambda x: contains(x, n.old_name))[1])
+    from (
+        select document_id, block_index, page, unnest(string_split(text, chr(10))) as line
+        from texts where kind = 'table'
+    ) as l
+    inner join documents as d using (document_id)
+    inner join outdated_names as n on contains(l.line, n.old_name)
+    where d.fiscal_year > n.valid_to_year
+      and not regexp_matches(l.line, '(^|\| )[0-9]{3}([0-9]{2}){0,2}\s*\|')
 ),
 
 outdated_final as (
     select
         'classification.outdated_name' as check_id, document_id, 'fail' as status,
         null as expected, null as actual, null as difference,
-        {{ chk_page_text('page') }} || '科目名称「' || old_name || '」已停用，' || cast(fiscal_year as varchar)
-            || '年度应为「' || current_name || '」；请改正科目名称。' as message,
+        {{ chk_page_text('page') }} || '科目名称「' || old_name || '」已停用（「' || quote || '」），'
+            || cast(fiscal_year as varchar) || '年度应为「' || current_name || '」；请改正科目名称。' as message,
         text as evidence, page, locator
     from outdated_mentions
+),
+
+visit_pairs as (
+    -- 接待 2 批次、26 人次 / 团组 0 个、累计 0 人次 / 接待批次 1 次、接待 15 人次: a count of batches and one of
+    -- persons stated together; a part after 其中 (接待外宾 0 批次、0 人次) belongs to the pair before it
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '(?:[0-9]+\s*(?:个)?批次|(?:团组|批次)\s*[0-9]+\s*[个次])\s*[、，,]\s*(?:累计|接待|共计?)?\s*[0-9]+\s*人次'
+        || '(?:[^。；]{0,12}其中[：:，,]?[^。；0-9]{0,12}(?:[0-9]+\s*(?:个)?批次|(?:团组|批次)\s*[0-9]+\s*[个次])'
+        || '\s*[、，,]\s*(?:累计|接待|共计?)?\s*[0-9]+\s*人次)?', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '人次')
+),
+
+visit_counts as (
+    select *,
+        regexp_extract_all(sentence, '([0-9]+)\s*(?:个)?批次|(?:团组|批次)\s*([0-9]+)\s*[个次]', 0) as batch_texts,
+        regexp_extract_all(sentence, '([0-9]+)\s*人次', 1) as person_texts
+    from visit_pairs
+    where instr(window_text, sentence) <= length(text)
+),
+
+visit_numbers as (
+    select *,
+        list_transform(batch_texts, lambda x: cast(regexp_extract(x, '([0-9]+)', 1) as integer)) as batches,
+        list_transform(person_texts, lambda x: cast(x as integer)) as persons
+    from visit_counts
+),
+
+visit_final as (
+    -- batches and persons are both zero or both not; every batch has at least one person; a part (其中) never
+    -- exceeds its total
+    select
+        'narrative.count_sum' as check_id, document_id,
+        case when (batches[1] = 0) <> (persons[1] = 0) or persons[1] < batches[1]
+                  or (len(batches) = 2 and ((batches[2] = 0) <> (persons[2] = 0) or persons[2] < batches[2]
+                                            or batches[2] > batches[1] or persons[2] > persons[1]))
+             then 'fail' else 'pass' end as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '接待（出访）批次与人次不一致：「' || regexp_replace(sentence, '\s+', '', 'g')
+            || '」——批次为 0 时人次也应为 0（反之亦然），人次不少于批次，「其中」部分不超过总数；请核对批次和人次。' as message,
+        sentence as evidence, page, locator
+    from visit_numbers
+    where len(batches) = len(persons) and len(batches) between 1 and 2
+),
+
+growth_sentences as (
+    -- X 万元，比 Y 年度增加/减少 C 万元，增长/下降 P%: the sentence's own arithmetic (any subject: 机关运行经费 …)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元\s*[，,]\s*(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
+        || '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '(增长|下降)\s*[0-9.]+\s*[%％]')
+      and not exists (select 1 from growth_judged as g
+                      where g.document_id = b.document_id and g.block_index = b.block_index)
+),
+
+growth_parsed as (
+    select *,
+        replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as x_text,
+        regexp_extract(sentence, '(增加|减少)\s*{{ num }}\s*万', 1) as word,
+        replace(regexp_extract(sentence, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '') as c_text,
+        regexp_extract(sentence, '(增长|下降)\s*[0-9.]+\s*[%％]$', 1) as rate_word,
+        regexp_extract(sentence, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text
+    from growth_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+growth_bounds as (
+    select *,
+        {{ chk_lo('cast(x_text as decimal(38, 6))', "length(split_part(x_text || '.', '.', 2))") }} as x_lo,
+        {{ chk_hi('cast(x_text as decimal(38, 6))', "length(split_part(x_text || '.', '.', 2))") }} as x_hi,
+        {{ chk_lo('cast(c_text as decimal(38, 6))', "length(split_part(c_text || '.', '.', 2))") }} as c_lo,
+        {{ chk_hi('cast(c_text as decimal(38, 6))', "length(split_part(c_text || '.', '.', 2))") }} as c_hi,
+        {{ chk_lo('cast(p_text as decimal(38, 6))', "length(split_part(p_text || '.', '.', 2))") }} as p_lo,
+        -- a displayed rate may be rounded or truncated: [p − ½u, p + u]
+        {{ chk_dec('p_text') }} + 2 * {{ chk_half("length(split_part(p_text || '.', '.', 2))") }} as p_hi
+    from growth_parsed
+    -- a contradictory clause (增加 …，下降 …) is direction.clause_contradiction's finding
+    where (word = '增加') = (rate_word = '增长')
+),
+
+growth_prior as (
+    select *,
+        case when word = '增加' then x_lo - c_hi else x_lo + c_lo end as prior_lo,
+        case when word = '增加' then x_hi - c_lo else x_hi + c_hi end as prior_hi,
+        case when word = '增加' then {{ chk_dec('x_text') }} - {{ chk_dec('c_text') }}
+             else {{ chk_dec('x_text') }} + {{ chk_dec('c_text') }} end as prior_value
+    from growth_bounds
+),
+
+growth_final as (
+    select
+        'percent.growth' as check_id, document_id,
+        case
+            -- last year's figure implied to be zero (a new item): only 增长100% is customary
+            when prior_lo <= 0 and prior_hi >= 0 and word = '增加'
+                then case when {{ chk_dec('p_text') }} = 100 then 'pass' else 'fail' end
+            when prior_hi < 0 then 'fail'
+            when {{ chk_pct_meets('c_lo', 'c_hi', 'greatest(prior_lo, 0.000001)', 'prior_hi', 'p_lo', 'p_hi') }} then 'pass'
+            else 'fail'
+        end as status,
+        {{ chk_pct_display('c_text', 'prior_value') }} as expected, {{ chk_dec('p_text') }} as actual,
+        {{ chk_dec('p_text') }} - coalesce({{ chk_pct_display('c_text', 'prior_value') }}, 0) as difference,
+        {{ chk_page_text('page') }} || '「' || regexp_replace(sentence, '\s+', '', 'g') || '」：按本年数 ' || x_text
+            || ' 万元与变动额 ' || c_text || ' 万元，上年数为 ' || {{ chk_fmt('prior_value') }} || ' 万元，'
+            || case when prior_value <= 0 then '增减幅度无从成立'
+                    else '增减幅度应为 ' || {{ chk_fmt(chk_pct_display('c_text', 'prior_value')) }} || '%' end
+            || '，与所填 ' || p_text || '% 不符；请核对金额、变动额或百分比。' as message,
+        sentence as evidence, page, locator
+    from growth_prior
+),
+
+vehicle_holdings as (
+    -- 开支财政拨款的公务用车保有量为 N 辆: the vehicles paid from 财政拨款, a subset of all the department's vehicles
+    select b.document_id, b.page, b.locator, b.text,
+        cast(regexp_extract(b.window_text, '保有量[^0-9。；]{0,4}([0-9]+)\s*辆', 1) as integer) as held_n
+    from blocks as b
+    where regexp_matches(b.window_text, '保有量[^0-9。；]{0,4}[0-9]+\s*辆')
+      and instr(b.window_text, regexp_extract(b.window_text, '保有量[^0-9。；]{0,4}[0-9]+\s*辆', 0)) <= length(b.text)
+),
+
+vehicle_scope_final as (
+    -- the two scopes differ (共有车辆: every vehicle of the department, 保有量: those paid from 财政拨款), so they
+    -- need not be equal — but the part never exceeds the whole
+    select
+        'narrative.count_sum' as check_id, h.document_id,
+        case when h.held_n > v.total_n then 'fail' else 'pass' end as status,
+        {{ chk_dec('v.total_n') }} as expected, {{ chk_dec('h.held_n') }} as actual,
+        {{ chk_dec('h.held_n') }} - {{ chk_dec('v.total_n') }} as difference,
+        {{ chk_page_text('h.page') }} || '财政拨款开支的公务用车保有量 ' || cast(h.held_n as varchar) || ' 辆，'
+            || '多于国有资产占有使用情况中的共有车辆 ' || cast(v.total_n as varchar) || ' 辆（第'
+            || coalesce(cast(v.page as varchar), '?') || '页）；前者是后者的一部分，请核对车辆数。' as message,
+        h.text as evidence, h.page, h.locator
+    from vehicle_holdings as h
+    inner join vehicle_parts as v using (document_id)
+),
+
+sangong_change_sentences as (
+    -- 三公经费 … 减少 X 万元 …，其中：因公出国（境）费 … 持平；公务用车 … 持平；公务接待费 … 减少 Y 万元: the total's
+    -- change is the sum of the three items' changes (持平 = 0)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '三公[^。]{0,40}?(?:增加|减少)\s*{{ num }}\s*万\s*元[^。]*?其中[：:]?[^。]*', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '三公') and regexp_matches(b.window_text, '持平|增加|减少')
+),
+
+sangong_change_items as (
+    select document_id, page, locator, sentence,
+        regexp_extract(sentence, '(增加|减少)\s*{{ num }}\s*万', 1) as total_word,
+        replace(regexp_extract(sentence, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '') as total_text,
+        unnest(string_split(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '；')) as item
+    from sangong_change_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+sangong_change_valued as (
+    select *,
+        case when regexp_matches(item, '因公出国') then 'overseas' when regexp_matches(item, '公务用车') then 'vehicle'
+             when regexp_matches(item, '公务接待') then 'reception' end as item_kind,
+        case when regexp_matches(item, '(增加|减少)\s*{{ num }}\s*万') then
+                 replace(regexp_extract(item, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '')
+             -- 持平: no change at the displayed precision
+             when regexp_matches(item, '持平') then '0.00' end as item_text,
+        case when regexp_matches(item, '减少\s*[0-9]') then -1 else 1 end as item_sign
+    from sangong_change_items
+),
+
+sangong_change_sum as (
+    select document_id, page, locator, sentence, total_word, total_text,
+        count(distinct item_kind) as n_kinds, count(item_text) as n_valued, count(*) as n_items,
+        sum(item_sign * cast(item_text as decimal(38, 6))) as parts_value,
+        sum(case when item_sign > 0
+                 then {{ chk_lo('cast(item_text as decimal(38, 6))', "length(split_part(item_text || '.', '.', 2))") }}
+                 else -{{ chk_hi('cast(item_text as decimal(38, 6))', "length(split_part(item_text || '.', '.', 2))") }}
+            end) as parts_lo,
+        sum(case when item_sign > 0
+                 then {{ chk_hi('cast(item_text as decimal(38, 6))', "length(split_part(item_text || '.', '.', 2))") }}
+                 else -{{ chk_lo('cast(item_text as decimal(38, 6))', "length(split_part(item_text || '.', '.', 2))") }}
+            end) as parts_hi
+    from sangong_change_valued
+    where item_kind is not null
+    group by all
+),
+
+sangong_change_bounds as (
+    select *,
+        case when total_word = '减少'
+             then -{{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }}
+             else {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }}
+        end as t_lo,
+        case when total_word = '减少'
+             then -{{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }}
+             else {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }}
+        end as t_hi,
+        case when total_word = '减少' then -1 else 1 end * {{ chk_dec('total_text') }} as t_value
+    from sangong_change_sum
+    where n_kinds = 3 and n_valued = n_items
+),
+
+sangong_change_final as (
+    select
+        'narrative.parts_sum' as check_id, document_id,
+        case when {{ chk_meets('t_lo', 't_hi', 'parts_lo', 'parts_hi') }} then 'pass' else 'fail' end as status,
+        {{ chk_dec('parts_value') }} as expected, t_value as actual, t_value - {{ chk_dec('parts_value') }} as difference,
+        {{ chk_page_text('page') }} || '“三公”经费合计' || total_word || ' ' || total_text || ' 万元，而三项分项的增减合计为 '
+            || {{ chk_fmt('parts_value') }} || ' 万元（持平计为 0），两者不符；请核对合计或分项的增减额。' as message,
+        sentence as evidence, page, locator
+    from sangong_change_bounds
 ),
 
 vehicle_final as (
@@ -345,7 +612,12 @@ vehicle_final as (
 select * from year_final
 union all select * from clause_final
 union all select * from budget_text_final
+union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from vehicle_final
+union all select * from growth_final
+union all select * from sangong_change_final
+union all select * from vehicle_scope_final
+union all select * from visit_final
 union all select * from outdated_final

@@ -20,6 +20,7 @@ total_cells as (
     select filing_key, document_id,
         case
             when table_key = 'income' and measure = 'total' then 'income_current_year'
+            when table_key = 'income' and measure = 'fiscal_appropriation' then 'income_fiscal_appropriation'
             when table_key = 'expenditure' and measure = 'total' then 'expenditure_current_year'
             when table_key = 'expenditure' and measure = 'basic' then 'expenditure_basic'
             when table_key = 'expenditure' and measure = 'project' then 'expenditure_project'

@@ -32,13 +32,20 @@ patterns as (
         ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
         ('hygiene.share_without_percent', '占',
          '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?([^0-9.%％万亿元个人辆批次项家]|$)',
-         '占比数字后缺少「%」')
+         '占比数字后缺少「%」'),
+        -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
+        ('hygiene.share_without_percent', '增长',
+         '(增长|下降)\s*[0-9]+\.[0-9]{1,2}\s*([。，；,;]|$)',
+         '增减幅度数字后缺少「%」')
     ) as t(check_id, token, pattern, what)
 ),
 
 hits as (
     select b.*, p.check_id, p.token, p.what, p.pattern,
-        regexp_extract(b.text, '.{0,10}' || p.pattern || '.{0,6}', 0) as snippet,
+        -- the words around, within the sentence: nothing after a 。/； the match ends with (a rewording of the next
+        -- sentence must not change the finding)
+        regexp_replace(regexp_extract(b.text, '[^。；]{0,10}' || p.pattern || '[^。；]{0,6}', 0),
+                       '([。；])[^。；]*$', '\1') as snippet,
         len(regexp_extract_all(b.text, p.pattern, 0)) as n_hits
     from blocks as b
     inner join patterns as p on regexp_matches(b.text, p.pattern)
