@@ -21,6 +21,7 @@ from ingest.pipeline import ingest_file
 from ingest.samplegen import generate_county
 from ingest.samplegen.defects import BUDGET_KINDS
 from tests.realdata import REALDATA_ROOT, realdata_path
+from warehouse.check_eval import Finding, labels_from_truth, match
 from warehouse.dbt import dbt_build
 from warehouse.load import load_results
 
@@ -180,3 +181,21 @@ def test_reviewers_checklist_of_the_sifa_budgets_is_found(con) -> None:
     assert all(c == "budget.compared_year" or "行政运行" in m or "20406" in m or any(x in m for x in expected)
                for c, m in errors), errors
     assert len(errors) == 5 + 2 + 2 + 2 + 1 + 1 + 1 + 2, errors
+
+
+def test_check_eval_scores_the_budget_defects(built, con) -> None:
+    """warehouse.check_eval reads the budget documents' defects too: every one found, no false positive."""
+    _, truth, inbox = built
+    labels = [lab for lab in labels_from_truth(truth) if lab.family == "budget"]
+    assert len(labels) == sum(1 for d in truth["budget_documents"] + truth["documents"] for x in d["defects"]
+                              if x["check_family"] == "budget")
+    generated = {f["path"] for d in truth["documents"] + truth["budget_documents"] for f in d["files"]}
+    rows = con.sql(f"""
+        select r.check_id, r.locator, r.message, d.department_name, d.fiscal_year, d.source_file
+        from ({FINDINGS}) as r inner join staging.stg_raw__documents as d using (document_id)
+        where r.status = 'fail'
+    """).fetchall()
+    findings = [Finding(c, "budget", "error", dept, year, loc or "", msg, "")
+                for c, loc, msg, dept, year, src in rows if Path(src).relative_to(inbox).as_posix() in generated]
+    hits, false_pos = match(labels, findings)
+    assert all(hits[lab.defect_id] for lab in labels) and false_pos == []
