@@ -406,13 +406,17 @@ class _Placed:
     label: str
     numbers: list[str]
     candidates: list[tuple[int, ...]]
+    values: list[Decimal] = field(default_factory=list)  # the numbers parsed once
+
+    def __post_init__(self) -> None:
+        self.values = _values(self.numbers) or []
 
     def column_values(self, cols: tuple[int, ...]) -> dict[int, Decimal]:
-        values = _values(self.numbers) or []
-        return dict(zip(cols, values, strict=True))
+        return dict(zip(cols, self.values, strict=True))
 
 
 _MAX_COMBINATIONS = 50_000
+_FIRST_PASS_COMBINATIONS = 2_000  # before the widest-row preference narrows the rows: the small families only
 _ROOT = re.compile(r"^(?:本年支出)?合计$|^本年收入合计$")
 _GRAND_ROOT = re.compile(r"^(?:收入|支出)?总计$")
 
@@ -456,7 +460,7 @@ def _prune_blank_columns(parent: _Placed, children: list[_Placed]) -> bool:
     return changed
 
 
-def _resolve(rows: list[_Placed], n: int) -> None:
+def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATIONS) -> None:
     """Narrow each row's candidates so that every parent's columns are the sums of its children's."""
     families = _families(rows)
     changed = True
@@ -470,7 +474,7 @@ def _resolve(rows: list[_Placed], n: int) -> None:
             total = 1
             for m in members:
                 total *= max(len(m.candidates), 1)
-            if total > _MAX_COMBINATIONS or any(not m.candidates for m in members):
+            if total > max_combinations or any(not m.candidates for m in members):
                 continue
             tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
             keep: list[set[tuple[int, ...]]] = [set() for _ in members]
@@ -670,7 +674,7 @@ def _assemble(
     for bi, block in enumerate(schema.blocks):
         members = [p[bi] for p in placed if bi in p]
         if block.constraints:
-            _resolve(members, len(block.amounts))
+            _resolve(members, len(block.amounts), _FIRST_PASS_COMBINATIONS)
         # the sums leave a choice: the columns the table's widest row fills come first (blank trailing columns)
         for m in members:
             preferred = [cols for cols in m.candidates if cols and max(cols) < widest[bi]]
