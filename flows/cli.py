@@ -97,8 +97,13 @@ def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
 
 
 def cmd_sample_county(args: argparse.Namespace) -> int:
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county, missing_dependencies
 
+    if missing := missing_dependencies():
+        return _fail(
+            f"示例县生成器缺少可选依赖 {', '.join(missing)}（pip install 'juesuan[sample]'）/ "
+            f"the sample generator needs the optional extra [sample]: {', '.join(missing)} not installed"
+        )
     years = tuple(int(y) for y in args.years.split(",") if y.strip())
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     manifest = generate_county(

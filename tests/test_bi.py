@@ -65,7 +65,7 @@ DUCKDB14_PYTHON = Path(os.environ.get("JUESUAN_DUCKDB14_PYTHON", "/tmp/duckdb14/
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from flows.nightly import RunOptions, run_consolidation
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
 
     root = tmp_path_factory.mktemp("bi-built")
     generate_county(root / "inbox", departments=2, years=(2024,), seed=2, defect_rate=0.5, formats=("txt",))

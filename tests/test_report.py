@@ -121,7 +121,7 @@ def test_cli_report_and_unknown_department(tmp_path: Path, capsys):
 def generated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ingest.batch import ingest_files
     from ingest.discover import discover_files
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
     from tests.realdata import REALDATA_ROOT
     from warehouse.dbt import dbt_build
     from warehouse.load import load_results

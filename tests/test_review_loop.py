@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from flows.cli import main
 from flows.nightly import RunOptions, preflight, run_consolidation
-from ingest.samplegen import generate_county
+from samplegen import generate_county
 from warehouse.publish import DataLayout, history, restore
 from warehouse.review.store import ReviewStore, store_path
 
