@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_report_data import write_mart_warehouse
+from tests.marts_handwritten import write_mart_warehouse
 from warehouse.export import export_marts
 
 
