@@ -64,7 +64,8 @@ DUCKDB14_PYTHON = Path(os.environ.get("JUESUAN_DUCKDB14_PYTHON", "/tmp/duckdb14/
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flows.nightly import RunOptions, run_consolidation
+    from flows.nightly import run_consolidation
+    from flows.options import RunOptions
     from samplegen import generate_county
 
     root = tmp_path_factory.mktemp("bi-built")
