@@ -153,6 +153,16 @@ def severity_label(severity: str) -> str:
     return SEVERITY_LABEL.get(severity, severity)
 
 
+def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
+    """Findings to do in page order: by severity, page, check, place, id (a total order: pages are reproducible)."""
+    return severity_rank(f.severity), f.page or 0, f.check_id, f.locator or "", f.finding_id or ""
+
+
+def decided_order(f: Finding) -> tuple[str, int, int, str, str]:
+    """Decided findings: by decision, then as :func:`finding_order`."""
+    return f.lifecycle, severity_rank(f.severity), f.page or 0, f.check_id, f.finding_id or ""
+
+
 @dataclass(slots=True)
 class CountyData:
     warehouse: Path
@@ -248,7 +258,7 @@ FINDING_COLUMNS: dict[str, str] = {
 
 def _load_findings(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
     sql = ("SELECT department_name, fiscal_year, " + ", ".join(FINDING_COLUMNS.values())
-           + " FROM marts.fct_check_result WHERE fiscal_year IS NOT NULL ORDER BY severity, check_id, page")
+           + " FROM marts.fct_check_result WHERE fiscal_year IS NOT NULL ORDER BY severity, check_id, page, finding_id")
     for dept, year, *values in con.execute(sql).fetchall():
         v = dict(zip(FINDING_COLUMNS, values, strict=True))
         dy = years.setdefault((dept, year), DepartmentYear(dept, year))
@@ -302,7 +312,7 @@ def _load_functions(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int],
         FROM marts.fct_expenditure_by_function
         WHERE level = '类' AND measure = 'total' AND is_county_source AND coalesce(name_canonical, function_code)
               IS NOT NULL
-        GROUP BY ALL ORDER BY 1, 2, 4 DESC"""
+        GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3"""
     for d, y, fname, total in con.execute(sql).fetchall():
         dy = years.get((d, y))
         if dy is not None and total is not None:
@@ -493,4 +503,4 @@ def county_functions(county: CountyData, year: int) -> list[tuple[str, Decimal]]
     for dy in county.in_year(year):
         for name, amount in dy.functions:
             totals[name] += amount
-    return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

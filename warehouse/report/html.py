@@ -21,7 +21,9 @@ from warehouse.report.data import (
     compare,
     completeness,
     county_functions,
+    decided_order,
     error_count,
+    finding_order,
     income_structure,
     indicator_value,
     issue_count,
@@ -197,7 +199,7 @@ def _findings_html(county: CountyData, dy: DepartmentYear) -> str:
     if not dy.findings:
         return '<p class="empty">本年度没有待处理的问题。</p>' + unevaluated
     groups: dict[str, list[Finding]] = {}
-    for f in sorted(dy.findings, key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id)):
+    for f in sorted(dy.findings, key=finding_order):
         groups.setdefault(f.severity, []).append(f)
     parts = []
     for severity, items in groups.items():
@@ -212,7 +214,7 @@ def _decided_html(county: CountyData, dy: DepartmentYear) -> str:
     if not dy.decided:
         return '<p class="empty">没有已认可或不成立的问题。</p>'
     rows = []
-    for f in sorted(dy.decided, key=lambda f: (f.lifecycle, severity_rank(f.severity), f.page or 0)):
+    for f in sorted(dy.decided, key=decided_order):
         rows.append(
             f"<tr><td>{escape(STATE_LABEL.get(f.lifecycle, f.lifecycle))}</td>"
             f"<td>{escape(severity_label(f.severity))}</td><td>{escape(f.label)}</td><td>{escape(f.message)}</td>"
