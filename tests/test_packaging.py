@@ -54,3 +54,16 @@ def test_samplegen_imports_nothing_of_the_product() -> None:
 
 def test_missing_dependencies_empty_when_installed() -> None:
     assert samplegen.missing_dependencies() == []
+
+
+def test_sample_county_without_the_extra_says_which(monkeypatch, tmp_path: Path, capsys) -> None:
+    import importlib.util
+
+    from flows.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(samplegen, "find_spec", lambda name: None if name == "reportlab" else real(name))
+    assert main(["sample-county", "--out", str(tmp_path / "county")]) == 2
+    err = capsys.readouterr().err
+    assert "reportlab" in err and "juesuan[sample]" in err and "运行失败" in err
+    assert not (tmp_path / "county").exists()
