@@ -89,7 +89,7 @@ def test_decrease_claims_are_signed() -> None:
 
 
 def test_generated_county_meets_the_bar(tmp_path: Path) -> None:
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
 
     generate_county(tmp_path, departments=4, years=(2024,), seed=5, workers=1)
     table, _ = evaluate_county(tmp_path, lambda p: ingest_file(p, CATALOG), CATALOG)

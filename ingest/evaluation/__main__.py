@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.county is not None:
             t, m = evaluate_county(args.county, lambda p: ingest_file(p, catalog), catalog)
         else:
-            from ingest.samplegen import generate_county
+            from samplegen import generate_county
 
             with tempfile.TemporaryDirectory(prefix="juesuan-eval-") as tmp:
                 years = tuple(int(y) for y in args.years.split(","))
