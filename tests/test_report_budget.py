@@ -15,8 +15,9 @@ def _execution(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""CREATE TABLE marts.fct_budget_execution (department_name VARCHAR, fiscal_year INTEGER,
         item_kind VARCHAR, item_code VARCHAR, item_level VARCHAR, item_name VARCHAR, fund_scope VARCHAR,
         budget_amount DECIMAL(18, 6), budget_initial_stated DECIMAL(18, 2), final_amount DECIMAL(18, 2),
-        execution_rate_pct DECIMAL(18, 2), initial_matches_budget BOOLEAN)""")
-    con.executemany("INSERT INTO marts.fct_budget_execution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        execution_rate_pct DECIMAL(18, 2), initial_matches_budget BOOLEAN,
+        budget_adjusted_stated DECIMAL(18, 2), budget_stated DECIMAL(18, 2))""")
+    con.executemany("INSERT INTO marts.fct_budget_execution VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)", [
         ("甲局", 2024, "metric", "general_budget_expenditure", None, "一般公共预算财政拨款支出", "general_budget",
          Decimal("100"), Decimal("100.00"), Decimal("90.00"), Decimal("90.00"), True),
         ("甲局", 2024, "metric", "sangong_total", None, "三公经费合计", "general_budget",
@@ -53,12 +54,25 @@ def test_department_and_county_sections() -> None:
         _execution(con)
         lines = load_budget_lines(con)
     page = department_section(lines[("甲局", 2024)], has_mart=True)
-    assert "预算（预算文件）" in page and "年初预算（决算所述）" in page and "90.00%" in page and "不一致" in page
+    assert "预算（预算文件）" in page and "预算（决算所述）" in page and "90.00%" in page and "不一致" in page
     assert "未载入本部门同年度的预算" in department_section([], has_mart=True)
     assert "尚未生成" in department_section([], has_mart=False)
     county = county_section({"甲局": lines[("甲局", 2024)], "乙局": lines[("乙局", 2024)]}, lambda d: d)
     # ranked lowest first; by function: Σ 决算 ÷ Σ 预算 over the departments = 98 ÷ 100
     assert county.index("甲局") < county.index("乙局")
     assert "201 一般公共服务支出" in county and "98.00%" in county
-    empty = BudgetLine("metric", "sangong_total", "“三公”经费", "general_budget", None, None, Decimal("1"), None, None)
+    empty = BudgetLine("metric", "sangong_total", "“三公”经费", "general_budget", None, None, None, Decimal("1"), None,
+                       None)
     assert "暂无数据" in county_section({"丙局": [empty]}, lambda d: d)
+
+
+def test_a_final_account_stating_only_its_adjusted_budget_shows_it_marked() -> None:
+    with duckdb.connect() as con:
+        _execution(con)
+        con.execute("""INSERT INTO marts.fct_budget_execution VALUES ('丁局', 2024, 'metric',
+            'general_budget_expenditure', NULL, '一般公共预算财政拨款支出', 'general_budget', NULL, NULL, 3329.82,
+            102.62, NULL, 3244.88, NULL)""")
+        line = load_budget_lines(con)[("丁局", 2024)][0]
+    assert (line.stated, line.stated_kind) == (Decimal("3244.88"), "adjusted")
+    page = department_section([line], has_mart=True)
+    assert "3,244.88（调整预算）" in page and "102.62%" in page

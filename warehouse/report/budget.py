@@ -29,6 +29,9 @@ METRICS: tuple[tuple[str, str], ...] = (
 SCOPE_ORDER: tuple[str, ...] = ("general_budget", "all_funds", "fiscal")
 SCOPE_ZH = {"general_budget": "一般公共预算", "all_funds": "全部资金", "fiscal": "财政拨款"}
 TOP_N = 15
+# the budgets a 决算 states, in the order the rate falls back on them (fct_budget_execution.execution_basis);
+# the label marks the figure in the department page's column when it is not the 年初预算
+STATED_ZH = {"initial": "", "adjusted": "调整预算", "plain": "预算数"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +43,10 @@ class BudgetLine:
     name: str
     fund_scope: str
     budget: Decimal | None  # 万元, from the 预算 document
-    initial_stated: Decimal | None  # 万元, the 年初预算 the 决算 quotes
+    stated: Decimal | None  # 万元, the budget the 决算 quotes: its 年初预算, else 调整预算, else 预算数
+    stated_kind: str | None  # STATED_ZH key of ``stated``
     final: Decimal | None  # 万元
-    rate: Decimal | None  # 决算 ÷ 预算 × 100 (the budget document, else the stated 年初预算)
+    rate: Decimal | None  # 决算 ÷ 预算 × 100 (the mart's: the budget document, else the stated budget)
     matches: bool | None  # the 决算's 年初预算 equals the budget document's figure
 
 
@@ -51,7 +55,8 @@ def load_budget_lines(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], l
     metric_codes = [code for code, _ in METRICS]
     rows = con.execute("""
         SELECT department_name, fiscal_year, item_kind, item_code, item_name, fund_scope, budget_amount,
-               budget_initial_stated, final_amount, execution_rate_pct, initial_matches_budget
+               budget_initial_stated, budget_adjusted_stated, budget_stated, final_amount, execution_rate_pct,
+               initial_matches_budget
         FROM marts.fct_budget_execution
         WHERE (item_kind = 'metric' AND item_code IN (SELECT unnest(?)))
            OR (item_kind = 'function' AND item_level = '类' AND fund_scope IN ('general_budget', 'all_funds', 'fiscal'))
@@ -59,10 +64,13 @@ def load_budget_lines(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], l
     """, [metric_codes]).fetchall()
     names = dict(METRICS)
     by_item: dict[tuple[str, int, str, str], list[BudgetLine]] = defaultdict(list)
-    for dept, year, kind, code, name, scope, budget, initial, final, rate, matches in rows:
-        if dept is None or year is None or (budget is None and final is None and initial is None):
+    for dept, year, kind, code, name, scope, budget, initial, adjusted, plain, final, rate, matches in rows:
+        stated_kind, stated = next(((k, v) for k, v in zip(STATED_ZH, (initial, adjusted, plain), strict=True)
+                                    if v is not None), (None, None))
+        if dept is None or year is None or (budget is None and final is None and stated is None):
             continue
-        line = BudgetLine(kind, code, names.get(code, name or code), scope, budget, initial, final, rate, matches)
+        line = BudgetLine(kind, code, names.get(code, name or code), scope, budget, stated, stated_kind, final, rate,
+                          matches)
         by_item[(dept, int(year), kind, code)].append(line)
     out: dict[tuple[str, int], list[BudgetLine]] = defaultdict(list)
     for (dept, year, _, _), lines in by_item.items():
@@ -85,6 +93,14 @@ def headline_rate(lines: Sequence[BudgetLine]) -> BudgetLine | None:
     return None
 
 
+def _stated(line: BudgetLine) -> str:
+    """The budget the 决算 states, marked when it is not its 年初预算."""
+    if line.stated is None:
+        return DASH
+    mark = STATED_ZH.get(line.stated_kind or "", "")
+    return money(line.stated) + (f"（{mark}）" if mark else "")
+
+
 def _n(text: str) -> str:
     return f'<td class="n">{escape(text)}</td>'
 
@@ -102,14 +118,15 @@ def department_section(lines: Sequence[BudgetLine], has_mart: bool) -> str:
         scope = "" if ln.kind == "metric" else f"（{SCOPE_ZH.get(ln.fund_scope, ln.fund_scope)}）"
         label = ln.name if ln.kind == "metric" else f"{ln.code} {ln.name}"
         rows.append(
-            f"<tr><td>{escape(label)}{escape(scope)}</td>" + _n(money(ln.budget)) + _n(money(ln.initial_stated))
+            f"<tr><td>{escape(label)}{escape(scope)}</td>" + _n(money(ln.budget)) + _n(_stated(ln))
             + _n(money(ln.final)) + _n(pct(ln.rate, 2))
             + f'<td class="{"up" if mismatch else ""}">{escape(check)}</td></tr>'
         )
-    return ('<table><thead><tr><th>项目</th><th class="n">预算（预算文件）</th><th class="n">年初预算（决算所述）</th>'
+    return ('<table><thead><tr><th>项目</th><th class="n">预算（预算文件）</th><th class="n">预算（决算所述）</th>'
             '<th class="n">决算</th><th class="n">执行率</th><th>年初预算与预算文件</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
-            '<p class="note">执行率 = 决算 ÷ 预算 × 100%（有预算文件时按预算文件，否则按决算所述的年初预算）；'
+            '<p class="note">执行率 = 决算 ÷ 预算 × 100%（有预算文件时按预算文件，否则按决算所述的年初预算，'
+            '无年初预算时按其调整预算或预算数）；'
             '金额单位万元。「不一致」即检查 budget.final_quotes_budget 的发现。</p>')
 
 
@@ -124,7 +141,7 @@ def county_section(departments: dict[str, Sequence[BudgetLine]], dept_link: Call
     note = f"执行率最低的 {TOP_N} 个部门，共 {len(bars)} 个" if len(bars) > TOP_N else f"共 {len(bars)} 个部门"
     chart = svg.hbar_chart(bars[:TOP_N], "预算执行率", value_fmt=lambda v: pct(v, 1), width=380)
     rows = "".join(
-        f"<tr><td>{dept_link(d)}</td><td>{escape(line.name)}</td>" + _n(money(line.budget or line.initial_stated))
+        f"<tr><td>{dept_link(d)}</td><td>{escape(line.name)}</td>" + _n(money(line.budget or line.stated))
         + _n(money(line.final)) + _n(pct(line.rate, 2)) + "</tr>"
         for d, line in ranked
     )

@@ -125,12 +125,18 @@ final as (
         case
             when budget_amount > 0 and final_amount is not null then 'budget_document'
             when budget_initial_stated > 0 and final_amount is not null then 'stated_initial'
+            when budget_adjusted_stated > 0 and final_amount is not null then 'stated_adjusted'
+            when budget_stated > 0 and final_amount is not null then 'stated'
         end as execution_basis,
         case
             when budget_amount > 0 and final_amount is not null
                 then {{ chk_pct_display('final_amount', 'budget_amount') }}
             when budget_initial_stated > 0 and final_amount is not null
                 then {{ chk_pct_display('final_amount', 'budget_initial_stated') }}
+            when budget_adjusted_stated > 0 and final_amount is not null
+                then {{ chk_pct_display('final_amount', 'budget_adjusted_stated') }}
+            when budget_stated > 0 and final_amount is not null
+                then {{ chk_pct_display('final_amount', 'budget_stated') }}
         end as execution_rate_pct,
         case
             when budget_amount is not null and budget_initial_stated is not null
