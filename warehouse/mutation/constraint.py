@@ -15,14 +15,15 @@ place; a rate may be rounded or truncated):
   figure divided by 10,000 within the rounding); a count only with the same unit word (辆, 批次, 人次);
 - *sentence / row arithmetic*: in the figure's sentence (or table row) one figure is the sum of two or more
   others, and the edited figure is one of them;
-- *sentence ratio*: a rate of the sentence equals a/b, a/(b − a) or (a − b)/b of two amounts of the sentence
-  (share, completion, growth from a change and the current figure, growth from the two years), the edited figure
-  being the rate or one of the amounts; a rate 0 beside an amount 0;
+- *ratio*: a rate of the paragraph equals a/b, a/(b − a), (a − b)/b or a/(a + b) of two amounts of the
+  paragraph (share, completion, growth from a change and the current figure, growth from the two years), or a/b
+  with b anywhere in the document (a share of a table's total), the edited figure being the rate or one of the
+  amounts (a base from elsewhere is never the amount itself restated);
 - *table column*: a row with a classification code (or 合计) and the rows under it in the same table (the next
   code level, on the same or the neighbouring page, the same number of figures): parent = Σ children in the
   edited figure's column;
-- *words*: a completion rate beside 大于/超过 (> 100), 小于/未完成 (< 100) or 等于 (= 100); 批次 ≤ 人次 and 批次 = 0
-  exactly when 人次 = 0 in one sentence.
+- *words*: a share (占 …%) is at most 100%; a completion rate beside 大于/超过 (> 100), 小于/未完成 (< 100)
+  or 等于 (= 100); 批次 ≤ 人次 and 批次 = 0 exactly when 人次 = 0 in one sentence.
 """
 
 from __future__ import annotations
@@ -106,7 +107,9 @@ def _sentences(pages: tuple[str, ...]) -> Iterator[tuple[int, int, int, bool, bo
                     yield p, offset + s, offset + c, True, True, True
                     s = c
                 open_sentence = open_paragraph = False
-            elif line.strip():
+            elif not line.strip():
+                open_sentence = open_paragraph = False  # a blank line ends the paragraph
+            else:
                 s = 0
                 for m in re.finditer(r"。", line):
                     yield p, offset + s, offset + m.end(), False, not open_sentence, not open_paragraph
@@ -144,7 +147,8 @@ def figures(pages: tuple[str, ...]) -> tuple[Figure, ...]:
             if kind is None:
                 continue
             raw = m.group(1).replace(",", "")
-            out.append(Figure(p, m.start(1), m.end(1), Decimal(raw), _half(raw), kind, sid, pid, head))
+            half = Decimal(0) if kind.startswith("count") else _half(raw)  # a count is exact
+            out.append(Figure(p, m.start(1), m.end(1), Decimal(raw), half, kind, sid, pid, head))
     return tuple(out)
 
 
@@ -252,13 +256,12 @@ def _ratio_relation(v: Figure, context: list[Figure], pages: tuple[str, ...], ne
     rates = [f for f in context if f.kind == "rate"]
     amounts = _nearest(v, [f for f in context if f.kind == "amount"])
     for r in rates:
-        if v is r and r.value == 0 and new != 0 and any(a.value == 0 for a in amounts):
-            return "比率：分子为 0，比率只能为 0"
-        for a in amounts:
+        for a in (x for x in amounts if x.value != 0):  # a zero numerator fits every base: no identity
             pairs = [(b, form) for b in amounts if b is not a and b.value != 0 for form in range(len(_FORMS))]
             if v is r or v is a:
+                # a base from elsewhere: not the amount itself restated (100% = a / a holds by chance)
                 pairs += [(b, form) for form in range(len(_FORMS)) for b in _bases(pages, r, a, form)
-                          if (b.page, b.start) != (a.page, a.start) and (form == 0 or abs(b.page - a.page) <= 1)]
+                          if not _equal(a, b) and (form == 0 or abs(b.page - a.page) <= 1)]
             for b, form in pairs:
                 if v not in (r, a, b) or not _rate_holds(r.value, r.half, a, b, form):
                     continue
@@ -273,7 +276,10 @@ _BELOW = re.compile(r"小于|未完成|低于|未达到")
 _EQUAL = re.compile(r"等于")
 
 
-def _word_relation(v: Figure, text: str, sentence: list[Figure], new: Decimal) -> str | None:
+def _word_relation(v: Figure, text: str, lead: str, sentence: list[Figure], new: Decimal) -> str | None:
+    """Words that bound the figure: ``text`` its sentence, ``lead`` the sentence's words before it."""
+    if v.kind == "rate" and re.search(r"占[^，。；%％]{0,24}$", lead) and v.value <= 100 < new:
+        return "占比不超过100%"
     if v.kind == "rate" and re.search(r"完成.{0,10}预算", text):
         for rx, ok in ((_ABOVE, lambda x: x > 100), (_BELOW, lambda x: x < 100), (_EQUAL, lambda x: x == 100)):
             m = rx.search(text)
@@ -339,11 +345,13 @@ def constraint(pages: tuple[str, ...], site: Site) -> str | None:
     text = pages[v.page]
     lo = max(text.rfind("\n", 0, v.start), text.rfind("。", 0, v.start)) + 1
     hi = min(x for x in (text.find("\n", v.end), text.find("。", v.end), len(text)) if x >= 0)
-    before = text[max(0, v.start - 200):v.start]
-    total = _sum_relation(v, context, zeros="其中" in before[before.rfind("。") + 1:])
+    own = [f for f in figs if f.sentence == v.sentence]
+    first = pages[own[0].page]
+    before = first[max(0, own[0].start - 200):own[0].start]
+    words = before[before.rfind("。") + 1:] + first[own[0].start:]
+    total = _sum_relation(v, context, zeros="其中" in words)
     if total and not _sum_holds(*_moved(total, v, new)):
         return f"加总：{total[0].value} = " + " + ".join(str(p.value) for p in total[1])
     if v.kind == "table":
         return _column_relation(figs, v)
-    return _ratio_relation(v, context, pages, new) or _word_relation(
-        v, text[lo:hi], [f for f in figs if f.sentence == v.sentence], new)
+    return _ratio_relation(v, context, pages, new) or _word_relation(v, text[lo:hi], text[lo:v.start], own, new)

@@ -67,10 +67,18 @@ years_dated as (
     where b.doc_type = 'final_account' and regexp_matches(b.text, '截')
 ),
 
+budget_years_dated as (
+    -- 截至 Y 年 M 月 D 日 in a budget's 国有资产占有使用 sentence: the budget is drawn up in the year before
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '截[至止]\s*((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日[^。]{0,60}?(?:车辆|资产|设备)', 1)) as y
+    from blocks as b
+    where b.doc_type = 'budget' and regexp_matches(b.text, '截')
+),
+
 years_compared as (
     -- 与 Y 年（度）相比 / 比 Y 年度 / 较 Y 年: the previous year
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:与|比|较|同)\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:相比|同期|比较|决算|支出|增加|减少|增长|下降|持平|[，,])', 1)) as y
+        '(?:与|比|较|同)\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:相比|同期|比较|决算|支出|增加|减少|增长|下降|(?:基本)?持平|[，,])', 1)) as y
     from blocks as b
     where regexp_matches(b.text, '(与|比|较|同)')
 ),
@@ -81,6 +89,10 @@ year_rows as (
     union all
     select document_id, page, locator, text, fiscal_year, y, '截至日期', fiscal_year
     from years_dated
+    where instr(window_text, y) <= length(text)
+    union all
+    select document_id, page, locator, text, fiscal_year, y, '截至日期', fiscal_year - 1
+    from budget_years_dated
     where instr(window_text, y) <= length(text)
     union all
     select document_id, page, locator, text, fiscal_year, y, '同比对比年份', fiscal_year - 1
