@@ -7,7 +7,8 @@
 --   direction.budget_comparison  年初预算为 B 万元，支出决算为 A 万元。决算数大于/小于/等于预算数 (every 项 line),
 --                                and 完成预算 P% against the same sentence's 大于/小于/等于;
 --   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
---                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items)
+--                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items,
+--                                公务用车 购置费/运行费)
 --                                that does not add up;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
@@ -309,7 +310,10 @@ parts_judged as (
         or (regexp_matches(list_text, '人员经费') and regexp_matches(list_text, '公用经费'))
         or (regexp_matches(list_text, '基本支出') and regexp_matches(list_text, '项目支出'))
         or (regexp_matches(list_text, '因公出国') and regexp_matches(list_text, '公务用车')
-            and regexp_matches(list_text, '公务接待')) as exhaustive
+            and regexp_matches(list_text, '公务接待'))
+        -- 公务用车购置及运行费 X 万元，其中：公务用车购置费 a 万元，公务用车运行费 b 万元
+        or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
+            and not regexp_matches(list_text, '购置及运行')) as exhaustive
     from parts_sum
     where total_text <> ''
 ),
@@ -334,13 +338,15 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '辆')
 ),
 
 vehicle_parts as (
     select document_id, block_index, page, locator, text, sentence,
+        -- a budget's 预算安排购置车辆 N 辆，其中：… plans purchases: its kinds add up too, but it is no holding
+        starts_with(sentence, '安排购置') as is_purchase,
         cast(regexp_extract(sentence, '([0-9]+)\s*辆', 1) as integer) as total_n,
         list_sum(list_transform(
             regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1),
@@ -533,6 +539,7 @@ vehicle_scope_final as (
         h.text as evidence, h.page, h.locator
     from vehicle_holdings as h
     inner join vehicle_parts as v using (document_id)
+    where not v.is_purchase
 ),
 
 sangong_change_sentences as (
