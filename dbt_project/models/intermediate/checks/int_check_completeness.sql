@@ -98,8 +98,16 @@ title_hits as (
 ),
 
 title_pages as (
-    -- the page of a table's title (the finding of a table with a title and no figures points at it)
-    select filing_key, table_key, min(page) as page from title_hits group by all
+    -- the page of a table's title (the finding of a table with a title and no figures points at it): where the
+    -- table was recognised, else its last title block (the first may be the 目录's line)
+    select h.filing_key, h.table_key, coalesce(min(r.page), max(h.page)) as page
+    from title_hits as h
+    left join (
+        select f.filing_key, rt.table_key, rt.page
+        from {{ ref('stg_raw__recognised_tables') }} as rt
+        inner join {{ ref('int_check_documents') }} as f using (document_id)
+    ) as r on r.filing_key = h.filing_key and r.table_key = h.table_key
+    group by all
 ),
 
 present as (
