@@ -275,6 +275,11 @@ parts_split as (
                        '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
     from parts_sentences
     where instr(window_text, sentence) <= length(text)
+      -- a change is no total of the levels listed after it (比上年预算增加 0.02 万元。其中：因公出国（境）费 0.13 万元)
+      and not regexp_matches(
+          substr(window_text, greatest(instr(window_text, sentence) - 4, 1),
+                 instr(window_text, sentence) - greatest(instr(window_text, sentence) - 4, 1)),
+          '(增加|减少|增长|下降)\s*$')
 ),
 
 parts as (
