@@ -294,6 +294,9 @@ parts_valued as (
         replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
     from parts
     where not regexp_matches(part, '(增加|减少|增长|下降|预算为|预算数|年初预算|上年|同比|较上|比上|占)')
+      -- a figure split by the rendering (减少3 40.49万元: 340.49 printed as two text objects) is no part
+      and not regexp_matches(list_text, '[0-9]\s+' || replace(replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1),
+                                                               '.', '\.'), ',', ',') || '\s*万')
 ),
 
 parts_sum as (
