@@ -20,6 +20,7 @@ from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows.options import RunOptions
 from ingest.batch import ParseOutcome, parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
 from ingest.discover import InboxFile, scan
@@ -62,8 +63,6 @@ from warehouse.runs import (
 )
 from warehouse.summary import WarehouseSummary, summarize
 
-DEFAULT_MAX_WITHDRAW_SHARE = 0.2
-
 
 @dataclass(frozen=True, slots=True)
 class ScanState:
@@ -75,20 +74,6 @@ class ScanState:
     deferred: list[str]
     known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
     published: set[str] = field(default_factory=set)  # run ids the published warehouse records as succeeded
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    workers: int | None = None
-    executor: str = "process"
-    dask_address: str | None = None
-    file_timeout: float | None = 300.0
-    keep: int = 5
-    force: bool = False  # rebuild with dbt even when nothing changed
-    allow_withdraw: bool = False  # publish even when the inbox lost more than max_withdraw_share of its files
-    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
-    lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for someone's write lock on the published warehouse
-    registry: Path | None = None  # the department registry file (default: found in the data folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,34 +418,23 @@ def _adopt_legacy_log(layout: DataLayout, lock_wait: float) -> None:
 
 
 @flow(name="juesuan-consolidation", log_prints=False, validate_parameters=False)
-def consolidate(
-    inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
-    dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
-    allow_withdraw: bool = False, max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
-    lock_wait: float = LOCK_WAIT_SECONDS, registry: str | None = None,
-) -> RunReport:
-    """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception)."""
-    options = RunOptions(
-        workers=workers, executor=executor, dask_address=dask_address, file_timeout=file_timeout, keep=keep,
-        force=force, allow_withdraw=allow_withdraw, max_withdraw_share=max_withdraw_share, lock_wait=lock_wait,
-        registry=Path(registry) if registry else None,
-    )
-    return run_consolidation(Path(inbox), Path(warehouse), options)
+def consolidate(inbox: Path | str, warehouse: Path | str, options: dict[str, Any] | None = None) -> RunReport:
+    """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception).
+
+    ``options``: :meth:`flows.options.RunOptions.to_parameters` (names missing take their defaults).
+    """
+    return run_consolidation(Path(inbox), Path(warehouse), RunOptions.from_parameters(options))
 
 
 @flow(name="juesuan-nightly", log_prints=True, validate_parameters=False)
-def nightly(
-    inbox: str, warehouse: str, workers: int | None = None, executor: str = "process",
-    dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5,
-    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
-) -> dict[str, object]:
+def nightly(inbox: str, warehouse: str, options: dict[str, Any] | None = None) -> dict[str, object]:
     """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason.
 
-    A scheduled run never withdraws more than ``max_withdraw_share`` of the files (no --allow-withdraw here).
+    ``options`` as the deployment's parameters give them (`juesuan serve` writes those of its flags). A scheduled
+    run never forces a rebuild nor withdraws more than ``max_withdraw_share`` of the files.
     """
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False,
-                         max_withdraw_share=max_withdraw_share)
-    report = run_consolidation(Path(inbox), Path(warehouse), options)
+    scheduled = replace(RunOptions.from_parameters(options), force=False, allow_withdraw=False)
+    report = run_consolidation(Path(inbox), Path(warehouse), scheduled)
     if not report.ok:
         raise RuntimeError(f"juesuan run {report.run_id} failed: {report.reason}")
     rec = report.record
