@@ -75,6 +75,16 @@ def test_match_counts_true_and_false_positives() -> None:
     assert "identity" in text and "false positives (1)" in text
 
 
+def test_a_finding_of_another_family_matches_the_defect_whose_figure_it_states() -> None:
+    lab = Label("B1", "budget", "甲局", 2024, (("section", "四"),), "budget_narrative_mismatch", "8105.41")
+    about = Finding("narrative.parts_sum", "narrative", "error", "甲局", 2024, "block:28",
+                    "句中总数 8068.35 万元，「其中」所列各项 8105.41 = 8105.41 万元，超过总数", "")
+    other = Finding("narrative.parts_sum", "narrative", "error", "甲局", 2024, "block:30",
+                    "句中总数 10.00 万元，「其中」所列各项 18105.41 万元，超过总数", "")
+    hits, fps = match([lab], [about, other])
+    assert hits == {"B1": [about]} and fps == [other]
+
+
 def test_location_disambiguates_two_defects_of_one_family() -> None:
     a = _label("A", "narrative", section="三", sentence="三.1")
     b = _label("B", "narrative", section="五", sentence="五.2")

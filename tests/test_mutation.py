@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from warehouse.mutation.constraint import constraint
 from warehouse.mutation.harness import Finding, Mutant, Source, draw, new_findings, points_at, tag
 from warehouse.mutation.operators import KINDS, Site, apply, bump_number
 from warehouse.mutation.render import _row_lines
@@ -29,7 +30,8 @@ def test_every_kind_finds_a_site_and_edits_only_its_span() -> None:
     for kind in KINDS:
         sites = kind.sites(PAGES)
         if kind.key in ("count_visits", "flip_single_direction", "sangong_change", "summary_table_cell",
-                        "narrative_completion", "year_heading"):
+                        "narrative_completion", "year_heading", "item_line_amount", "item_line_rate",
+                        "item_line_year", "sangong_table_cell", "row_total_cell"):
             continue  # no such sentence in this small text
         assert sites, kind.key
         site = sites[0]
@@ -88,3 +90,67 @@ def test_a_roll_up_on_the_previous_page_points_at_the_parts_page_it_names() -> N
     naming = Finding("identity.rollup_kuan", "error", "fail", "第8页…差额 2.22（明细行在第8—9页）", "", 8, "")
     other = Finding("identity.rollup_kuan", "error", "fail", "第8页…差额 2.22（明细行在第7页）", "", 8, "")
     assert points_at(naming, m, paged=True) and not points_at(other, m, paged=True)
+
+
+BUDGET = (
+    "示例县某某局2026年部门预算",
+    "2026年部门预算编制说明\n"
+    "1、公共安全支出（204类）司法（06款）行政运行（01项）1672.67万元。主要用于：基本支出。2025年当年预算执行数为"
+    "1690.69万元，2026年预算安排1672.67万元，比2025年预算执行数减少1.07%。\n"
+    "2026年部门支出预算总表\n项目 合计 基本支出 项目支出\n2040601 行政运行 16726725.44 16726725.44 0.00\n",
+    "2026年部门“三公”经费和机关运行经费预算表\n合计 因公出国(境)费 公务接待费 公务用车购置及运行费\n"
+    "10.81 0 0.83 9.98 0 9.98 217.83\n"
+    "国内公务接待2批次、26人次。",
+)
+
+
+def _site(pages: tuple[str, ...], key: str, before: str) -> Site:
+    kind = next(k for k in KINDS if k.key == key)
+    return next(s for s in kind.sites(pages) if pages[s.page][s.start:s.end] == before)
+
+
+def test_budget_operators_edit_item_lines_and_the_sangong_row() -> None:
+    amount = _site(BUDGET, "item_line_amount", "1672.67")
+    rate = _site(BUDGET, "item_line_rate", "1.07")
+    year = _site(BUDGET, "item_line_year", "2025")
+    cell = _site(BUDGET, "sangong_table_cell", "0.83")
+    total = _site(BUDGET, "row_total_cell", "16726725.44")
+    assert (amount.after, rate.after, year.after, cell.after) == ("1675.67", "4.07", "2024", "3.83")
+    assert total.after == "16726728.44" and BUDGET[total.page][total.end:].startswith(" 16726725.44")
+
+
+def _decided(pages: tuple[str, ...], key: str, before: str) -> str | None:
+    return constraint(pages, _site(pages, key, before))
+
+
+def test_a_figure_is_decidable_only_where_the_document_constrains_it() -> None:
+    # stated twice: the head figure and 预算安排
+    assert _decided(BUDGET, "item_line_amount", "1672.67")
+    # the sentence's own arithmetic: 1672.67 / 1690.69 − 1 = −1.07%
+    assert "比率" in (_decided(BUDGET, "item_line_rate", "1.07") or "")
+    # the 三公 row: 合计 = 出国 + 接待 + 公务用车; a row's 合计 = 基本 + 项目 (and a 万元 quote of it)
+    assert _decided(BUDGET, "sangong_table_cell", "0.83")
+    assert _decided(BUDGET, "row_total_cell", "16726725.44")
+    # counts stated once, 2 → 4 批次 still ≤ 26 人次: nothing decides them
+    assert _decided(BUDGET, "count_visits", "2") is None
+    assert _decided(BUDGET, "count_visits", "26") is None
+    # the parts of 共有车辆 3 辆 and a table column (合计 = Σ 类, 类 = Σ 款, 款 = Σ 项)
+    assert "加总" in (_decided(PAGES, "count_vehicles", "2") or "")
+    assert _decided(PAGES, "table_detail_cell", "100.00")
+
+
+def test_a_completion_rate_needs_its_budget_or_a_word() -> None:
+    alone = ("说明", "公务接待费支出决算为19.07万元，完成预算99.17%。")
+    worded = ("说明", "支出决算为970.39万元，完成预算100%，决算数等于预算数的主要原因是按照预算执行。")
+    stated = ("说明", "项目全年预算数5.66万元，执行数为5.66万元，完成预算的100%。")
+    assert _decided(alone, "narrative_completion", "99.17") is None
+    assert "等于" in (_decided(worded, "narrative_completion", "100") or "")
+    assert "比率" in (_decided(stated, "narrative_completion", "100") or "")
+
+
+def test_later_kinds_leave_the_earlier_kinds_sites_where_they_were() -> None:
+    src = Source("某某局", "示例县某某局", "示例县某某局2024年度部门决算", PAGES, True, ".page_texts.json")
+    old = draw([src], kinds=tuple(k for k in KINDS if k.part == 1), seed=5)
+    new = draw([src], seed=5)
+    assert [(m.kind, m.site) for m in new[:len(old)]] == [(m.kind, m.site) for m in old]
+    assert all(m.constraint for m in new if not next(k for k in KINDS if k.key == m.kind).figure)

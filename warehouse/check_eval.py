@@ -7,7 +7,8 @@ PROVENANCE §6, as figures; a finding matches when it is on the same document an
 Matching (generated county): a finding is a *prediction* when its status is ``fail`` and its severity is
 error or warning (``info`` findings are hints, not predictions). It matches a defect of the same
 department, year and check family; when that document has several defects of the family, the one whose
-location (table key, or narrative section) agrees with the finding's locator is taken. Several findings
+location (table key, or narrative section) agrees with the finding's locator is taken; a finding of another
+family matches a defect of the same document when it states the figure the defect printed. Several findings
 of one defect (a wrong 合计 breaks the column sum and the row sum) are all true positives; a defect is
 found when at least one finding matches it. Every unmatched prediction is listed as a false positive.
 """
@@ -46,6 +47,7 @@ class Label:
     year: int
     location: tuple[tuple[str, str], ...]
     kind: str
+    shown: str = ""  # the figure the defect prints, when it is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,8 @@ def labels_from_truth(truth: dict) -> list[Label]:
     for doc in [*truth["documents"], *truth.get("budget_documents", [])]:
         for d in doc.get("defects", []):
             loc = tuple(sorted((str(k), str(v)) for k, v in d.get("location", {}).items()))
-            out.append(Label(d["defect_id"], d["check_family"], d["department"], int(d["year"]), loc, d["kind"]))
+            out.append(Label(d["defect_id"], d["check_family"], d["department"], int(d["year"]), loc, d["kind"],
+                             str(d.get("shown") or "")))
     return out
 
 
@@ -124,6 +127,13 @@ def locator_matches(label: Label, finding: Finding) -> bool:
     return False
 
 
+def _stated(shown: str, message: str) -> bool:
+    """The defect's printed figure (at least three digits, not a bare year) stands in the message as a number."""
+    if not re.fullmatch(r"\d[\d,]*\.\d+|\d{3,}", shown):
+        return False
+    return re.search(r"(?<![\d.])" + re.escape(shown) + r"(?![\d])", message.replace(",", "")) is not None
+
+
 def match(labels: Sequence[Label], findings: Iterable[Finding]) -> tuple[dict[str, list[Finding]], list[Finding]]:
     """(defect_id → matching findings, false positives)."""
     by_key: dict[tuple[str, int, str], list[Label]] = defaultdict(list)
@@ -136,7 +146,14 @@ def match(labels: Sequence[Label], findings: Iterable[Finding]) -> tuple[dict[st
             continue
         cands = by_key.get((f.department, f.year, f.family), [])
         if not cands:
-            false_pos.append(f)
+            # a finding of another rule family about the same edit: it states the figure the defect printed
+            # (a narrative income above its total is also 其中 parts above the total)
+            other = [lab for lab in labels if (lab.department, lab.year) == (f.department, f.year)
+                     and _stated(lab.shown, f.message)]
+            if other:
+                hits[other[0].defect_id].append(f)
+            else:
+                false_pos.append(f)
             continue
         chosen = next((c for c in cands if locator_matches(c, f)), cands[0])
         hits[chosen.defect_id].append(f)

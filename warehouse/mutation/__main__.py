@@ -10,8 +10,10 @@ from pathlib import Path
 
 from warehouse.mutation.harness import (
     PER_KIND,
+    PER_KIND_BUDGET,
     PREDICTED,
     Finding,
+    Mutant,
     Score,
     Source,
     _key,
@@ -34,48 +36,76 @@ def _pct(a: int, b: int) -> str:
 def report(sources: list[Source], sc: Score, findings: dict[str, list[Finding]], files: dict[str, tuple[str, int]],
            summary: list[tuple], unreadable: frozenset[str] = frozenset()) -> list[str]:
     lines = [f"mutants: {len(sc.mutants)} over {len(sources)} documents, "
-             f"{len({m.kind for m in sc.mutants})} kinds (seeded; up to {PER_KIND} per kind and document)", ""]
+             f"{len({m.kind for m in sc.mutants})} kinds (seeded; up to {PER_KIND} per kind and 决算, "
+             f"{PER_KIND_BUDGET} per kind and 预算)", ""]
     if unreadable:
         lines += [f"renderings the page-text reader cannot read (under half the PDF's table cells; an extraction "
                   f"gap): {', '.join(sorted(unreadable))} — their mutants are counted apart, below the table", ""]
-    lines.append(f"{'kind':24} {'mutants':>7} {'caught':>6} {'recall':>7}  what")
     per_doc: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    harmful_total = [0, 0]
-    for k in KINDS:
-        ms = [m for m in sc.mutants if m.kind == k.key and m.source not in unreadable]
-        if not ms:
-            lines.append(f"{k.key:24} {0:7} {0:6} {'  n/a ':>7}  {k.zh} (no site in these documents)")
+    doc_type = {s.name: s.doc_type for s in sources}
+    for dtype in ("决算", "预算"):
+        typed = [m for m in sc.mutants if doc_type[m.source] == dtype and m.mutant_id not in sc.missing]
+        if not typed:
             continue
-        hit = sum(1 for m in ms if sc.caught.get(m.mutant_id))
-        if k.harmless:
-            lines.append(f"{k.key:24} {len(ms):7} {hit:6} {'FA':>7}  {k.zh}: false alarms {hit}")
-            continue
-        for m in ms:
-            per_doc[m.source][0] += 1
-            per_doc[m.source][1] += bool(sc.caught.get(m.mutant_id))
-        harmful_total = [harmful_total[0] + len(ms), harmful_total[1] + hit]
-        lines.append(f"{k.key:24} {len(ms):7} {hit:6} {_pct(hit, len(ms)):>7}  {k.zh}")
-    lines.append(f"{'ALL (harmful)':24} {harmful_total[0]:7} {harmful_total[1]:6} "
-                 f"{_pct(harmful_total[1], harmful_total[0]):>7}")
-    apart = [m for m in sc.mutants if m.source in unreadable and not m.harmless and m.mutant_id not in sc.missing]
-    if apart:
-        hit = sum(1 for m in apart if sc.caught.get(m.mutant_id))
-        lines.append(f"{'unreadable renderings':24} {len(apart):7} {hit:6} {_pct(hit, len(apart)):>7}  "
-                     f"(harmful mutants of {', '.join(sorted(unreadable))})")
-        for m in apart:
-            per_doc[m.source][0] += 1
-            per_doc[m.source][1] += bool(sc.caught.get(m.mutant_id))
+        lines += [f"{dtype}: recall over the decidable mutants (the original document constrains the edit); "
+                  f"'undecidable' = figure edits nothing in the document constrains (caught anyway)",
+                  f"{'kind':24} {'mutants':>7} {'caught':>6} {'recall':>7} {'undecidable':>12}  what"]
+        harmful_total = [0, 0]
+        undecided_total = [0, 0]
+        for k in KINDS:
+            ms = [m for m in typed if m.kind == k.key and m.source not in unreadable]
+            if not ms:
+                lines.append(f"{k.key:24} {0:7} {0:6} {'  n/a ':>7} {'':>12}  {k.zh} (no site in these documents)")
+                continue
+            if k.harmless:
+                hit = sum(1 for m in ms if sc.caught.get(m.mutant_id))
+                lines.append(f"{k.key:24} {len(ms):7} {hit:6} {'FA':>7} {'':>12}  {k.zh}: false alarms {hit}")
+                continue
+            decided = [m for m in ms if m.constraint]
+            undecided = [m for m in ms if not m.constraint]
+            hit = sum(1 for m in decided if sc.caught.get(m.mutant_id))
+            u_hit = sum(1 for m in undecided if sc.caught.get(m.mutant_id))
+            for m in decided:
+                per_doc[m.source][0] += 1
+                per_doc[m.source][1] += bool(sc.caught.get(m.mutant_id))
+            harmful_total = [harmful_total[0] + len(decided), harmful_total[1] + hit]
+            undecided_total = [undecided_total[0] + len(undecided), undecided_total[1] + u_hit]
+            und = f"{len(undecided)} ({u_hit})" if undecided else ""
+            lines.append(f"{k.key:24} {len(decided):7} {hit:6} {_pct(hit, len(decided)):>7} {und:>12}  {k.zh}")
+        lines.append(f"{'ALL (harmful) ' + dtype:24} {harmful_total[0]:7} {harmful_total[1]:6} "
+                     f"{_pct(harmful_total[1], harmful_total[0]):>7} "
+                     f"{f'{undecided_total[0]} ({undecided_total[1]})':>12}")
+        apart = [m for m in typed if m.source in unreadable and not m.harmless and m.constraint]
+        if apart:
+            hit = sum(1 for m in apart if sc.caught.get(m.mutant_id))
+            names = sorted({m.source for m in apart})
+            lines.append(f"{'unreadable renderings':24} {len(apart):7} {hit:6} {_pct(hit, len(apart)):>7} "
+                         f"{'':>12}  (decidable harmful mutants of {', '.join(names)})")
+            for m in apart:
+                per_doc[m.source][0] += 1
+                per_doc[m.source][1] += bool(sc.caught.get(m.mutant_id))
+        lines.append("")
     lines += ["", "per document (harmful mutants caught / drawn):"]
     for name, (n, hit) in sorted(per_doc.items()):
         lines.append(f"  {name}: {hit}/{n} {_pct(hit, n)}")
     if sc.missing:
         lines.append(f"mutants whose file did not load: {sc.missing}")
-    lines += ["", "misses (mutant, document, kind, page: before → after):"]
+    paged = {s.name: s.paged for s in sources}
+
+    def line(m: Mutant) -> str:
+        page = f"p.{m.site.page + 1}" if paged[m.source] else "-"
+        return (f"  #{m.mutant_id} {m.source} {m.kind} {page}: 「{m.before[:40]}」→「{m.site.after[:40]}」"
+                f" after 「{m.context}」")
+
+    lines += ["", "misses (decidable mutants; mutant, document, kind, page: before → after):"]
     for m in sc.mutants:
-        if not m.harmless and not sc.caught.get(m.mutant_id) and m.mutant_id not in sc.missing:
-            page = f"p.{m.site.page + 1}" if any(s.paged for s in sources if s.name == m.source) else "-"
-            lines.append(f"  #{m.mutant_id} {m.source} {m.kind} {page}: 「{m.before[:40]}」→「{m.site.after[:40]}」"
-                         f" after 「{m.context}」")
+        if not m.harmless and m.constraint and not sc.caught.get(m.mutant_id) and m.mutant_id not in sc.missing:
+            lines.append(line(m) + f" — decided by: {m.constraint}")
+    lines += ["", "undecidable by construction (a figure edit nothing in the original document constrains; "
+              "not counted in the recall):"]
+    for m in sc.mutants:
+        if not m.harmless and not m.constraint and m.mutant_id not in sc.missing:
+            lines.append(line(m) + (" — caught" if sc.caught.get(m.mutant_id) else " — not caught"))
     lines += ["", "false alarms on harmless edits:"]
     for m in sc.mutants:
         if m.harmless and sc.caught.get(m.mutant_id):

@@ -29,11 +29,13 @@ import duckdb
 from ingest.identify import parse_file_name
 from ingest.readers import pdf
 from ingest.readers.text import decode_text
+from warehouse.mutation.constraint import constraint
 from warehouse.mutation.operators import KINDS, Kind, Site, apply
 from warehouse.mutation.render import PageText, read_page_json, render_document
 
 _DIGITS = "零一二三四五六七八九"
 PER_KIND = 3
+PER_KIND_BUDGET = 1  # sixteen budget documents: one site per kind and budget keeps one run within minutes
 PREDICTED = ("error", "warning")
 
 
@@ -48,6 +50,7 @@ class Source:
     paged: bool  # False: one text without page numbers (Tika)
     suffix: str  # .page_texts.json | .tika.txt
     pdf: Path | None = None
+    doc_type: str = "决算"  # 决算 | 预算
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ class Mutant:
     site: Site
     before: str
     context: str  # the words just before the edit, as the mutated text shows them
+    constraint: str | None = "非数字改动"  # why the original document decides the edit; None: undecidable
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,24 +110,41 @@ def load_sources(realdata: Path) -> list[Source]:
         pages = render_document(pdf.read(path)).pages
         out.append(Source(_short(dept or path.stem), dept or path.stem, path.stem, pages, True,
                           ".page_texts.json", path))
+    # the real budgets (部门/单位预算: PDFs and the 石泉路 page texts), after every 决算 so that their sites stay
+    for path in sorted(p for d in ("govbudgetchecker", "tianbaoxitong", "more") for p in (realdata / d).glob("*.pdf")
+                       if "预算" in p.name and "模板" not in p.name):
+        dept, _, _ = parse_file_name(path)
+        pages = render_document(pdf.read(path)).pages
+        out.append(Source(_short(path.stem), dept or path.stem, path.stem, pages, True, ".page_texts.json", path,
+                          "预算"))
+    for path in sorted((realdata / "govbudgetchecker").glob("*预算*.json")):
+        dept, _, _ = parse_file_name(path)
+        stem = path.name.split(".")[0]
+        out.append(Source(_short(stem), dept or stem, stem, read_page_json(path).pages, True, ".page_texts.json",
+                          None, "预算"))
     return out
 
 
 def draw(sources: list[Source], kinds: tuple[Kind, ...] = KINDS, per_kind: int = PER_KIND,
-         seed: int = 16) -> list[Mutant]:
-    """Up to ``per_kind`` sites per kind and document, drawn with a seeded generator (deterministic)."""
+         seed: int = 16, per_kind_budget: int = PER_KIND_BUDGET) -> list[Mutant]:
+    """Up to ``per_kind`` sites per kind and document (``per_kind_budget`` for a budget), drawn with a seeded
+    generator (deterministic). Kinds are drawn part by part, so the kinds a later part added leave the sites of
+    the earlier kinds where they were. Each figure edit is classified by :func:`constraint` (decidable or not)."""
     rng = random.Random(seed)
     mutants: list[Mutant] = []
-    for src in sources:
-        for kind in kinds:
-            sites = kind.sites(src.pages)
-            chosen = sorted(rng.sample(sites, min(per_kind, len(sites))), key=lambda s: (s.page, s.start))
-            for site in chosen:
-                text = src.pages[site.page]
-                edited = apply(src.pages, site)[site.page]
-                context = re.sub(r"\s+", "", edited[max(0, site.start - 12):site.start])[-6:]
-                mutants.append(Mutant(len(mutants) + 1, src.name, kind.key, kind.harmless, site,
-                                      text[site.start:site.end], context))
+    for part in sorted({k.part for k in kinds}):
+        for src in sources:
+            for kind in (k for k in kinds if k.part == part):
+                sites = kind.sites(src.pages)
+                n = per_kind_budget if src.doc_type == "预算" else per_kind
+                chosen = sorted(rng.sample(sites, min(n, len(sites))), key=lambda s: (s.page, s.start))
+                for site in chosen:
+                    text = src.pages[site.page]
+                    edited = apply(src.pages, site)[site.page]
+                    context = re.sub(r"\s+", "", edited[max(0, site.start - 12):site.start])[-6:]
+                    reason = constraint(src.pages, site) if kind.figure else "非数字改动"
+                    mutants.append(Mutant(len(mutants) + 1, src.name, kind.key, kind.harmless, site,
+                                          text[site.start:site.end], context, reason))
     return mutants
 
 

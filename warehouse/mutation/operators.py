@@ -50,6 +50,8 @@ class Kind:
     zh: str
     sites: Callable[[tuple[str, ...]], list[Site]]
     harmless: bool = False
+    figure: bool = False  # it changes a printed figure: decidable only where the document constrains the figure
+    part: int = 1  # the harness part that added it (drawn in this order, so older kinds keep their sites)
 
 
 def _lines(pages: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
@@ -452,17 +454,80 @@ def harmless_spacing(pages: tuple[str, ...]) -> list[Site]:
     return out
 
 
+_ITEM_LINE = re.compile(r"[（(]\d{0,2}项[）)]")
+
+
+def _item_lines(pages: tuple[str, ...]) -> Iterator[tuple[int, int, str]]:
+    """Lines of a budget's 项 sentences (「…行政运行（01项）1672.67万元。…比2025年预算执行数减少1.07%。」)."""
+    for p, off, line in _lines(pages):
+        if _ITEM_LINE.search(line):
+            yield p, off, line
+
+
+def _item_sites(pages: tuple[str, ...], pattern: str, make: Callable[[str], str]) -> list[Site]:
+    out = []
+    for p, off, line in _item_lines(pages):
+        for m in re.finditer(pattern, line):
+            new = make(m.group(1))
+            out.append(Site(p, off + m.start(1), off + m.end(1), new, (_canon(new),)))
+    return out
+
+
+def item_line_amount(pages: tuple[str, ...]) -> list[Site]:
+    """A 项 line's amount: its head figure or 预算安排 (budget narratives)."""
+    return _item_sites(pages, r"(?:项[）)]|预算安排|预算数为)\s*" + _MONEY, bump_number)
+
+
+def item_line_rate(pages: tuple[str, ...]) -> list[Site]:
+    """A 项 line's change rate against last year (比2025年预算执行数增加0.97%)."""
+    return _item_sites(pages, r"比\s*20\d{2}\s*年[^，。；\d]{0,12}?(?:增加|减少|增长|下降)\s*(\d+(?:\.\d+)?)\s*[%％]",
+                       bump_number)
+
+
+def item_line_year(pages: tuple[str, ...]) -> list[Site]:
+    """The year a 项 line compares with (比2025年预算执行数 → 比2024年预算执行数)."""
+    return _item_sites(pages, r"比\s*" + _YEAR + r"\s*年", _shift_year)
+
+
+def row_total_cell(pages: tuple[str, ...]) -> list[Site]:
+    """The 合计 column of a classified row whose other columns add up to it (合计 = 基本 + 项目, = Σ sources)."""
+    out = []
+    for p, off, line, h in _table_lines(pages):
+        if not re.fullmatch(r"\d{3}(?:\d{2}){0,2}", h):
+            continue
+        cells = list(_AMOUNT.finditer(line, len(h) + (len(line) - len(line.lstrip()))))
+        if len(cells) >= 3 and float(_canon(cells[0].group(1))) != 0:
+            new = bump_number(cells[0].group(1))
+            out.append(Site(p, off + cells[0].start(1), off + cells[0].end(1), new, (_canon(new),)))
+    return out
+
+
+def sangong_table_cell(pages: tuple[str, ...]) -> list[Site]:
+    """A figure of the 三公 table's row of figures (合计, 出国, 接待, 公务用车 小计/购置/运行: total vs items)."""
+    out = []
+    for p, off, line in _lines(pages):
+        if "三公" not in pages[p][:200] or re.search(r"[\u4e00-\u9fff]", line):
+            continue
+        cells = list(_AMOUNT.finditer(line)) or list(re.finditer(r"(?<![\d.])(\d+)(?![\d.])", line))
+        if len(re.findall(r"\S+", line)) >= 4:
+            for m in cells:
+                if float(_canon(m.group(1))) != 0:
+                    new = bump_number(m.group(1))
+                    out.append(Site(p, off + m.start(1), off + m.end(1), new, (_canon(new),)))
+    return out
+
+
 KINDS: tuple[Kind, ...] = (
-    Kind("table_detail_cell", "表格明细行（项/经济分类款）金额改动", table_detail_cell),
-    Kind("table_total_row", "表格合计行金额改动", table_total_row),
-    Kind("table_class_row", "表格类级行金额改动", table_class_row),
-    Kind("table_kuan_row", "表格款级行金额改动", table_kuan_row),
-    Kind("summary_table_cell", "总表收入来源/本年合计金额改动", summary_table_cell),
-    Kind("narrative_amount", "说明中引用报表的金额改动", narrative_amount),
-    Kind("narrative_change", "说明中增减额改动", narrative_change),
-    Kind("narrative_share", "说明中占比改动", narrative_share),
-    Kind("narrative_growth", "说明中增长率/下降率改动", narrative_growth),
-    Kind("narrative_completion", "说明中预算完成率改动", narrative_completion),
+    Kind("table_detail_cell", "表格明细行（项/经济分类款）金额改动", table_detail_cell, figure=True),
+    Kind("table_total_row", "表格合计行金额改动", table_total_row, figure=True),
+    Kind("table_class_row", "表格类级行金额改动", table_class_row, figure=True),
+    Kind("table_kuan_row", "表格款级行金额改动", table_kuan_row, figure=True),
+    Kind("summary_table_cell", "总表收入来源/本年合计金额改动", summary_table_cell, figure=True),
+    Kind("narrative_amount", "说明中引用报表的金额改动", narrative_amount, figure=True),
+    Kind("narrative_change", "说明中增减额改动", narrative_change, figure=True),
+    Kind("narrative_share", "说明中占比改动", narrative_share, figure=True),
+    Kind("narrative_growth", "说明中增长率/下降率改动", narrative_growth, figure=True),
+    Kind("narrative_completion", "说明中预算完成率改动", narrative_completion, figure=True),
     Kind("flip_yoy_pair", "同比增减用词整体反向（增加/增长 ↔ 减少/下降）", flip_yoy_pair),
     Kind("contradiction_clause", "同一分句增减用词矛盾（减少…增长）", contradiction_clause),
     Kind("flip_single_direction", "无增长率的增减用词反向", flip_single_direction),
@@ -473,11 +538,11 @@ KINDS: tuple[Kind, ...] = (
     Kind("year_compare", "同比对比年份改动", year_compare),
     Kind("table_removed", "删除一张报表（说明仍引用）", table_removed),
     Kind("table_emptied", "报表数据行清空", table_emptied),
-    Kind("quoted_cell_blanked", "说明引用的报表单元格留空", quoted_cell_blanked),
-    Kind("qishong_part", "「其中」分项金额改动（分项之和不等于总数）", qishong_part),
-    Kind("count_vehicles", "车辆数改动", count_vehicles),
-    Kind("count_visits", "接待批次/人次改动", count_visits),
-    Kind("sangong_change", "三公经费增减额改动", sangong_change),
+    Kind("quoted_cell_blanked", "说明引用的报表单元格留空", quoted_cell_blanked, figure=True),
+    Kind("qishong_part", "「其中」分项金额改动（分项之和不等于总数）", qishong_part, figure=True),
+    Kind("count_vehicles", "车辆数改动", count_vehicles, figure=True),
+    Kind("count_visits", "接待批次/人次改动", count_visits, figure=True),
+    Kind("sangong_change", "三公经费增减额改动", sangong_change, figure=True),
     Kind("code_changed", "功能分类科目编码改动", code_changed),
     Kind("name_changed", "科目名称改为同表另一科目名称", name_changed),
     Kind("outdated_name", "科目名称改为过时名称", outdated_name),
@@ -488,6 +553,12 @@ KINDS: tuple[Kind, ...] = (
     Kind("harmless_reword", "无害改写（措辞）", harmless_reword, harmless=True),
     Kind("harmless_punctuation", "无害标点（其中：/其中，）", harmless_punctuation, harmless=True),
     Kind("harmless_spacing", "无害空格（数字与单位之间）", harmless_spacing, harmless=True),
+    # part 3: budget documents' forms (they apply wherever a document prints them)
+    Kind("item_line_amount", "项级说明金额改动（项首金额/预算安排）", item_line_amount, figure=True, part=3),
+    Kind("item_line_rate", "项级说明增减幅度改动", item_line_rate, figure=True, part=3),
+    Kind("item_line_year", "项级说明对比年份改动", item_line_year, part=3),
+    Kind("row_total_cell", "分类行合计列金额改动（合计≠各列之和）", row_total_cell, figure=True, part=3),
+    Kind("sangong_table_cell", "三公经费表金额改动（合计≠各项之和）", sangong_table_cell, figure=True, part=3),
 )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.model import Document, Paragraph, Table
+from ingest.readers.page_json import _pages
 
 _SPLIT_CODE = re.compile(r"^(?P<c>[1-9]\d{2})(?: (?P<k>\d{2}))?(?: (?P<x>\d{2}))?(?= )")
 _LEVEL_WORDS = ("类", "款", "项")
@@ -61,6 +62,5 @@ def render_document(doc: Document) -> PageText:
 
 
 def read_page_json(path: Path) -> PageText:
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    pages = payload.get("page_texts") or payload.get("pages") or []
-    return PageText(tuple(p if isinstance(p, str) else str(p.get("text", "")) for p in pages))
+    """The page texts of a page-text JSON, in the forms the project's reader accepts."""
+    return PageText(tuple(_pages(json.loads(path.read_text(encoding="utf-8")))))

@@ -10,6 +10,6 @@
         when 'sangong' then '一般公共预算财政拨款“三公”经费支出决算表'
         when 'govfund' then '政府性基金预算财政拨款收入支出决算表'
         when 'soe_capital' then '国有资本经营预算财政拨款支出决算表'
-        else {{ table_key }}
+        else {{ budget_table_zh(table_key) }}
     end
 {%- endmacro %}

@@ -165,16 +165,37 @@ template_checked as (
     cross join template_tables as t
 ),
 
+template_read as (
+    -- a template table that is there: were any of its figures read? (the fund tables may be empty by design)
+    select t.*,
+        exists (select 1 from cells as c where c.document_id = t.document_id and c.table_key = t.table_key)
+            as has_cells,
+        (select min(r.page) from recognised as r where r.document_id = t.document_id and r.table_key = t.table_key)
+            as table_page,
+        (select count(*) from template_checked as o
+         where o.document_id = t.document_id and o.present
+           and exists (select 1 from cells as c where c.document_id = o.document_id and c.table_key = o.table_key))
+            as n_read
+    from template_checked as t
+),
+
 template_final as (
     select
         'budget.required_tables' as check_id,
         document_id,
-        case when present then 'pass' else 'fail' end as status,
+        case when not present then 'fail'
+             -- recognised, its title kept, no figure read while the other template tables were read
+             when not has_cells and table_page is not null and n_read >= 5
+                  and table_key not in ('budget_govfund', 'budget_soe_capital') then 'fail'
+             else 'pass' end as status,
         null as expected, null as actual, null as difference,
-        '缺少预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》；请补上（无数据时保留空表并说明）。'
-            as message,
-        '' as evidence, cast(null as integer) as page, 'template:' || table_key as locator
-    from template_checked
+        case when present
+            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题、没有数据（其余报表均已读取）；'
+                || '请补充该表的数据。'
+            else '缺少预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》；请补上（无数据时保留空表并说明）。'
+        end as message,
+        '' as evidence, table_page as page, 'template:' || table_key as locator
+    from template_read
 ),
 
 empty_tables as (

@@ -12,6 +12,10 @@
 --                               预算执行数增加R% (or 与…持平, R = 0) — R is the change from B (the 执行数, or last year's
 --                               预算 when the change is against the budget) to C (this year's budget as the sentence
 --                               states it, else the item's head figure); rounding-aware, a rate may be truncated.
+--   budget.change_balance       a budget balances (财政拨款收入 = 财政拨款支出, this year and last): the narrative's
+--                               change of 财政拨款收入 against last year's budget equals the change of 财政拨款支出,
+--                               and that one the changes of its funds (一般公共预算 + 政府性基金 + 国有资本经营; a
+--                               fund budgeted 0 with no change stated counts 0) — the document's own figures.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
     select * from {{ ref('int_budget_facts') }}
@@ -345,10 +349,85 @@ item_final as (
     from item_evaluated
 ),
 
+balance_changes as (
+    -- the first statement of each change against last year's budget, and the fund's budget this year
+    select document_id,
+        arg_min(value, fact_index) filter (where metric = 'income_fiscal_appropriation' and basis = 'yoy_change')
+            as income_change,
+        arg_min(value, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'yoy_change')
+            as spending_change,
+        arg_min(value, fact_index) filter (where metric = 'general_budget_expenditure' and basis = 'yoy_change')
+            as general_change,
+        arg_min(value, fact_index) filter (where metric = 'govfund_expenditure' and basis = 'yoy_change')
+            as govfund_change,
+        arg_min(value, fact_index) filter (where metric = 'soe_capital_expenditure' and basis = 'yoy_change')
+            as soe_change,
+        arg_min(value, fact_index) filter (where metric = 'income_fiscal_appropriation' and basis = 'budget')
+            as income_now,
+        arg_min(value, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
+            as spending_now,
+        coalesce(max(abs(value)) filter (where metric = 'govfund_expenditure' and basis = 'budget'), 0) as govfund_now,
+        coalesce(max(abs(value)) filter (where metric = 'soe_capital_expenditure' and basis = 'budget'), 0) as soe_now,
+        max(decimals) filter (where basis = 'yoy_change' and metric in ('income_fiscal_appropriation',
+            'fiscal_expenditure_total', 'general_budget_expenditure', 'govfund_expenditure',
+            'soe_capital_expenditure')) as decimals,
+        arg_min(page, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'yoy_change') as page,
+        arg_min(locator, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'yoy_change')
+            as locator,
+        arg_min(evidence, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'yoy_change')
+            as evidence,
+        count(distinct compared_year) filter (where basis = 'yoy_change' and metric in (
+            'income_fiscal_appropriation', 'fiscal_expenditure_total', 'general_budget_expenditure')) as n_years
+    from facts
+    where source_kind = 'narrative' and coalesce(clause, '') not like '%执行%'
+    group by document_id
+),
+
+balance_pairs as (
+    -- half a unit of the printed decimals per figure compared
+    select b.*, cast(0.5 as decimal(38, 6)) / power(10, coalesce(decimals, 2)) as half
+    from balance_changes as b
+    where n_years <= 1 and spending_change is not null
+),
+
+balance_final as (
+    select
+        'budget.change_balance' as check_id, document_id,
+        case when abs(income_change - spending_change) <= 2 * half then 'pass' else 'fail' end as status,
+        income_change as expected, spending_change as actual, spending_change - income_change as difference,
+        {{ chk_page_text('page') }} || '说明称财政拨款收入比上年预算' || case when income_change < 0 then '减少' else '增加' end
+            || {{ chk_fmt('abs(income_change)') }} || '万元，财政拨款支出比上年预算'
+            || case when spending_change < 0 then '减少' else '增加' end || {{ chk_fmt('abs(spending_change)') }}
+            || '万元；预算收支平衡，两者应相同，请核对增减额或增减用词。' as message,
+        evidence, page, locator
+    from balance_pairs
+    where income_change is not null and abs(income_now - spending_now) <= 2 * half
+    union all
+    select
+        'budget.change_balance', document_id,
+        case when abs(general_change + coalesce(govfund_change, 0) + coalesce(soe_change, 0) - spending_change)
+                  <= 4 * half then 'pass' else 'fail' end,
+        general_change + coalesce(govfund_change, 0) + coalesce(soe_change, 0), spending_change,
+        spending_change - (general_change + coalesce(govfund_change, 0) + coalesce(soe_change, 0)),
+        {{ chk_page_text('page') }} || '说明称财政拨款支出比上年预算' || case when spending_change < 0 then '减少' else '增加' end
+            || {{ chk_fmt('abs(spending_change)') }} || '万元，而其中一般公共预算拨款支出'
+            || case when general_change < 0 then '减少' else '增加' end || {{ chk_fmt('abs(general_change)') }} || '万元'
+            || coalesce('、政府性基金拨款支出' || case when govfund_change < 0 then '减少' else '增加' end
+                        || {{ chk_fmt('abs(govfund_change)') }} || '万元', '')
+            || coalesce('、国有资本经营预算拨款支出' || case when soe_change < 0 then '减少' else '增加' end
+                        || {{ chk_fmt('abs(soe_change)') }} || '万元', '')
+            || '，合计不等；请核对增减额或增减用词。',
+        evidence, page, locator
+    from balance_pairs
+    where general_change is not null and (govfund_change is not null or govfund_now = 0)
+      and (soe_change is not null or soe_now = 0)
+),
+
 results as (
     select * from narrative_final
     union all select * from yoy_final
     union all select * from item_final
+    union all select * from balance_final
 )
 
 -- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh

@@ -1,4 +1,4 @@
--- Function codes across the tables of one filing (T2, T3, T5, T8, T9): the same code with two names
+-- Function codes across the tables of one filing (T2, T3, T5, T8, T9; a budget's 收入/支出预算总表 and fund tables): the same code with two names
 -- (the minority name is outdated or mistyped), the same name with two codes (the minority code is unknown),
 -- and 款/项 rows whose parent is missing. Issue 5's classification seed (function_classification with
 -- valid_from_year/valid_to_year, classification_alias) through int_classification_lines_resolved: a code not in
@@ -10,11 +10,22 @@ with cells as (
 ),
 
 rows_ as (
-    select filing_key, document_id, fiscal_year, table_key, code, row_name,
+    select filing_key, document_id, fiscal_year, table_key, code, row_name, false as is_budget,
         min(page) as page, min(locator) as locator, min(evidence) as evidence
     from cells
     where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$')
       and table_key in ('income', 'expenditure', 'general_budget_expenditure', 'govfund', 'soe_capital')
+    group by all
+    union all
+    -- a budget's function tables (收入/支出预算总表, the three fund tables): one document is its own filing; its
+    -- rows are judged by the other tables of the same budget (a code printed with another name than the other
+    -- tables give it, a name under another code) and by the seed's years of a name, not by the seed's codes
+    select document_id as filing_key, document_id, fiscal_year, table_key, code, row_name, true as is_budget,
+        min(page) as page, min(locator) as locator, min(evidence) as evidence
+    from {{ ref('int_budget_cells') }}
+    where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$') and table_reliable
+      and table_key in ('budget_income', 'budget_expenditure', 'budget_general_expenditure', 'budget_govfund',
+                        'budget_soe_capital')
     group by all
 ),
 
@@ -99,7 +110,9 @@ judged as (
 unknown_code as (
     select
         'classification.unknown_code' as check_id, document_id,
-        case when not coalesce(in_seed, false) and name_code is not null and name_code <> code then 'fail'
+        case when is_budget then case when other_code is not null and other_code_tables > code_tables
+                                      and not coalesce(in_seed, false) then 'fail' else 'pass' end
+             when not coalesce(in_seed, false) and name_code is not null and name_code <> code then 'fail'
              when other_code is not null and other_code_tables > code_tables
                   and not coalesce(in_seed, false) then 'fail'
              else 'pass' end as status,
@@ -118,7 +131,14 @@ unknown_code as (
 outdated_name as (
     select
         'classification.outdated_name' as check_id, document_id,
-        case when valid_years is not null then 'fail'
+        case when is_budget then case when valid_years is not null then 'fail'
+                                      -- the other tables print the code with another name, and the seed does
+                                      -- not give it this one (or no other code takes the name)
+                                      when other_name is not null and other_name_tables > name_tables
+                                      and (not (other_code is not null and other_code_tables > code_tables)
+                                           or (coalesce(in_seed, false) and name_different))
+                                      then 'fail' else 'pass' end
+             when valid_years is not null then 'fail'
              when other_name is not null and other_name_tables > name_tables and not coalesce(in_seed, false)
               and not (other_code is not null and other_code_tables > code_tables) then 'fail'
              -- a seed code whose name the other tables print differently: outdated only if the seed agrees
@@ -150,7 +170,7 @@ name_mismatch as (
             || coalesce(name_canonical, '?') || '」）；请核对编码或名称。',
         evidence, page, locator
     from judged
-    where in_seed is not null
+    where in_seed is not null and not is_budget
 ),
 
 seed_parents as (
@@ -176,7 +196,7 @@ hierarchy as (
         r.evidence, r.page, r.locator
     from rows_ as r
     left join seed_parents as sp on sp.code = r.code
-    where length(r.code) in (5, 7)
+    where length(r.code) in (5, 7) and not r.is_budget
       -- tables that print only 项 (no 类/款 rows at all) are a layout, not a broken hierarchy
       and exists (select 1 from rows_ as q where q.document_id = r.document_id and q.table_key = r.table_key
                   and length(q.code) = 3)

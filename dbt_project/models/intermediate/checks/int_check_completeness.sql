@@ -36,7 +36,7 @@ filing_text as (
 title_blocks as (
     -- blocks that are a table's own title (numbering or a department/year prefix allowed), not a line of the
     -- table of contents (which ends with its page number) nor a sentence referring to the table
-    select filing_key, regexp_replace(text, '[\s"“”‘’「」]', '', 'g') as flat_block
+    select filing_key, page, regexp_replace(text, '[\s"“”‘’「」]', '', 'g') as flat_block
     from texts
     where length(text) <= 80 and not regexp_matches(text, '[，。；]')
 ),
@@ -83,9 +83,9 @@ required_tables as (
 title_hits as (
     -- a block that is the table's own title: before the title only numbering (表2：, 三、) or a department / year
     -- prefix; when the titles of two tables match (支出决算表 in 财政拨款支出决算表) the longer title wins
-    select filing_key, table_key
+    select filing_key, table_key, page
     from (
-        select tb.filing_key, r.table_key,
+        select tb.filing_key, tb.page, r.table_key,
             regexp_extract(regexp_replace(tb.flat_block, '（[^）]*）$', ''), '(' || r.title_re || ')$', 1) as hit,
             regexp_replace(tb.flat_block, '（[^）]*）$', '') as flat
         from title_blocks as tb
@@ -95,6 +95,19 @@ title_hits as (
       and regexp_matches(left(flat, length(flat) - length(hit)),
         '^([0-9一二三四五六七八九十]+[、.．]?|表[0-9一二三四五六七八九十]+[:：]?|[^。，]{0,40}年度?|[^。，]{0,40}(一般公共预算|财政拨款))?$')
     qualify length(hit) = max(length(hit)) over (partition by filing_key, flat)
+),
+
+title_pages as (
+    -- the page of a table's title (the finding of a table with a title and no figures points at it): where the
+    -- table was recognised, else its last title block (the first may be the 目录's line)
+    select h.filing_key, h.table_key, coalesce(min(r.page), max(h.page)) as page
+    from title_hits as h
+    left join (
+        select f.filing_key, rt.table_key, rt.page
+        from {{ ref('stg_raw__recognised_tables') }} as rt
+        inner join {{ ref('int_check_documents') }} as f using (document_id)
+    ) as r on r.filing_key = h.filing_key and r.table_key = h.table_key
+    group by all
 ),
 
 present as (
@@ -138,12 +151,12 @@ tables_final as (
                 || '》的可读数据——本文件的报表未能可靠读取（' || cast(rs.n_required as varchar) || '张表中只识别出 '
                 || cast(rs.n_read as varchar) || ' 张），无法判断该表是否齐全。'
         end as message,
-        null as evidence, null as page, 'table:' || r.table_key as locator
+        null as evidence, th.page, 'table:' || r.table_key as locator
     from required_tables as r
     inner join read_share as rs using (filing_key)
     left join present as p on p.filing_key = r.filing_key and p.table_key = r.table_key
     left join filing_text as ft on ft.filing_key = r.filing_key
-    left join title_hits as th on th.filing_key = r.filing_key and th.table_key = r.table_key
+    left join title_pages as th on th.filing_key = r.filing_key and th.table_key = r.table_key
 ),
 
 explained_filings as (

@@ -1,6 +1,8 @@
 -- Every amount the narrative claims against the tables of the same filing (三公 amounts: int_check_sangong).
 -- A claim passes when any table stating that figure agrees (an inconsistency between two tables is an
 -- identity finding, not a narrative one); not_evaluable when the filing has no table stating it.
+-- narrative.restated_figure: a figure the narrative states again (same metric, basis, name, compared year and
+-- the same words just before it) with another value — the second statement against the first.
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),
@@ -99,6 +101,61 @@ judged as (
     group by all
 ),
 
+statements as (
+    -- money figures of the narrative with the eight characters just before them in their block
+    select located.*,
+        substr(blocks.text, greatest(located.chars_start - 7, 1),
+               located.chars_start - greatest(located.chars_start - 7, 1) + 1) as lead8
+    from located
+    inner join blocks
+        on located.document_id = blocks.document_id and located.block_index = blocks.block_index
+    where located.source_kind = 'narrative' and located.basis in ('actual', 'budget', 'yoy_change')
+      and located.unit in ('万元', '万', '元') and located.chars_start >= 4
+      -- the department's own figures: a metric stated once per project or per item (绩效项目预算数) recurs with
+      -- other values by design
+      and located.fact_kind = 'metric'
+      and located.metric in (select key from {{ ref('metric_catalog') }} where category <> 'performance')
+),
+
+restated_pairs as (
+    select a.document_id, a.fact_index, a.value, a.raw_text, a.unit, a.evidence, a.page, a.locator, a.lead8,
+        coalesce(a.name_reported, ml.label_zh, a.metric) as what,
+        b.value as earlier_value, b.raw_text as earlier_text, b.page as earlier_page,
+        {{ chk_meets('a.lo', 'a.hi', 'b.lo', 'b.hi') }} as meets
+    from statements as a
+    inner join statements as b
+        on b.document_id = a.document_id and b.fact_kind = a.fact_kind and b.metric = a.metric
+        and b.basis = a.basis and coalesce(b.name_reported, '') = coalesce(a.name_reported, '')
+        and coalesce(b.compared_year, 0) = coalesce(a.compared_year, 0)
+        and b.lead8 = a.lead8 and b.fact_index < a.fact_index and b.block_index <> a.block_index
+    left join metric_labels as ml on ml.metric = a.metric
+),
+
+restated as (
+    select document_id, fact_index, value, raw_text, unit, evidence, page, locator, lead8, what,
+        bool_or(meets) as any_meets,
+        arg_min(earlier_value, meets) as other_value,
+        arg_min(earlier_text, meets) as other_text,
+        arg_min(earlier_page, meets) as other_page
+    from restated_pairs
+    group by all
+),
+
+restated_final as (
+    select
+        'narrative.restated_figure' as check_id,
+        document_id,
+        case when any_meets then 'pass' else 'fail' end as status,
+        {{ chk_dec('other_value') }} as expected,
+        {{ chk_dec('value') }} as actual,
+        {{ chk_dec('value') }} - {{ chk_dec('other_value') }} as difference,
+        {{ chk_page_text('page') }} || '说明中「' || what || '」写作「' || lead8 || raw_text || unit || '」，而'
+            || coalesce('第' || cast(other_page as varchar) || '页', '前文') || '同一说法为 ' || other_text || unit
+            || '，前后不一致；请核对改正。' as message,
+        evidence, page, locator
+    from restated
+),
+
 final as (
     select
         'narrative.amount_vs_table' as check_id,
@@ -128,3 +185,5 @@ final as (
 )
 
 select * from final
+union all
+select * from restated_final

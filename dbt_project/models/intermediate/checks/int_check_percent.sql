@@ -34,6 +34,11 @@ share_denominators as (
     ) as t(metric, denominator)
 ),
 
+completion_budgets as (
+    -- a metric whose budget the catalogue keeps as a metric of its own (项目全年预算数 X，执行数为 Y，完成预算的 Z%)
+    select * from (values ('project_actual', 'project_budget')) as t(metric, budget_metric)
+),
+
 pct_claims as (
     -- a displayed % may be rounded or truncated: it stands for [p − ½u, p + u] (u = one unit in the last place)
     select * replace (hi + (hi - value) as hi)
@@ -74,6 +79,15 @@ numerators as (
         and f.basis = 'actual' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
         and f.fact_kind = p.fact_kind and f.fact_index between p.fact_index - 6 and p.fact_index - 1
     where p.basis = 'completion_pct'
+    union all
+    -- a share wrapped onto the next text line (教育支出（类）26.02 万元，| 占 3.13%): the figure just before it
+    select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
+    from pct_claims as p
+    inner join facts as f
+        on f.document_id = p.document_id and f.section = p.section and f.metric = p.metric
+        and f.basis = 'actual' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
+        and f.fact_kind = p.fact_kind and f.fact_index = p.fact_index - 1 and f.para_locator <> p.para_locator
+    where p.basis = 'share_pct'
 ),
 
 denominators as (
@@ -106,6 +120,15 @@ denominators as (
         on f.document_id = p.document_id and f.section = p.section and f.metric = p.metric
         and f.basis = 'budget' and coalesce(f.name_reported, '') = coalesce(p.name_reported, '')
         and f.fact_kind = p.fact_kind and f.fact_index between p.fact_index - 6 and p.fact_index - 1
+    where p.basis = 'completion_pct'
+    union all
+    -- the budget of the same paragraph under its own metric (项目全年预算数 for 执行数), stated before the rate
+    select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
+    from pct_claims as p
+    inner join completion_budgets as cb on cb.metric = p.metric
+    inner join facts as f
+        on f.document_id = p.document_id and f.para_locator = p.para_locator and f.metric = cb.budget_metric
+        and f.basis = 'budget' and f.fact_index < p.fact_index
     where p.basis = 'completion_pct'
     union all
     -- the budget column of a table stating the metric (三公 table: 预算数)

@@ -36,9 +36,17 @@ candidates as (
     inner join ambiguous_t7 as a on a.filing_key = c.filing_key
 ),
 
+t7_read as (
+    -- the 三公 table as read (any of its cells): an item the narrative states and the table leaves blank
+    select filing_key, count(*) as n_cells, list(struct_pack(lo := lo, hi := hi)) as spans
+    from cells
+    where table_key = 'sangong' and parse_reliable
+    group by filing_key
+),
+
 narr as (
-    select c.document_id, c.fact_index, c.metric, c.basis, c.value, c.raw_text, c.unit, c.page, c.locator,
-        c.evidence,
+    select c.document_id, c.fact_index, c.metric, c.basis, c.value, c.lo, c.hi, c.raw_text, c.unit, c.page,
+        c.locator, c.evidence, c.filing_key,
         count(f.value) as n_tables,
         bool_or({{ chk_meets('c.lo', 'c.hi', 'f.lo', 'f.hi') }}) as any_meets,
         arg_min(f.value, abs(f.value - c.value)) as nearest
@@ -47,21 +55,40 @@ narr as (
     group by all
 ),
 
+narr_blank as (
+    -- no item of the read table is the claim's: blank counts 0. A figure that is not 0 and is no cell of the table
+    -- at all (a blank cell, not a misread column) is stated vs blank — a fail; a figure some cell shows stays
+    -- not_evaluable (the columns may have been assigned wrongly)
+    select n.* exclude (n_tables, any_meets, nearest),
+        case when n.n_tables > 0 or t.filing_key is null then n.n_tables else 1 end as n_tables,
+        case when n.n_tables > 0 or t.filing_key is null then n.any_meets
+             else n.lo <= 0 or len(list_filter(t.spans, lambda s: n.lo <= s.hi and s.lo <= n.hi)) > 0 end as any_meets,
+        case when n.n_tables > 0 or t.filing_key is null then n.nearest else 0 end as nearest,
+        n.n_tables = 0 and t.filing_key is not null as blank_in_table
+    from narr as n
+    left join t7_read as t on t.filing_key = n.filing_key
+),
+
 narr_final as (
     select
         'sangong.narrative_vs_table' as check_id, document_id,
-        case when n_tables = 0 then 'not_evaluable' when any_meets then 'pass' else 'fail' end as status,
+        case when n_tables = 0 then 'not_evaluable'
+             when blank_in_table and any_meets and not lo <= 0 then 'not_evaluable'
+             when any_meets then 'pass' else 'fail' end as status,
         {{ chk_dec('nearest') }} as expected, {{ chk_dec('value') }} as actual,
         {{ chk_dec('value') }} - {{ chk_dec('nearest') }} as difference,
-        case when n_tables = 0
+        case when n_tables = 0 or (blank_in_table and any_meets and not lo <= 0)
             then '无法核对：缺少对应的三公经费表数——' || {{ chk_page_text('page') }} || '说明中的三公经费数 ' || raw_text
                 || unit || '，本文件已读取的三公经费表中没有可对应的项目。'
+            when blank_in_table
+            then {{ chk_page_text('page') }} || '说明中的三公经费数为 ' || raw_text || unit
+                || '，而《一般公共预算财政拨款“三公”经费支出决算表》中该项为空（视为 0），表中也没有这一数字；请核对。'
             else {{ chk_page_text('page') }} || '说明中的三公经费数为 ' || raw_text || unit
                 || '，而《一般公共预算财政拨款“三公”经费支出决算表》为 ' || {{ chk_fmt('nearest') }}
                 || ' 万元，差额 ' || {{ chk_fmt('value - nearest') }} || ' 万元；请核对。'
         end as message,
         evidence, page, locator
-    from narr
+    from narr_blank
 ),
 
 items as (

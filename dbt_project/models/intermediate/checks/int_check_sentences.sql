@@ -7,7 +7,8 @@
 --   direction.budget_comparison  年初预算为 B 万元，支出决算为 A 万元。决算数大于/小于/等于预算数 (every 项 line),
 --                                and 完成预算 P% against the same sentence's 大于/小于/等于;
 --   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
---                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items)
+--                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items,
+--                                公务用车 购置费/运行费)
 --                                that does not add up;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
@@ -67,10 +68,18 @@ years_dated as (
     where b.doc_type = 'final_account' and regexp_matches(b.text, '截')
 ),
 
+budget_years_dated as (
+    -- 截至 Y 年 M 月 D 日 in a budget's 国有资产占有使用 sentence: the budget is drawn up in the year before
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '截[至止]\s*((?:19|20)[0-9]{2})\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日[^。]{0,60}?(?:车辆|资产|设备)', 1)) as y
+    from blocks as b
+    where b.doc_type = 'budget' and regexp_matches(b.text, '截')
+),
+
 years_compared as (
     -- 与 Y 年（度）相比 / 比 Y 年度 / 较 Y 年: the previous year
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:与|比|较|同)\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:相比|同期|比较|决算|支出|增加|减少|增长|下降|持平|[，,])', 1)) as y
+        '(?:与|比|较|同)\s*((?:19|20)[0-9]{2})\s*年度?\s*(?:相比|同期|比较|决算|支出|增加|减少|增长|下降|(?:基本)?持平|[，,])', 1)) as y
     from blocks as b
     where regexp_matches(b.text, '(与|比|较|同)')
 ),
@@ -81,6 +90,10 @@ year_rows as (
     union all
     select document_id, page, locator, text, fiscal_year, y, '截至日期', fiscal_year
     from years_dated
+    where instr(window_text, y) <= length(text)
+    union all
+    select document_id, page, locator, text, fiscal_year, y, '截至日期', fiscal_year - 1
+    from budget_years_dated
     where instr(window_text, y) <= length(text)
     union all
     select document_id, page, locator, text, fiscal_year, y, '同比对比年份', fiscal_year - 1
@@ -262,6 +275,11 @@ parts_split as (
                        '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
     from parts_sentences
     where instr(window_text, sentence) <= length(text)
+      -- a change is no total of the levels listed after it (比上年预算增加 0.02 万元。其中：因公出国（境）费 0.13 万元)
+      and not regexp_matches(
+          substr(window_text, greatest(instr(window_text, sentence) - 4, 1),
+                 instr(window_text, sentence) - greatest(instr(window_text, sentence) - 4, 1)),
+          '(增加|减少|增长|下降)\s*$')
 ),
 
 parts as (
@@ -276,6 +294,9 @@ parts_valued as (
         replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
     from parts
     where not regexp_matches(part, '(增加|减少|增长|下降|预算为|预算数|年初预算|上年|同比|较上|比上|占)')
+      -- a figure split by the rendering (减少3 40.49万元: 340.49 printed as two text objects) is no part
+      and not regexp_matches(list_text, '[0-9]\s+' || replace(replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1),
+                                                               '.', '\.'), ',', ',') || '\s*万')
 ),
 
 parts_sum as (
@@ -297,7 +318,10 @@ parts_judged as (
         or (regexp_matches(list_text, '人员经费') and regexp_matches(list_text, '公用经费'))
         or (regexp_matches(list_text, '基本支出') and regexp_matches(list_text, '项目支出'))
         or (regexp_matches(list_text, '因公出国') and regexp_matches(list_text, '公务用车')
-            and regexp_matches(list_text, '公务接待')) as exhaustive
+            and regexp_matches(list_text, '公务接待'))
+        -- 公务用车购置及运行费 X 万元，其中：公务用车购置费 a 万元，公务用车运行费 b 万元
+        or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
+            and not regexp_matches(list_text, '购置及运行')) as exhaustive
     from parts_sum
     where total_text <> ''
 ),
@@ -322,13 +346,15 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '辆')
 ),
 
 vehicle_parts as (
     select document_id, block_index, page, locator, text, sentence,
+        -- a budget's 预算安排购置车辆 N 辆，其中：… plans purchases: its kinds add up too, but it is no holding
+        starts_with(sentence, '安排购置') as is_purchase,
         cast(regexp_extract(sentence, '([0-9]+)\s*辆', 1) as integer) as total_n,
         list_sum(list_transform(
             regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1),
@@ -521,6 +547,7 @@ vehicle_scope_final as (
         h.text as evidence, h.page, h.locator
     from vehicle_holdings as h
     inner join vehicle_parts as v using (document_id)
+    where not v.is_purchase
 ),
 
 sangong_change_sentences as (
