@@ -78,6 +78,24 @@ unread_rows as (
                      and p.head = left(r.head, length(r.head) - 2))))
 ),
 
+unread_tables as (
+    -- one finding per table (a table block), listing its unread rows: a misread table is one warning, not one
+    -- per row (issue 12: at most one extraction warning per table)
+    select
+        document_id, block_index,
+        min(page) as page,
+        count(*) as n_rows,
+        string_agg('「' || array_to_string(fields, ' ') || '」', '' order by line_no) as rows_zh,
+        string_agg(line, ' / ' order by line_no) as lines,
+        min(line_no) as first_line
+    from unread_rows as r
+    -- a table already reported as unreliable on that page is not reported a second time
+    where not exists (
+        select 1 from parses as p
+        where p.document_id = r.document_id and p.page = r.page and p.n_identities > 0 and not p.parse_reliable)
+    group by document_id, block_index
+),
+
 unread as (
     select
         'extraction.row_unread' as check_id,
@@ -85,13 +103,17 @@ unread as (
         'fail' as status,
         null as expected, null as actual, null as difference,
         '第' || coalesce(cast(u.page as varchar), '?') || '页'
-            || coalesce('《' || t.table_title || '》', '报表') || '「' || array_to_string(u.fields, ' ')
-            || '」行没有读到任何金额，而同表其他行有金额：该行的数字未能识别，无法核对该行及其勾稽关系'
-            || '（如原表该行确实空白，则为漏填）；请核对原表。' as message,
-        u.line as evidence,
+            || coalesce('《' || t.table_title || '》', '报表') || u.rows_zh
+            || case when u.n_rows > 1
+                    then '共' || cast(u.n_rows as varchar) || '行没有读到任何金额，而同表其他行有金额：这些行的数字'
+                        || '未能识别，无法核对这些行及其勾稽关系（如原表确实空白，则为漏填）；请核对原表。'
+                    else '行没有读到任何金额，而同表其他行有金额：该行的数字未能识别，无法核对该行及其勾稽关系'
+                        || '（如原表该行确实空白，则为漏填）；请核对原表。'
+               end as message,
+        u.lines as evidence,
         u.page,
-        'block:' || cast(u.block_index as varchar) || '/line:' || cast(u.line_no as varchar) as locator
-    from unread_rows as u
+        'block:' || cast(u.block_index as varchar) || '/line:' || cast(u.first_line as varchar) as locator
+    from unread_tables as u
     left join (
         select document_id, page, arg_max(table_title, table_seq) as table_title
         from parses group by all

@@ -27,7 +27,8 @@ cells as (
 ),
 
 judged_by_figures as (
-    select document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
+    select document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index,
+        expected, actual
     from {{ ref('int_check_direction') }}
     where check_id = 'direction.budget_comparison' and status in ('pass', 'fail')
 ),
@@ -183,6 +184,12 @@ budget_text_final as (
             || b_text || ' 万元；请改正比较用词。' as message,
         sentence as evidence, page, locator
     from budget_bounds
+    -- a sentence int_check_direction already judged from the same two figures: not a second finding
+    where not exists (
+        select 1 from judged_by_figures as j
+        where j.document_id = budget_bounds.document_id
+          and j.block_index between budget_bounds.block_index and budget_bounds.block_index + 4
+          and j.expected = {{ chk_dec('b_text') }} and j.actual = {{ chk_dec('a_text') }})
 ),
 
 budget_reason_final as (
