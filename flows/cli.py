@@ -53,24 +53,30 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
-    from flows.nightly import RunOptions, consolidate, preflight, run_consolidation
+    from flows.nightly import RunOptions, preflight, run_consolidation, tracking_requested
 
     started = time.monotonic()
     options = RunOptions(
         workers=args.workers, executor=args.executor, dask_address=args.dask_address,
         file_timeout=args.file_timeout or None, keep=args.keep, force=args.force, allow_withdraw=args.allow_withdraw,
         max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait, registry=args.registry,
+        full_refresh=args.full_refresh, track=True if args.prefect else None,
     )
-    idle, refusal = preflight(inbox, warehouse, options)
-    if refusal is not None or (idle and not args.force):
-        # the same run, without starting Prefect's temporary API: nothing to parse and rebuild, or refused
+    tracked = tracking_requested(options)
+    if tracked:
+        idle, refusal = preflight(inbox, warehouse, options)
+        tracked = refusal is None and not (idle and not args.force and not args.full_refresh)
+    if not tracked:
+        # the same run, without Prefect: no Prefect API to report to, nothing to parse and rebuild, or refused
         report = run_consolidation(inbox, warehouse, options, tracked=False)
     else:
+        from flows.tracked import consolidate
+
         report = consolidate(
             inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
             dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
             allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait,
-            registry=str(args.registry) if args.registry else None,
+            registry=str(args.registry) if args.registry else None, full_refresh=args.full_refresh,
         )
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
@@ -134,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     add_run_options(run)
     run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild every model, not only those of the documents that changed")
+    run.add_argument("--prefect", action="store_true",
+                     help="run as a Prefect flow even without a configured Prefect API (starts a temporary one)")
     run.add_argument("--registry", type=Path, default=None,
                      help="department registry file (default: department_registry.csv in the warehouse's folder)")
     run.add_argument("--lock-wait", type=float, default=10.0,

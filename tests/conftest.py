@@ -1,8 +1,11 @@
-"""Shared fixtures: one Prefect test harness per session for every flow test."""
+"""Shared fixtures: one Prefect test harness per session for every flow test; one compiled dbt project for every
+run of the session (and the next ones: it is keyed by the project's fingerprint)."""
 
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,8 @@ from flows.settings import QUIET_PREFECT_ENV
 
 for _key, _value in QUIET_PREFECT_ENV.items():  # before prefect is imported by any test
     os.environ.setdefault(_key, _value)
+# every test warehouse (and every `juesuan run` a test starts) reuses the compiled project instead of compiling
+os.environ.setdefault("JUESUAN_BUILD_CACHE", str(Path(tempfile.gettempdir()) / f"juesuan-build-cache-{os.getuid()}"))
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Expenditure by functional classification (支出功能分类), one row per line × measure of every current document:
 -- expenditure tables (T3, T5, T8, T9, budget tables), the 类 rows of T1/T4, and the narrative's function lines.
 with lines as (

@@ -1,6 +1,6 @@
 -- Every evaluation of every rule (pass, fail, not_evaluable), one family model each.
 -- A table, not a view: its tests and the two check marts would otherwise each recompute every check.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 {%- set families = [
     'int_check_budget_identity', 'int_check_budget_narrative', 'int_check_budget_text', 'int_check_budget_completeness', 'int_check_budget_link',
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
