@@ -37,7 +37,7 @@ EVAL := data/eval
 eval: setup
 	@$(BIN)/python -m ingest.evaluation
 	@rm -rf $(EVAL) && mkdir -p $(EVAL)/real
-	@$(BIN)/juesuan sample-county --out $(EVAL)/county --departments 12 --years 2023,2024 --seed 1 --defect-rate 0.5 >/dev/null
+	@$(BIN)/juesuan sample-county --out $(EVAL)/county --departments 12 --years 2023,2024 --seed 1 --defect-rate 0.5 --budgets >/dev/null
 	@$(BIN)/juesuan run --inbox $(EVAL)/county --warehouse $(EVAL)/county.duckdb >/dev/null
 	@$(BIN)/python -m warehouse.check_eval --warehouse $(EVAL)/county.duckdb --truth $(EVAL)/county/truth.json
 	@if [ -d "$(REALDATA)" ]; then \

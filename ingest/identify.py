@@ -23,7 +23,8 @@ _TITLE = re.compile(
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年度")
 _DEPT_CELL_LABELS = ("预算单位", "单位名称", "部门名称", "编制单位", "部门（单位）名称", "预算主管部门", "主管部门")
 _DEPT_LABEL_LINE = re.compile(
-    r"^(?:预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|部门（单位）名称)\s*[:：]\s*(?P<dept>[^\s，。；;]{3,60})$"
+    r"^(?P<label>预算主管部门|主管部门|预算单位|部门名称|单位名称|编制单位|部门（单位）名称)\s*[:：]\s*"
+    r"(?P<dept>[^\s，。；;]{3,60})$"
 )
 _TITLE_PREFIX_NOISE = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|纳入|关于|附件\d*[:：_]?)")
 _REGION_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|区|县|旗)$")
@@ -50,6 +51,7 @@ class DocumentIdentity:
     year_source: str
     doc_level: str = "unknown"  # department (部门决算/预算) | unit (单位决算/预算) | unknown
     confidence: float = 0.0  # of the weakest of department, year and kind (0 … 1)
+    unit_name: str | None = None  # a 单位预算/单位决算's unit (预算单位：…), as printed; None for a department's
 
 
 def is_department_name(name: str) -> bool:
@@ -112,7 +114,7 @@ def _file_level(path: Path) -> str:
     m = _TITLE.search(stem)
     if m and m.group("level"):
         return _LEVELS[m.group("level")]
-    found = {v for k, v in _LEVELS.items() if f"{k}决算" in stem or f"{k}预算" in stem}
+    found = {v for k, v in _LEVELS.items() if re.search(rf"{k}\d*年?度?(?:区级|县级|市级)?[决预]算", stem)}
     return found.pop() if len(found) == 1 else "unknown"
 
 
@@ -127,13 +129,58 @@ def _title_candidates(doc: Document, limit: int = 80) -> list[tuple[str, int, st
     return found
 
 
-def _labelled_departments(doc: Document, limit: int = 80) -> list[str]:
-    """Departments named by a label line on the cover (预算主管部门：…, 预算单位：…)."""
-    names = []
+def _label_lines(doc: Document, limit: int = 80) -> list[tuple[str, str]]:
+    """(label, name as printed) of the cover's label lines (预算主管部门：…, 预算单位：…)."""
+    found = []
     for block in doc.blocks[:limit]:
         if isinstance(block, Paragraph) and (m := _DEPT_LABEL_LINE.match(block.text.replace(" ", ""))):
-            names.append(clean_department(m.group("dept")))
-    return [n for n in names if is_department_name(n)]
+            found.append((m.group("label"), m.group("dept").strip("“”\"'《》 ")))
+    return [(label, name) for label, name in found if is_department_name(clean_department(name))]
+
+
+def _labelled_departments(doc: Document, limit: int = 80) -> list[str]:
+    """Departments named by a label line on the cover (预算主管部门：…, 预算单位：…): the 主管部门 first."""
+    lines = _label_lines(doc, limit)
+    lines.sort(key=lambda ln: 0 if "主管部门" in ln[0] else 1)
+    return [clean_department(name) for _, name in lines]
+
+
+def _label_level(doc: Document) -> str | None:
+    """The cover's label line: 预算单位：… is a unit's document, (预算)主管部门：… a department's."""
+    labels = {label for label, _ in _label_lines(doc)}
+    if "预算单位" in labels:
+        return "unit"
+    if labels & {"预算主管部门", "主管部门"}:
+        return "department"
+    return None
+
+
+_UNIT_TABLE_TITLE = re.compile(r"^(?:\d{4}年度?)?(?:预算单位|单位)(?!预算经济)")
+_DEPARTMENT_TABLE_TITLE = re.compile(r"^(?:\d{4}年度?)?部门(?!预算经济)")
+
+
+def _table_title_level(doc: Document, limit: int = 400) -> str | None:
+    """The standard tables' titles (2026年预算单位财务收支预算总表 / 2026年部门财务收支预算总表)."""
+    from ingest.tables import classify_title  # tables import nothing from here; late to keep the layers apart
+
+    levels = set()
+    for block in doc.blocks[:limit]:
+        text = (block.text if isinstance(block, Paragraph) else block.title).replace(" ", "")
+        if text and len(text) <= 60 and classify_title(text):
+            if _UNIT_TABLE_TITLE.search(text):
+                levels.add("unit")
+            elif _DEPARTMENT_TABLE_TITLE.search(text):
+                levels.add("department")
+    return levels.pop() if len(levels) == 1 else None
+
+
+def _unit_name(doc: Document, level: str, department: str | None, path: Path) -> str | None:
+    """The unit of a 单位预算/单位决算: its 预算单位/单位名称 label line as printed (…（本级）), else the department
+    (a unit named like its department, the 本级), else the file name's; None for a department-level document."""
+    if level != "unit":
+        return None
+    units = [name for label, name in _label_lines(doc) if "主管部门" not in label]
+    return units[0] if units else department or parse_file_name(path)[0]
 
 
 def _department_cells(doc: Document) -> list[str]:
@@ -186,6 +233,8 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
     level = next((t[3] for t in titles if t[3] != "unknown"), "unknown")
     if level == "unknown":
         level = _file_level(path)
+    if level == "unknown":
+        level = _label_level(doc) or _table_title_level(doc) or "unknown"
     if dept is not None and not is_department_name(dept):
         dept, dept_source = None, "none"
     confidence = min(_DEPT_CONFIDENCE[dept_source], _YEAR_CONFIDENCE[year_source], kind_confidence)
@@ -197,6 +246,7 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
         year_source=year_source,
         doc_level=level,
         confidence=round(confidence, 2),
+        unit_name=_unit_name(doc, level, dept, path),
     )
 
 

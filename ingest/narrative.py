@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ingest.amounts import parse_amount, sums_to
-from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, unit_compatible
+from ingest.catalog import MONEY_UNITS, MetricCatalog, MetricDef, normalise_label, unit_compatible
 from ingest.model import Amount, Document, LineItem, MetricFact, NarrativeClaim
 from ingest.narrative_text import ITEM_START as _ITEM_START
 from ingest.narrative_text import LogicalParagraph, RunningText, build_running_text
@@ -48,7 +48,7 @@ _SENTENCE_END = re.compile(r"[。！？]")
 _YOY_CUE = re.compile(r"(增加|减少|增长|下降|上升|降低|降幅|增幅|增|减)了?(?:为)?$")
 _SHARE_CUE = re.compile(r"占")
 _COMPLETION_CUE = re.compile(r"(?:完成(?P<kind>年初|调整后?|全年)?预算(?:数)?的?|预算完成率为?|执行率为?)$")
-_BUDGET_CUE = re.compile(r"(?P<kind>年初|调整后?|全年)?预算数?(?:为|是)?$")
+_BUDGET_CUE = re.compile(r"(?P<kind>年初|调整后?|全年)?预算(?:数|安排)?(?:为|是)?$")
 # Which budget a figure is (or a completion % is of): the suffix of its locator (see the module doc).
 _BUDGET_KINDS = {"年初": "initial", "调整": "adjusted", "调整后": "adjusted", "全年": "adjusted"}
 _PRIOR_CUE = re.compile(r"(?:上年|上年度|上一年度?)(?:决算数?|支出)?(?:为|是)$")
@@ -82,11 +82,35 @@ _OTHER_SUBJECT = re.compile(r"(?:支出|收入|经费|费|资金)$")
 # A count of vehicles to be bought (预算安排购置车辆1辆) is no count of the vehicles held
 _PURCHASE_COUNT = re.compile(r"购置|购买|新增|更新")
 
-_NAME = r"(?:[^，。；：、\d（）.%]|（(?!类|款|项)[^（）]{1,10}）)"
-_PATH = re.compile(rf"{_NAME}+?（类）(?:{_NAME}*?（款）)?(?:{_NAME}*?（项）)?")
+_NAME = r"(?:[^，。；：、\d（）().%\-—－]|（(?!\d*[类款项][）)])[^（）]{1,10}）)"
+
+
+def _level_mark(word: str) -> str:
+    """（类） and its printed variants: a code inside (（204类）, （06款）) and half-width brackets ((类）)."""
+    return rf"[（(](?:\d{{2,3}})?{word}[）)]"
+
+
+_SEP = r"[-—－]?"
+_PATH_STRIP = "-—－“”\" "
+_PATH_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]+、)")
+_PATH = re.compile(
+    rf"[“\"]?{_NAME}+?{_level_mark('类')}(?:{_SEP}{_NAME}*?{_level_mark('款')})?"
+    rf"(?:{_SEP}{_NAME}*?{_level_mark('项')})?[”\"]?"
+)
+# an item that starts at its 款 under a 类 line of the same section (1．检察（款）行政运行（项）支出…万元)
+_KUAN_PATH = re.compile(
+    rf"{_NAME}+?{_level_mark('款')}(?:{_SEP}{_NAME}*?{_level_mark('项')})?[”\"]?")
+_ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[．.、]|[（(]\d{1,2}[）)])")
+_PATH_PART = re.compile(
+    r"(?P<name>[^（()）]*(?:（[^（）]*）[^（()）]*)*?)[（(](?P<code>\d{2,3})?(?P<level>[类款项])[）)]")
 _STRUCTURE_MARK = re.compile(r"(?:主要用于|用于)以下(?:几个)?方面[：，]?")
-_LINE_CONTINUATION = re.compile(r"(?:年初预算|调整预算|预算数|支出决算|决算数|主要用于)")
-_LINE_HEAD = re.compile(r"：?(?:支出决算为?|决算数?为?|支出)?(?=\d)")
+_LINE_CONTINUATION = re.compile(
+    r"(?:(?:19|20)\d{2}年度?(?:当年)?)?(?:年初预算|调整预算|预算数|预算执行数|预算安排|支出决算|决算数|主要用于)")
+_LINE_HEAD = re.compile(r"[”\"]?(?:科目)?：?(?:支出决算为?|决算数?为?|支出)?(?=\d)")
+# a budget's 项 sentence: …2025年当年预算执行数为B万元，2026年预算安排C万元，比2025年预算执行数增加R%（与…持平）
+_LINE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_AGAINST_EXECUTION = re.compile(r"执行|决算|实际")
+_LEVEL_FLAT = re.compile(r"(?:与|比|较)((?:19|20)\d{2})年度?(?:当年)?(预算执行数|执行数|决算数|预算数?)?持平")
 
 
 @dataclass
@@ -185,6 +209,20 @@ def _read_label(label: str, unit: str) -> _Reading:
     if m:
         return _Reading("actual", subject[:m.start()], None, True)
     return _Reading("actual", subject, None, False)
+
+
+_TOTAL_WORD = re.compile(r"总计|合计")
+_FUND_QUALIFIER = re.compile(r"资金$")
+
+
+def _fund_qualified_total(subject: str, metric: MetricDef) -> bool:
+    """A 总计/合计 named after a fund (其他资金收入总计): the words before the total's name end in …资金."""
+    label = normalise_label(_BUDGET_INFIX.sub("", subject))
+    for alias in sorted((normalise_label(a) for a in metric.aliases if _TOTAL_WORD.search(a)), key=len, reverse=True):
+        pos = label.rfind(alias)
+        if pos > 0:
+            return bool(_FUND_QUALIFIER.search(label[:pos]))
+    return False
 
 
 def _label_start(text: str, lo: int, fig_start: int) -> int:
@@ -377,6 +415,8 @@ def _extract_metrics(
             if metric is None and reading.had_cue and not derived:
                 # the cue is part of the name: '项目全年预算数390.60万元', '执行数为102.49万元'
                 metric = catalog.match(_clean_subject(label), unit)
+            if metric is not None and not derived and _fund_qualified_total(reading.subject, metric):
+                metric = None  # '其他资金收入预算总计14.39万元': the total of one fund's money, not the whole's
             if metric is None and not derived and unit not in MONEY_UNITS:
                 # a count before its noun: '对3个项目开展了绩效目标管理' / '团组0次'
                 metric = catalog.match(_words_after(text, fig.end, sent.end), unit)
@@ -497,19 +537,77 @@ def _line_measure(label: str, unit: str) -> tuple[str | None, str | None]:
 
 
 def _level(path: str) -> str:
-    return "项" if "（项）" in path else "款" if "（款）" in path else "类"
+    return "项" if re.search(r"项[）)]", path) else "款" if re.search(r"款[）)]", path) else "类"
+
+
+@dataclass(frozen=True, slots=True)
+class _LinePath:
+    """A 类/款/项 path as printed, its canonical name (X（类）Y（款）Z（项）) and the code it prints, if any."""
+
+    name: str
+    level: str
+    code: str | None
+
+
+def _line_path(printed: str) -> _LinePath:
+    """'公共安全支出（204类）司法（06款）行政运行（01项）' → 公共安全支出（类）司法（款）行政运行（项）, code 2040601;
+    '“一般公共服务支出(类）-统计信息事务（款）-统计管理（项）”' → its canonical name, no code."""
+    parts = list(_PATH_PART.finditer(printed.strip("“”\"")))
+    if not parts:
+        return _LinePath(printed, _level(printed), None)
+    name = _PATH_NUMBERING.sub("", "".join(m.group("name").strip(_PATH_STRIP) + f"（{m.group('level')}）"
+                                         for m in parts))
+    codes = [m.group("code") for m in parts]
+    lengths = {"类": 3, "款": 2, "项": 2}
+    code = None
+    if all(codes) and all(len(c) == lengths[m.group("level")] for c, m in zip(codes, parts, strict=True)) and [
+            m.group("level") for m in parts] == ["类", "款", "项"][:len(parts)]:
+        code = "".join(c for c in codes if c)
+    return _LinePath(name, parts[-1].group("level"), code)
 
 
 def _make_line(emitter: _Emitter, name: str, level: str, measure: str, fig: _Figure, evidence: str,
-               negative: bool = False, budget_kind: str | None = None) -> LineItem | None:
-    page, locator, raw = emitter.locate(fig.start, fig.num_end, _qualifier(budget_kind))
+               negative: bool = False, budget_kind: str | None = None, code: str | None = None,
+               qualifier: str = "") -> LineItem | None:
+    page, locator, raw = emitter.locate(fig.start, fig.num_end, _qualifier(budget_kind) + qualifier)
     amount = _amount(fig.number, raw, negative)
     if amount is None:
         return None
     return LineItem(
-        classification="function", code=None, level=level, name_reported=name, measure=measure,
+        classification="function", code=code, level=level, name_reported=name, measure=measure,
         amount=amount, source_kind="narrative", page=page, locator=locator, evidence=evidence,
     )
+
+
+def _budget_line_measure(measure: str, label: str, fiscal_year: int | None) -> tuple[str, str]:
+    """In a budget: the measure of a 项 sentence's figure and its locator qualifier. A budget or amount of
+    another year is last year's (2025年度预算 → prior_year_budget, 2025年当年预算执行数 → prior_year); a change
+    says what it is against (/vs:execution, /vs:budget)."""
+    years = [int(y) for y in _LINE_YEAR.findall(label)]
+    other_year = bool(years) and fiscal_year is not None and years[-1] != fiscal_year
+    if measure in ("yoy_pct", "yoy_change"):
+        return measure, "/vs:execution" if _AGAINST_EXECUTION.search(label) else "/vs:budget"
+    if measure == "budget":
+        return ("prior_year_budget" if other_year else "budget"), ""
+    if measure == "total":
+        return ("prior_year" if other_year or _AGAINST_EXECUTION.search(label) else "budget"), ""
+    return measure, ""
+
+
+def _flat_lines(emitter: _Emitter, path: _LinePath, start: int, end: int) -> list[LineItem]:
+    """与2025年预算持平 / 与2025年预算执行数持平: a change of zero (yoy_pct 0, its chars span the word 持平)."""
+    text = emitter.lp.text
+    out = []
+    for m in _LEVEL_FLAT.finditer(text, start, end):
+        flat = m.end() - 2
+        page, locator, _ = emitter.locate(flat, flat + 2, "/vs:execution" if m.group(2) and _AGAINST_EXECUTION.search(
+            m.group(2)) else "/vs:budget")
+        out.append(LineItem(
+            classification="function", code=path.code, level=path.level, name_reported=path.name,
+            measure="yoy_pct", amount=Amount(Decimal(0), 2, "持平"), source_kind="narrative", page=page,
+            locator=locator, evidence=_sentence_of(text, flat, 0, len(text)),
+        ))
+    return out
 
 
 def _sentence_of(text: str, pos: int, lo: int, hi: int) -> str:
@@ -520,11 +618,15 @@ def _sentence_of(text: str, pos: int, lo: int, hi: int) -> str:
     return text[s:m.end() if m else hi]
 
 
-def _line_figures(emitter: _Emitter, path: str, start: int, end: int, head_allowed: bool) -> list[LineItem]:
-    """Figures of one function line in ``text[start:end]`` (the words after its 类/款/项 path)."""
+def _line_figures(emitter: _Emitter, printed: str, start: int, end: int, head_allowed: bool,
+                  budget_year: int | None = None, budget_document: bool = False) -> list[LineItem]:
+    """Figures of one function line in ``text[start:end]`` (the words after its 类/款/项 path). In a budget
+    document (``budget_document``, its year ``budget_year``) the figures are budgets, last year's budgets or
+    executions, and changes against one of them (``_budget_line_measure``)."""
     text = emitter.lp.text
-    level = _level(path)
-    lines: list[LineItem] = []
+    path = _line_path(printed)
+    level = path.level
+    lines: list[LineItem] = _flat_lines(emitter, path, start, end) if budget_document else []
     head = _LINE_HEAD.match(text, start, end) if head_allowed else None
     boundary = start
     first = True
@@ -541,28 +643,41 @@ def _line_figures(emitter: _Emitter, path: str, start: int, end: int, head_allow
             continue
         negative = False
         budget_kind: str | None = None
+        qualifier = ""
+        label = text[_label_start(text, lo, fig.start):fig.start]
         if is_first and head is not None and head.end() == fig.start and unit != "%":
-            measure: str | None = "total"
+            measure: str | None = "budget" if budget_document else "total"
         else:
-            label = text[_label_start(text, lo, fig.start):fig.start]
             measure, budget_kind = _line_measure(label, unit)
             yoy = _YOY_CUE.search(label)
             negative = bool(yoy and yoy.group(1) in _DECREASE_WORDS)
+            if measure is not None and budget_document:
+                measure, qualifier = _budget_line_measure(measure, label, budget_year)
         if measure is None:
             continue
         evidence = _sentence_of(text, fig.start, 0, len(text))
-        line = _make_line(emitter, path, level, measure, fig, evidence, negative, budget_kind)
+        line = _make_line(emitter, path.name, level, measure, fig, evidence, negative, budget_kind, path.code,
+                          qualifier)
         if line is not None:
             lines.append(line)
     return lines
 
 
-def _extract_path_line(emitter: _Emitter, start: int, end: int) -> tuple[str | None, list[LineItem]]:
-    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``."""
-    m = _PATH.match(emitter.lp.text, start, end)
+def _extract_path_line(emitter: _Emitter, start: int, end: int, budget_year: int | None = None,
+                       budget_document: bool = False, class_name: str = "") -> tuple[str | None, list[LineItem]]:
+    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``; with ``class_name`` a path
+    that starts at its 款 (the 类 is the section's class line)."""
+    m = (_KUAN_PATH if class_name else _PATH).match(emitter.lp.text, start, end)
     if m is None:
         return None, []
-    return m.group(0), _line_figures(emitter, m.group(0), m.end(), end, head_allowed=True)
+    printed = f"{class_name}（类）{m.group(0)}" if class_name else m.group(0)
+    return printed, _line_figures(emitter, printed, m.end(), end, True, budget_year, budget_document)
+
+
+def _class_of(printed: str) -> str:
+    """The 类 name of a printed path ('' when it names none)."""
+    name = _line_path(printed).name
+    return name.split("（类）")[0] if "（类）" in name else ""
 
 
 def _extract_structure(emitter: _Emitter, start: int, end: int) -> list[LineItem]:
@@ -616,6 +731,7 @@ def extract_narrative(
     running = build_running_text(doc)
     result = NarrativeResult()
     open_line: tuple[str, str] | None = None  # (section, path) of a function line that may go on
+    section_class: tuple[str, str] | None = None  # (section, 类 name) of the last class line
     for lp in running.paragraphs:
         emitter = _Emitter(running, lp)
         text = lp.text
@@ -624,12 +740,18 @@ def extract_narrative(
             continue
         structure = _STRUCTURE_MARK.search(text)
         starts = [] if structure else _path_starts(text, 0, len(text))
+        class_name = ""
+        if not structure and not starts and section_class is not None and section_class[0] == lp.section:
+            number = _ITEM_NUMBER.match(text)
+            if number and _KUAN_PATH.match(text, number.end()):
+                starts, class_name = [number.end()], section_class[1]
         if (
             open_line is not None and not structure and not starts and open_line[0] == lp.section
             and not _ITEM_START.match(text) and _LINE_CONTINUATION.match(text)
         ):
             # Shanghai items break after '…（项）39.99万元。主要用于：…。' and go on '年初预算为…'
-            result.lines.extend(_line_figures(emitter, open_line[1], 0, len(text), head_allowed=False))
+            result.lines.extend(_line_figures(emitter, open_line[1], 0, len(text), False, fiscal_year,
+                                              budget_document))
             continue
         open_line = None
         metric_end = structure.start() if structure else (starts[0] if starts else len(text))
@@ -640,8 +762,10 @@ def extract_narrative(
             continue
         for i, s in enumerate(starts):
             stop = starts[i + 1] if i + 1 < len(starts) else len(text)
-            path, lines = _extract_path_line(emitter, s, stop)
+            path, lines = _extract_path_line(emitter, s, stop, fiscal_year, budget_document, class_name)
             result.lines.extend(lines)
             if path is not None:
                 open_line = (lp.section, path)
+                if _class_of(path):
+                    section_class = (lp.section, _class_of(path))
     return result

@@ -85,6 +85,7 @@ def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCata
         ingested_at=datetime.now(UTC),
         doc_level=ident.doc_level,
         identification_confidence=ident.confidence,
+        unit_name=ident.unit_name,
     )
     narrative = extract_narrative(doc, catalog, ident.fiscal_year, ident.doc_type)
     tables = extract_tables(doc, doc_type=ident.doc_type if ident.doc_type != "unknown" else None)

@@ -26,6 +26,7 @@ class DocumentRecord:
     ingested_at: datetime
     doc_level: str = "unknown"  # department | unit | unknown
     identification_confidence: float = 0.0
+    unit_name: str | None = None  # the unit of a 单位预算/单位决算 (department_name is its 主管部门)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,10 @@ _SANGONG_PARTS = {
     "purchase": re.compile(r"公务用车购置费?$"),
     "operation": re.compile(r"公务用车运行(?:维护)?费?$"),
     "reception": re.compile(r"公务接待"),
-    "total": re.compile(r"^(?:合计|“?三公”?经费(?:合计|小计)?)$"),
+    "subtotal": re.compile(r"^“?三公”?经费(?:合计|小计)?$"),
+    "total": re.compile(r"^合计$"),
+    "meeting": re.compile(r"^会议费$"),
+    "training": re.compile(r"^培训费$"),
 }
 # failures beyond which a table counts as misread, unless one figure explains them all
 MAX_UNEXPLAINED_FAILURES = 2
@@ -167,6 +170,13 @@ def _summary(cells: Sequence[CellFact]) -> list[IdentityResult]:
         labels = [c.row_label.replace(" ", "") for c in column]
         current = next((i for i, lb in enumerate(labels) if _CURRENT_TOTAL.match(lb)), None)
         if current is None:
+            # no 本年…合计 row (a budget's 总表): the 总计 is the sum of the numbered rows above it
+            grand = next((i for i, lb in enumerate(labels) if _GRAND.match(lb)), None)
+            items = [c for c, lb in zip(column[:grand], labels[:grand], strict=True) if _NUMBERED.match(lb)] \
+                if grand is not None else []
+            if items:
+                out.append(_identity("summary", f"{labels[grand]}/col{col}", column[grand], items))
+                grands.append(column[grand])
             continue
         items = [c for c, lb in zip(column[:current], labels[:current], strict=True) if _NUMBERED.match(lb)]
         if items:
@@ -193,9 +203,14 @@ def _sangong(cells: Sequence[CellFact]) -> list[IdentityResult]:
                 by_basis[c.measure][part] = c
                 break
     for basis, parts in by_basis.items():
-        if "total" in parts and {"overseas", "vehicle", "reception"} <= parts.keys():
-            out.append(_identity("sangong", f"合计/{basis}", parts["total"],
-                                 [parts["overseas"], parts["vehicle"], parts["reception"]]))
+        items = [parts[k] for k in ("overseas", "vehicle", "reception") if k in parts]
+        wider = [parts[k] for k in ("meeting", "training") if k in parts]
+        if "subtotal" in parts and len(items) == 3:
+            out.append(_identity("sangong", f"三公经费/{basis}", parts["subtotal"], items))
+        if "total" in parts and len(items) == 3:
+            # a 合计 beside 会议费 and 培训费 holds them too (Jiangsu: “三公”经费、会议费、培训费支出预算表)
+            parts_of_total = [parts["subtotal"], *wider] if "subtotal" in parts and wider else [*items, *wider]
+            out.append(_identity("sangong", f"合计/{basis}", parts["total"], parts_of_total))
         if "vehicle" in parts and "operation" in parts:
             pieces = [parts["operation"], *([parts["purchase"]] if "purchase" in parts else [])]
             out.append(_identity("sangong", f"公务用车/{basis}", parts["vehicle"], pieces))

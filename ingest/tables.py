@@ -79,6 +79,9 @@ STANDARD_TABLES: MappingProxyType[str, StandardTable] = MappingProxyType({
         _std("budget_soe_capital", "国有资本经营预算支出功能分类预算表", "budget", "lines"),
         _std("budget_general_basic", "一般公共预算基本支出经济分类预算表", "budget", "economic"),
         _std("budget_sangong", "“三公”经费预算表", "budget", "sangong"),
+        _std("budget_fiscal_expenditure", "财政拨款支出预算表", "budget", "lines"),
+        _std("budget_fiscal_basic", "财政拨款基本支出预算表", "budget", "economic"),
+        _std("budget_admin_operating", "机关运行经费支出预算表", "budget", "economic"),
         _std("performance", "项目支出绩效目标完成情况表 / 绩效自评表", "performance", "generic"),
     )
 })
@@ -90,16 +93,19 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("performance", r"绩效目标完成情况表|绩效自评表|绩效目标表|绩效评价表|绩效情况表"),
         ("sangong", r"三公.*决算表|三公.*决算总?表"),
         ("budget_sangong", r"三公.*预算表"),
+        ("budget_admin_operating", r"机关运行经费.*预算表"),
         ("general_budget_basic", r"基本支出决算表|基本支出.*决算明细表"),
+        ("budget_fiscal_basic", r"(?<!一般公共预算)财政拨款基本支出.*预算表"),
         ("budget_general_basic", r"基本支出.*预算表"),
         ("govfund", r"政府性基金预算财政拨款.*决算表"),
-        ("budget_govfund", r"政府性基金预算.*预算表"),
+        ("budget_govfund", r"政府性基金.*预算表"),
         ("soe_capital", r"国有资本经营预算财政拨款.*决算表"),
         ("budget_soe_capital", r"国有资本经营预算.*预算表"),
         ("general_budget_expenditure", r"一般公共预算财政拨款支出决算(明细)?表"),
         ("budget_general_expenditure", r"一般公共预算(财政拨款)?支出.*预算表"),
         ("fiscal_summary", r"财政拨款收入?支出?决算总表|财政拨款收支决算总表"),
         ("budget_fiscal_summary", r"财政拨款收入?支出?预算总表|财政拨款收支预算总表"),
+        ("budget_fiscal_expenditure", r"财政拨款支出预算表"),
         ("fiscal_expenditure", r"财政拨款支出决算(明细)?表"),
         ("income_expenditure_summary", r"收入支出决算总表|收支决算总表"),
         ("budget_income_expenditure_summary", r"收支预算总表|收入支出预算总表"),
@@ -113,7 +119,7 @@ _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # header words that confirm a title (any one of them, searched in the header text)
 _HEADER_EVIDENCE: dict[str, re.Pattern[str]] = {
     "summary": re.compile(r"收入|支出|项目"),
-    "lines": re.compile(r"合计|基本支出|项目支出|收入|支出|科目|编码|结转|结余"),
+    "lines": re.compile(r"合计|基本支出|项目支出|收入|支出|科目|编码|结转|结余|金额"),
     "economic": re.compile(r"经济分类|科目|编码|人员经费|公用经费|决算数|预算数|合计"),
     "sangong": re.compile(r"因公出国|公务接待|公务用车"),
     "generic": re.compile(r"."),
@@ -127,7 +133,7 @@ _HEADER_SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _NUMBERING = re.compile(
-    r"^(?:(?:附表|表|财决|财预|部门决算表|决算表)[0-9一二三四五六七八九十]+(?:[-－][0-9]+)?表?[、.．:：—-]?"
+    r"^(?:(?:附表|表|财决|财预|部门决算表|决算表|公开)[0-9一二三四五六七八九十]+(?:[-－][0-9]+)?表?[、.．:：—-]?"
     r"|[0-9一二三四五六七八九十]+[、.．:：]|[（(][0-9一二三四五六七八九十]+[）)])"
 )
 _MAX_TITLE_LEN = 60
@@ -157,9 +163,9 @@ class TableExtraction:
 
 
 def classify_title(text: str) -> str | None:
-    """The standard table key a title names, or None."""
+    """The standard table key a title names, or None (a 政府采购 table is none of the standard tables)."""
     t = _strip_title(text)
-    if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t:
+    if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t or "政府采购" in t:
         return None
     for key, pattern in _TITLE_RULES:
         if pattern.search(t):
@@ -280,7 +286,7 @@ def _recognise(doc: Document) -> list[_Group]:
         near = [p for p in before[-_TITLE_LOOKBACK:] if len(clean(p.text)) <= _MAX_TITLE_LEN]
         title_key: str | None = None
         title = ""
-        for cand in [table.title, *(p.text for p in reversed(near))]:
+        for cand in [_full_caption(table.title, near), *(p.text for p in reversed(near))]:
             k = classify_title(cand) if cand else None
             if k:
                 title_key, title = k, clean(cand)
@@ -325,6 +331,16 @@ def _recognise(doc: Document) -> list[_Group]:
         last = group
         before = []
     return groups
+
+
+def _full_caption(caption: str, near: list[Paragraph]) -> str:
+    """The reader's caption, or the title paragraph above the table it is the tail of (支出预算表 of
+    「公开09表：一般公共预算“三公”经费、会议费、培训费支出预算表」)."""
+    c = clean(caption)
+    if not c:
+        return caption
+    longer = [p.text for p in reversed(near) if clean(p.text).endswith(c) and len(clean(p.text)) > len(c)]
+    return next((t for t in longer if classify_title(t)), caption)
 
 
 def _header_only(group: _Group) -> bool:
@@ -422,13 +438,13 @@ def extract_tables(
         for table, first in group.fragments if not labelled else ():
             rows, states = _fragment_rows(table, first, a, std, states)
             if std.layout == "summary":
-                rows = _grand_total_labels(_breakdown_labels(rows, breakdown), seen_current)
+                rows = _grand_total_labels(_breakdown_labels(rows, breakdown), seen_current, std.kind == "budget")
             n_data += table.n_rows - first
             for row in rows:
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
                 if catalog is not None and (std.layout in ("summary", "sangong", "economic")
-                                            or std.key == "fiscal_expenditure"):
+                                            or std.key in ("fiscal_expenditure", "budget_fiscal_expenditure")):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:
@@ -534,10 +550,19 @@ def _fragment_rows(
     for r in range(first, table.n_rows):
         row = table.rows[r]
         evidence = " | ".join(clean(c) for c in row)
+        unplaced: dict[str, str] = {}  # side -> a label of this row whose own block has no figure
         for bi, block in enumerate(a.blocks):
             rc, states[bi] = _block_row(table, r, row, block, a, std, states[bi], evidence, ranks)
-            if rc is not None:
-                out.append(rc)
+            if rc is None:
+                continue
+            if not rc.label and rc.cells and rc.side and unplaced.get(rc.side):
+                # a total printed across two blocks of one side (当年支出小计 under 功能分类, its figure under
+                # 支出用途): the figure takes the label
+                label = unplaced.pop(rc.side)
+                rc = replace(rc, label=label, cells=tuple(replace(c, row_label=label) for c in rc.cells))
+            elif rc.label and not rc.cells and rc.side:
+                unplaced[rc.side] = rc.label
+            out.append(rc)
     return out, tuple(states)
 
 
@@ -554,10 +579,16 @@ def _block_row(
     name_code, label = split_code_and_name(raw_name)
     if code is None and name_code is not None:
         code, state = join_code((name_code,), state)
+    if block.more_name_cols:
+        # a list layout: the group cell and the item cell (一般公共预算资金 | 小计; | 公共财政拨款资金)
+        label = "".join(clean(_cell(row, c)) for c in (block.name_col, *block.more_name_cols)
+                        if c is not None and parse_amount(_cell(row, c)) is None)
     if not label:
         # a label written in a code column (合计, 人员经费合计) or in the first label cell
         label = next((split_code_and_name(_cell(row, c))[1] for c in block.code_cols
                       if clean(_cell(row, c)) and parse_amount(_cell(row, c)) is None), "")
+    if not label and not block.code_cols and block.name_col is None and len(a.blocks) == 1:
+        label = "合计"  # a table of amount columns only (合计 | 基本支出 | 项目支出 …): its one row is the total
     if clean(label) in _COLUMN_NUMBER_LABELS:
         return None, state  # the row of column numbers (栏次 1 2 3 …) is not data
     level = code_level(code)
@@ -590,15 +621,16 @@ _CURRENT_TOTAL = re.compile(r"^(?:本年|当年)(?:收入|支出)?(?:合计|小�
 _GRAND_TOTAL = re.compile(r"^(?:收入|支出)?(?:合计|总计)$")
 
 
-def _grand_total_labels(rows: list[_RowCells], seen_current: set[str]) -> list[_RowCells]:
+def _grand_total_labels(rows: list[_RowCells], seen_current: set[str], budget: bool = False) -> list[_RowCells]:
     """A bare 合计 after the side's 本年（当年）…合计 row of a summary table is the side's 总计
-    (the grand total that adds the carry-overs): flagged, so its metric is read as 收入总计 / 支出总计."""
+    (the grand total that adds the carry-overs): flagged, so its metric is read as 收入总计 / 支出总计. In a
+    budget's 总表 without any 本年 row (财政拨款收支预算总表: numbered rows, then 收入合计) the 合计 is the 总计."""
     out: list[_RowCells] = []
     for row in rows:
         label = clean(row.label)
         if _CURRENT_TOTAL.match(label):
             seen_current.add(row.side)
-        elif row.side in seen_current and _GRAND_TOTAL.match(label) and row.side in _SIDE_ZH:
+        elif (row.side in seen_current or budget) and _GRAND_TOTAL.match(label) and row.side in _SIDE_ZH:
             row = replace(row, grand_total=True)
         out.append(row)
     return out
@@ -629,30 +661,39 @@ def _breakdown_labels(rows: list[_RowCells], open_heads: dict[str, str]) -> list
 
 
 def _sangong_item(path: tuple[str, ...]) -> str:
-    """The 三公 item a column stands for: its header path without the basis and the table group."""
+    """The 三公 item a column stands for: its header path without the basis and the table group; the 小计 of the
+    三公 group itself (beside 会议费 and 培训费 under one 合计) is 「“三公”经费小计」."""
     parts = [p for p in path if not re.fullmatch(r"预算数|决算数|预算|决算|本年|上年", p)]
     parts = [re.sub(r"(预算|决算)数?$", "", p) for p in parts]
+    group = next((p for p in parts if re.search(r"三公", p)), None)
     parts = [p for p in parts if p and not (re.search(r"三公", p) and len(parts) > 1)]
     if len(parts) > 1 and parts[-1] == "小计":
         return parts[-2]
+    if parts == ["小计"] and group:
+        return f"{group}小计"
     return parts[-1] if parts else ""
 
 
 def _sangong_basis(path: tuple[str, ...], std: StandardTable) -> str:
+    """预算数 / 决算数 as the header says; a column naming neither is the table's own kind."""
     joined = "".join(path)
     if re.search(r"决算", path[-1] if path else "") or (std.kind == "final" and "预算" not in joined):
         return "actual"
-    if re.search(r"预算", joined):
+    if re.search(r"预算", joined) or std.kind == "budget":
         return "budget"
     return "actual"
+
+
+_WIDER_THAN_SANGONG = re.compile(r"会议费|培训费")
 
 
 _FUNCTION_KEYS = frozenset({
     "income", "expenditure", "general_budget_expenditure", "govfund", "soe_capital", "fiscal_expenditure",
     "budget_income", "budget_expenditure", "budget_general_expenditure",
-    "budget_govfund", "budget_soe_capital",
+    "budget_govfund", "budget_soe_capital", "budget_fiscal_expenditure",
 })
-_ECONOMIC_KEYS = frozenset({"general_budget_basic", "budget_general_basic"})
+_ECONOMIC_KEYS = frozenset({"general_budget_basic", "budget_general_basic", "budget_fiscal_basic",
+                            "budget_admin_operating"})
 
 
 def _line_items(row: _RowCells, std: StandardTable) -> list[LineItem]:
@@ -689,9 +730,19 @@ _FISCAL_EXPENDITURE_TOTALS = {
 
 def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
     facts: list[MetricFact] = []
+    if std.key == "budget_admin_operating":
+        # 机关运行经费支出预算表: its 合计 row is the year's 机关运行经费 (the coded rows are lines)
+        return [
+            MetricFact(metric="admin_operating_cost", basis="budget", amount=c.amount, unit=unit,
+                       source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence)
+            for c in row.cells if row.code is None and is_total_label(row.label) and c.measure == "total"
+        ]
     if std.layout == "economic" and (row.code is not None or not is_total_label(row.label)):
         return facts  # only 人员经费合计 / 公用经费合计 name a metric; coded rows are lines
+    wider_total = std.layout == "sangong" and any(_WIDER_THAN_SANGONG.search(c.row_label) for c in row.cells)
     for c in row.cells:
+        if wider_total and c.row_label in ("合计", "总计"):
+            continue  # the table's 合计 also holds 会议费 and 培训费: the 三公 total is its 三公 小计
         fiscal_column = _FISCAL_EXPENDITURE_COLUMNS.get(c.measure) if std.key.endswith("fiscal_summary") else None
         if fiscal_column is not None and re.sub(r"\s", "", c.row_label) == "本年支出合计":
             # 财政拨款收入支出决算总表: 本年支出合计 by fund column
@@ -700,7 +751,8 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
                 source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence,
             ))
             continue
-        if std.key == "fiscal_expenditure" and is_total_label(c.row_label) and c.measure in _FISCAL_EXPENDITURE_TOTALS:
+        if std.key in ("fiscal_expenditure", "budget_fiscal_expenditure") and is_total_label(
+                c.row_label) and c.measure in _FISCAL_EXPENDITURE_TOTALS:
             # 财政拨款支出决算表 (高等学校): its 合计 row is the year's 财政拨款 expenditure, 基本 and 项目
             facts.append(MetricFact(
                 metric=_FISCAL_EXPENDITURE_TOTALS[c.measure], basis=_basis(c.measure, std), amount=c.amount,
@@ -714,6 +766,8 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -
         metric = _match(catalog, label, unit)
         if metric is None and label != c.row_label:
             metric = _match(catalog, c.row_label, unit)
+        if metric is None and std.layout == "sangong" and "公务用车" in c.measure_label and "公务用车" not in label:
+            metric = _match(catalog, f"公务用车{label}", unit)  # 购置费 / 运行费 under 公务用车购置及运行费
         if metric is None:
             continue
         facts.append(MetricFact(
@@ -728,7 +782,7 @@ def _metric_label(label: str, side: str, std: StandardTable, grand_total: bool =
     fiscal = std.key.endswith("fiscal_summary")
     if grand_total and side:
         return f"{'财政拨款' if fiscal else ''}{_SIDE_ZH[side]}总计"
-    if std.layout == "sangong" and label in ("合计", "小计"):
+    if std.layout == "sangong" and (label in ("合计", "小计") or re.fullmatch(r"“?三公”?经费(小计|合计)", label)):
         return "三公经费合计"
     if not side:
         return label

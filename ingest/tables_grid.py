@@ -146,6 +146,8 @@ class Block:
     name_col: int | None
     amount_cols: tuple[int, ...]
     side: str  # 'income' / 'expenditure' / '' — from the top header over the block's label column
+    # further name columns of a list layout (a group column and an item column: 一般公共预算资金 | 小计)
+    more_name_cols: tuple[int, ...] = ()
 
 
 def column_blocks(roles: tuple[Role, ...], paths: tuple[tuple[str, ...], ...]) -> tuple[Block, ...]:
@@ -153,24 +155,27 @@ def column_blocks(roles: tuple[Role, ...], paths: tuple[tuple[str, ...], ...]) -
     blocks: list[Block] = []
     codes: list[int] = []
     name: int | None = None
+    more: list[int] = []
     amounts: list[int] = []
     label_start: int | None = None
 
     def flush() -> None:
         if codes or name is not None or amounts:
             top = paths[label_start][0] if label_start is not None and paths[label_start] else ""
-            blocks.append(Block(tuple(codes), name, tuple(amounts), _side(top)))
+            blocks.append(Block(tuple(codes), name, tuple(amounts), _side(top), tuple(more)))
 
     for c, role in enumerate(roles):
         if role in ("code", "name") and amounts:
             flush()
-            codes, name, amounts, label_start = [], None, [], None
+            codes, name, more, amounts, label_start = [], None, [], [], None
         if role == "code":
             codes.append(c)
             label_start = c if label_start is None else label_start
         elif role == "name":
             if name is None:
                 name = c
+            else:
+                more.append(c)
             label_start = c if label_start is None else label_start
         else:
             amounts.append(c)
@@ -191,7 +196,10 @@ _MEASURE_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), k)
     for p, k in (
         (r"年初.*结转|年初.*结余", "carryover_begin"),
-        (r"年末.*结转|年末.*结余", "carryover_end"),
+        (r"年末.*结转|年末.*结余|结转下年", "carryover_end"),
+        (r"上年结转", "carryover"),
+        (r"非财政拨款结余", "nonfiscal_balance"),
+        (r"预留机动经费", "reserve"),
         (r"上级补助", "superior_subsidy"),
         (r"附属单位上缴", "affiliates"),
         (r"对附属单位补助|附属单位补助", "subsidy_affiliates"),

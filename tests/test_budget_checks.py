@@ -21,6 +21,7 @@ from ingest.pipeline import ingest_file
 from ingest.samplegen import generate_county
 from ingest.samplegen.defects import BUDGET_KINDS
 from tests.realdata import REALDATA_ROOT, realdata_path
+from warehouse.check_eval import Finding, labels_from_truth, match
 from warehouse.dbt import dbt_build
 from warehouse.load import load_results
 
@@ -164,8 +165,37 @@ def test_reviewers_checklist_of_the_sifa_budgets_is_found(con) -> None:
     assert count(unit, "budget.empty_reason") == 1
     assert count(unit, "budget.level_wording", "部门预算安排") == 1
     assert count(unit, "budget.outdated_name", "医疗卫生与计划生育支出") == 1
-    # no other error: the only ones are the 比2026年预算 sentences and the 行政运行 row with its 款 (20406)
+    # the 项 sentences: D6 (3845.49 after 43269.3 is no 增加17.62%), D8 (201.50 vs the table's 208.80), U2 (−15.13%,
+    # not −1.10%), U3 (57.8 vs 56.12), U4 (170.03 vs 207, and 增加21.74%)
+    assert count(dept, "budget.line_change", "3845.49") == 1
+    assert count(dept, "budget.narrative_vs_table", "201.50") == 1
+    assert count(unit, "budget.line_change", "1434.89") == 1
+    assert count(unit, "budget.narrative_vs_table", "57.8") == 1
+    assert count(unit, "budget.narrative_vs_table", "170.03") == 1 and count(unit, "budget.line_change", "21.74") == 1
+    # no other error: the 比2026年预算 sentences, the 行政运行 row with its 款 (20406), the 项 sentences above, and
+    # item 9 of the 部门预算 (91.97 after 77.99 is 增加17.93%, the sentence copies item 8's 17.66%: on the page)
     with REGISTRY.open(encoding="utf-8", newline="") as fh:
         severity = {r["check_id"]: r["severity"] for r in csv.DictReader(fh)}
     errors = [(c, m) for c, _, _, m in findings if severity[c] == "error"]
-    assert all(c == "budget.compared_year" or "行政运行" in m or "20406" in m for c, m in errors), errors
+    expected = ("3845.49", "201.50", "1434.89", "57.8", "170.03", "17.66%")
+    assert all(c == "budget.compared_year" or "行政运行" in m or "20406" in m or any(x in m for x in expected)
+               for c, m in errors), errors
+    assert len(errors) == 5 + 2 + 2 + 2 + 1 + 1 + 1 + 2, errors
+
+
+def test_check_eval_scores_the_budget_defects(built, con) -> None:
+    """warehouse.check_eval reads the budget documents' defects too: every one found, no false positive."""
+    _, truth, inbox = built
+    labels = [lab for lab in labels_from_truth(truth) if lab.family == "budget"]
+    assert len(labels) == sum(1 for d in truth["budget_documents"] + truth["documents"] for x in d["defects"]
+                              if x["check_family"] == "budget")
+    generated = {f["path"] for d in truth["documents"] + truth["budget_documents"] for f in d["files"]}
+    rows = con.sql(f"""
+        select r.check_id, r.locator, r.message, d.department_name, d.fiscal_year, d.source_file
+        from ({FINDINGS}) as r inner join staging.stg_raw__documents as d using (document_id)
+        where r.status = 'fail'
+    """).fetchall()
+    findings = [Finding(c, "budget", "error", dept, year, loc or "", msg, "")
+                for c, loc, msg, dept, year, src in rows if Path(src).relative_to(inbox).as_posix() in generated]
+    hits, false_pos = match(labels, findings)
+    assert all(hits[lab.defect_id] for lab in labels) and false_pos == []

@@ -3,7 +3,8 @@ versions, not a split filing — a document.conflict error on both, and the coun
 
 One dbt build on a small synthetic county (bench/bench_marts.synthesise_raw): department 3 gets a second version
 with one figure changed; department 4 gets an identical copy (same figures: agreeing, not a conflict); department
-5's disclosure is split over a narrative and a tables file (a split, not a conflict).
+5's disclosure is split over a narrative and a tables file (a split, not a conflict); department 6 has two files
+of one unit that differ (a conflict) and a third unit file of another unit (not one).
 """
 
 from __future__ import annotations
@@ -50,7 +51,17 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[duckdb.Du
         con.execute("insert into raw.text_blocks values (?, 0, 1, 'heading', '示例县第2局2024年度单位决算')", [unit])
         # what identification reads from that title (ingest.identify: doc_level)
         con.execute("update raw.documents set doc_level = 'unit' where document_id = ?", [unit])
-        ids = {"first": first, "second": second}
+        # department 6: two files of one unit (the unit identification names) that differ, and another unit
+        units = {}
+        named = (("ua", "示例县第6局执法队"), ("ub", "示例县第6局执法队"), ("uc", "示例县第6局（本级）"))
+        for suffix, unit_name in named:
+            _, units[suffix] = _copy(con, "示例县第6局", suffix)
+            con.execute("update raw.documents set doc_level = 'unit', unit_name = ? where document_id = ?",
+                        [unit_name, units[suffix]])
+        con.execute("update raw.metric_facts set value = value + 7 where document_id = ? "
+                    "and metric = 'expenditure_current_year' and basis = 'actual'", [units["ub"]])
+        con.execute("update raw.metric_facts set value = value / 2 where document_id = ?", [units["uc"]])
+        ids = {"first": first, "second": second, **units}
     outcome = dbt_build(warehouse, work / "dbt")
     assert outcome.success, outcome.message
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -62,12 +73,21 @@ def test_two_versions_are_a_conflict_on_both(county) -> None:
     failed = dict(con.execute(
         "select document_id, message from marts.fct_check_result where check_id = 'document.conflict' "
         "and status = 'fail'").fetchall())
-    assert set(failed) == {ids["first"], ids["second"]}
+    assert set(failed) == {ids["first"], ids["second"], ids["ua"], ids["ub"]}  # ua/ub: one unit, two files
     message = failed[ids["first"]]
     assert "不一致" in message and "v2" in message and "请撤回其中一份" in message
     severity, = con.execute("select distinct severity from marts.fct_check_result "
                             "where check_id = 'document.conflict'").fetchall()
     assert severity == ("error",)
+
+
+def test_two_files_of_one_unit_conflict_and_other_units_do_not(county) -> None:
+    """The scope of a 单位预算/单位决算 is its unit as identification names it (raw.documents.unit_name)."""
+    con, ids = county
+    failed = {d for d, in con.execute(
+        "select document_id from marts.fct_check_result where check_id = 'document.conflict' and status = 'fail' "
+        "and document_id in (?, ?, ?)", [ids["ua"], ids["ub"], ids["uc"]]).fetchall()}
+    assert failed == {ids["ua"], ids["ub"]}
 
 
 def test_a_split_filing_and_an_identical_copy_are_not_conflicts(county) -> None:

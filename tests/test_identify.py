@@ -90,3 +90,33 @@ def test_unit_level_budget_from_title():
     ident = identify(doc, Path("x.pdf"))
     assert (ident.doc_type, ident.doc_level) == ("budget", "unit")
     assert 0 < ident.confidence < 0.9
+
+
+def _budget(*lines: str) -> Document:
+    return Document(source_file="x.pdf", file_format="pdf",
+                    blocks=tuple(Paragraph(t, i, page=1 if i < 3 else 5) for i, t in enumerate(lines)))
+
+
+@pytest.mark.parametrize(
+    ("lines", "file_name", "level", "department", "unit"),
+    [
+        # the cover title; the unit from its label line as printed, the department its 主管部门
+        (("示例县2026年单位预算", "主管部门：示例县甲局", "预算单位：示例县甲局执法队", "目 录"), "a.pdf",
+         "unit", "示例县甲局", "示例县甲局执法队"),
+        # the label line alone: a 预算单位 (本级) belongs to the department it is named like
+        (("预算单位：示例县甲局（本级）", "2026年预算说明"), "示例县甲局2026年预算.pdf", "unit", "示例县甲局",
+         "示例县甲局（本级）"),
+        (("预算主管部门：示例县乙局",), "示例县乙局2026年预算.pdf", "department", "示例县乙局", None),
+        # the file name
+        (("示例县丙局",), "示例县丙局单位26年预算.pdf", "unit", "示例县丙局", "示例县丙局"),
+        # the table titles (部门预算经济分类 is the name of a classification, no level word)
+        (("示例县丁局", "x", "y", "2026年预算单位财务收支预算总表"), "示例县丁局2026年预算.pdf", "unit", "示例县丁局",
+         "示例县丁局"),
+        (("示例县戊局", "x", "y", "2026年一般公共预算基本支出部门预算经济分类预算表"), "示例县戊局2026年预算.pdf",
+         "unknown", "示例县戊局", None),
+    ],
+)
+def test_budget_level_and_unit(lines, file_name, level, department, unit):
+    ident = identify(_budget(*lines), Path(file_name))
+    assert (ident.doc_type, ident.doc_level, ident.department_name, ident.unit_name) == (
+        "budget", level, department, unit)

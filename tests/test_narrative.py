@@ -62,7 +62,8 @@ def _assert_locators_index_text_blocks(result: IngestResult) -> int:
         # the whole number, or — cut by a line wrap — its start up to the end of the block
         whole = span == item.amount.raw
         assert whole or (item.amount.raw.startswith(span) and int(m.group(3)) == len(block)), (item.locator, span)
-        assert Decimal(item.amount.raw.replace(",", "")) == abs(item.amount.value), (item.locator, span)
+        printed = "0" if item.amount.raw == "持平" else item.amount.raw  # 与上年预算持平: a change of zero
+        assert Decimal(printed.replace(",", "")) == abs(item.amount.value), (item.locator, span)
         checked += 1
     return checked
 
@@ -313,12 +314,44 @@ def test_function_lines_both_templates() -> None:
     ]
     assert first[0].level == "项" and first[0].classification == "function" and first[0].code is None
     second = [x for x in r.lines if "社会保障和就业" in x.name_reported]
-    path = "“社会保障和就业支出”（类）行政事业单位养老支出（款）行政单位离退休（项）"
+    path = "社会保障和就业支出（类）行政事业单位养老支出（款）行政单位离退休（项）"  # the quotes are not the name
     assert second[0].name_reported == path
     assert [(x.measure, x.amount.value) for x in second] == [
         ("total", Decimal("12.00")), ("budget", Decimal("13.00")), ("total", Decimal("12.00"))
     ]
     assert r.facts == []
+
+
+def test_budget_item_sentences_give_budget_lines() -> None:
+    """A budget's 项 sentences: the head figure and 预算安排 are this year's budget, 执行数 and another year's 预算
+    are last year's, the change says what it is against, 持平 is a change of zero; a code in the brackets is the
+    line's code; the path is read in any of its printed forms."""
+    lines = (
+        "1、农林水支出（213类）农业农村（01款）行政运行（01项）120.50万元。主要用于：机关运转。"
+        "2025年当年预算执行数为100.00万元，2026年预算安排121.50万元，比2025年预算执行数增加20.50%。",
+        "2.“节能环保支出(类）-污染防治（款）-大气（项）”2026年度预算8万元，2025年度预算8万元，主要用于：监测。",
+        "2025年当年预算执行数为7.50万元，2026年预算安排8万元，与2025年预算持平。",
+    )
+    r = extract_narrative(_doc(*lines), CATALOG, 2026, "budget")
+    first = [(x.measure, x.amount.value, x.locator.rsplit("/", 1)[-1]) for x in r.lines if x.code == "2130101"]
+    assert [m[:2] for m in first] == [
+        ("budget", Decimal("120.50")), ("prior_year", Decimal("100.00")), ("budget", Decimal("121.50")),
+        ("yoy_pct", Decimal("20.50")),
+    ]
+    assert first[-1][2] == "vs:execution"
+    second = [x for x in r.lines if x.name_reported == "节能环保支出（类）污染防治（款）大气（项）"]
+    assert second and all(x.code is None and x.level == "项" for x in second)
+    assert sorted((x.measure, x.amount.value) for x in second) == [
+        ("budget", Decimal("8")), ("budget", Decimal("8")), ("prior_year", Decimal("7.50")),
+        ("prior_year_budget", Decimal("8")), ("yoy_pct", Decimal("0")),
+    ]
+    flat = next(x for x in second if x.measure == "yoy_pct")
+    assert flat.amount.raw == "持平" and flat.locator.endswith("/vs:budget")
+    m = _LOCATOR.search(flat.locator)
+    assert m is not None and lines[int(m.group(1))][int(m.group(2)):int(m.group(3))] == "持平"
+    # in a final account the same head figure is the year's expenditure
+    final = extract_narrative(_doc(lines[0]), CATALOG, 2026)
+    assert next(x for x in final.lines if x.code == "2130101").measure == "total"
 
 
 def test_structure_sentence_gives_class_lines_with_shares() -> None:

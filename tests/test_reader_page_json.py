@@ -56,3 +56,74 @@ def test_yichuan_tables_and_known_defects():
     assert cells[("general_budget_basic", "30217", "total")] == Decimal("8.31")
     assert cells[("sangong", "公务接待费", "actual")] == Decimal("0.30")
     assert cells[("general_budget_basic", "30109", "total")] == Decimal("269.86")
+
+
+def _write_pages(tmp_path, payload) -> object:
+    import json
+
+    path = tmp_path / "x.pages.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return read(path)
+
+
+def test_a_bare_list_of_pages_is_read_in_page_order(tmp_path):
+    doc = _write_pages(tmp_path, [{"page": 2, "text": "第二页"}, {"page": 1, "text": "示例县2026年区级单位预算"}])
+    assert [(b.page, b.text) for b in doc.paragraphs] == [(1, "示例县2026年区级单位预算"), (2, "第二页")]
+    assert doc.page_count == 2
+
+
+def test_budget_table_in_yuan_placed_by_its_sums_and_the_all_funds_table():
+    """A 元 table prints integers; blank cells leave no trace: the 合计 row and the class rows place the figures,
+    a fund's table is capped by the all-funds table line by line; the header printed again is skipped."""
+    pages = [
+        "\n".join([
+            "2026年预算单位支出预算总表", "编制单位：示例县甲局 单位：元", "项目 支出预算", "功能分类科目编码",
+            "功能分类科目名称 合计 基本支出 项目支出", "类款项",
+            "201 一般公共服务支出 1,500 1,200 300", "20101 人大事务 1,200 1,200", "20102 政协事务 300 300",
+            "212 城乡社区支出 40,000 40,000", "21208 土地出让支出 40,000 40,000",
+        ]),
+        "\n".join([
+            "项目 支出预算", "功能分类科目编码", "功能分类科目名称 合计 基本支出 项目支出", "类款项",
+            "合计 41,500 1,200 40,300",
+            "2026年预算单位政府性基金预算支出功能分类预算表", "编制单位：示例县甲局 单位：元",
+            "项目 政府性基金预算支出",
+            "功能分类科目编码", "功能分类科目名称 合计 基本支出 项目支出", "类款项",
+            "212 城乡社区支出 40,000 40,000", "21208 土地出让支出 40,000 40,000", "合计 40,000 40,000",
+        ]),
+    ]
+    built = page_blocks(pages)
+    ex = extract_tables(_doc(built.blocks), doc_type="budget")
+    got = {(c.table_key, c.code or c.row_label, c.measure): c.amount.value for c in ex.cells}
+    assert got[("budget_expenditure", "20101", "basic")] == Decimal("1200")
+    assert got[("budget_expenditure", "20102", "project")] == Decimal("300")
+    assert got[("budget_expenditure", "212", "project")] == Decimal("40000")
+    assert got[("budget_expenditure", "合计", "project")] == Decimal("40300")
+    # the fund's lines have no 基本支出 in the all-funds table: project, the widest-row preference notwithstanding
+    assert got[("budget_govfund", "21208", "project")] == Decimal("40000")
+    assert got[("budget_govfund", "212", "project")] == Decimal("40000")
+    assert not any(k[0] == "budget_govfund" and k[2] == "basic" for k in got)
+    assert {r.unit for r in ex.recognised} == {"元"}
+    assert all(p.n_held == p.n_identities for p in ex.parses)
+
+
+def test_a_figure_the_sums_leave_open_is_placed_by_the_text_that_states_it():
+    pages = [
+        "\n".join([
+            "2026年单位“三公”经费和机关运行经费预算表", "编制单位：示例县甲局 单位:万元", "“三公”经费预算数",
+            "机关运行经费预算", "数合计 因公出国(境)费 公务接待费公务用车购置及运行费", "小计 购置费 运行费",
+            "6.20 1.20 5 5 88.10",
+        ]),
+        "\n".join([
+            "其他相关情况说明", "一、“三公”经费预算情况说明",
+            "（一）因公出国（境）费0万元。（二）公务用车购置及运行费5万元，其中：公务用车运行费5万元。",
+            "（三）公务接待费1.20万元。",
+        ]),
+    ]
+    built = page_blocks(pages)
+    ex = extract_tables(_doc(built.blocks), doc_type="budget")
+    got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}
+    assert got == {"合计": Decimal("6.20"), "公务接待费": Decimal("1.20"), "公务用车购置及运行费": Decimal("5"),
+                   "运行费": Decimal("5"), "机关运行经费": Decimal("88.10")}
+    assert built.unreadable == []
+    # the next part's heading on the next page is text, not a row of the table
+    assert [b.text for b in built.blocks if b.page == 2][:2] == ["其他相关情况说明", "一、“三公”经费预算情况说明"]

@@ -103,8 +103,10 @@ def verified(finding: Finding) -> KnownDefect | None:
 
 
 def labels_from_truth(truth: dict) -> list[Label]:
+    """Every labelled defect: of the final accounts and, in a county generated with budgets, of its 部门预算 and
+    单位预算 (``budget_documents``; family budget, scored like any other)."""
     out: list[Label] = []
-    for doc in truth["documents"]:
+    for doc in [*truth["documents"], *truth.get("budget_documents", [])]:
         for d in doc.get("defects", []):
             loc = tuple(sorted((str(k), str(v)) for k, v in d.get("location", {}).items()))
             out.append(Label(d["defect_id"], d["check_family"], d["department"], int(d["year"]), loc, d["kind"]))

@@ -73,6 +73,7 @@ def build_frames(
             "encoding": d.encoding, "department_source": d.department_source, "year_source": d.year_source,
             "parser_version": d.parser_version, "ingested_at": d.ingested_at, "run_id": run_id,
             "doc_level": d.doc_level, "identification_confidence": d.identification_confidence,
+            "unit_name": d.unit_name,
         })
         for i, f in enumerate(res.facts):
             facts.append({
@@ -126,7 +127,7 @@ def build_frames(
             "source_file": s, "file_sha256": s, "file_size": i64, "file_format": s,
             "department_name": s, "fiscal_year": i32, "doc_type": s, "page_count": i32, "encoding": s,
             "department_source": s, "year_source": s, "parser_version": s, "ingested_at": ts, "run_id": s,
-            "doc_level": s, "identification_confidence": pl.Float64,
+            "doc_level": s, "identification_confidence": pl.Float64, "unit_name": s,
         }),
         "metric_facts": _frame(facts, {
             "document_id": s, "fact_index": i32, "metric": s, "basis": s, "value": DECIMAL, "decimals": i32,

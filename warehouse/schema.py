@@ -232,6 +232,7 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS doc_level VARCHAR DEFAULT 'unknown'",
     "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS identification_confidence DOUBLE",
     "ALTER TABLE raw.table_cells ADD COLUMN IF NOT EXISTS parse_reliable BOOLEAN DEFAULT true",
+    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS unit_name VARCHAR",
 )
 
 

@@ -33,7 +33,8 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 def evaluate_real(
     root: Path, expected_dir: Path, ingest: Ingest, notes: list[str] | None = None,
 ) -> tuple[ScoreTable, list[Miss], list[str]]:
-    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type).
+    """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type, doc_level, held_out,
+    unit_name of a unit-level document).
 
     ``notes`` receives, per document, the figures its reader could not place from the text alone
     (``text_table_unreadable`` of ``Document.meta``: which figure, which columns it could be)."""
@@ -62,6 +63,11 @@ def evaluate_real(
             table.add(corpus, "identity", "doc_level", Score(1, int(got_level is not None), int(got_level == level)))
             if got_level != level:
                 misses.append(Miss(corpus, "identity", "doc_level", slug, f"{got_level!r} != {level!r}"))
+        if level == "unit":
+            unit, got_unit = doc.get("unit_name") or None, getattr(rec, "unit_name", None) if rec else None
+            table.add(corpus, "identity", "unit_name", Score(1, int(got_unit is not None), int(got_unit == unit)))
+            if got_unit != unit:
+                misses.append(Miss(corpus, "identity", "unit_name", slug, f"{got_unit!r} != {unit!r}"))
         _score_table_parses(table, misses, slug, result)
         if notes is not None:
             notes.extend(f"{slug}: {u}" for u in result.reader_notes.get("text_table_unreadable", "").splitlines())

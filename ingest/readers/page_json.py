@@ -1,4 +1,5 @@
-"""Per-page extracted text saved as JSON (``{"page_texts": [...]}`` or ``{"pages": [...]}``).
+"""Per-page extracted text saved as JSON (``{"page_texts": [...]}``, ``{"pages": [...]}`` or a bare list of
+``{"page": n, "text": …}``).
 
 Some bureaus and upstream tools keep a PDF's text per page instead of the PDF. Each line becomes a
 Paragraph on its page, except the lines of a standard table: from a recognised table title
@@ -11,28 +12,57 @@ because their column was ambiguous and the rows that could not be read.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from ingest.model import Document, Paragraph, Table, UnreadableDocument
 from ingest.readers.text import decode_text, is_heading
-from ingest.readers.text_tables import build_table_rows, find_schema, is_note_line, tokenise_line
+from ingest.readers.text_tables import (
+    CONTAINED_IN,
+    build_table_rows,
+    find_schema,
+    is_note_line,
+    row_bounds,
+    tokenise_line,
+)
 from ingest.tables import classify_title
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 _MAX_HEADER_LINES = 14
 
 
+def _page_text(item: object) -> str:
+    return item if isinstance(item, str) else str(item.get("text", "")) if isinstance(item, dict) else str(item)
+
+
+def _page_list(items: list[object]) -> list[str]:
+    """Page texts in page order. Items may be strings or ``{"page": n, "text": …}``; when every item numbers
+    its page, a page missing from the list is an empty page (its number is kept)."""
+    numbered = [i for i in items if isinstance(i, dict) and isinstance(i.get("page"), int) and i["page"] >= 1]
+    if items and len(numbered) == len(items) and len({i["page"] for i in numbered}) == len(numbered):
+        pages = [""] * max(i["page"] for i in numbered)
+        for i in numbered:
+            pages[i["page"] - 1] = _page_text(i)
+        return pages
+    return [_page_text(i) for i in items]
+
+
 def _pages(payload: object) -> list[str]:
+    """``{"page_texts": [...]}``, ``{"pages": [...]}`` or a bare list of pages (``[{"page": 1, "text": …}]``)."""
     if isinstance(payload, dict):
         for key in ("page_texts", "pages"):
             value = payload.get(key)
             if isinstance(value, list):
-                return [p if isinstance(p, str) else str(p.get("text", "")) for p in value]
+                return _page_list(value)
+    if isinstance(payload, list) and payload and all(
+            isinstance(i, str) or (isinstance(i, dict) and "text" in i) for i in payload):
+        return _page_list(payload)
     raise UnreadableDocument(
         "unsupported_format",
-        "JSON 文件不是逐页文本（缺少 page_texts/pages）",
-        "JSON file is not page texts (no page_texts/pages key)",
+        "JSON 文件不是逐页文本（缺少 page_texts/pages，也不是逐页文本列表）",
+        "JSON file is not page texts (no page_texts/pages key, nor a list of pages)",
     )
 
 
@@ -52,22 +82,31 @@ class _Builder:
     ambiguous: int = 0
     dropped: int = 0
     unreadable: list[str] = field(default_factory=list)
+    bounds: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # per table key: row_bounds
+    text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
-    def paragraph(self, page: int, line: str) -> None:
-        self.blocks.append(Paragraph(text=line, index=len(self.blocks), page=page, is_heading=is_heading(line)))
+    def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
+        heading = is_heading(line) or (first_on_page and _is_title_line(line))
+        self.blocks.append(Paragraph(text=line, index=len(self.blocks), page=page, is_heading=heading))
 
     def close(self, table: _Open | None) -> None:
         """Emit a collected table (or its lines as paragraphs when it is not a readable table)."""
         if table is None:
             return
+        trailing = _trailing_text(table)
+        if trailing:
+            table.data = table.data[:-len(trailing)]
         schema = find_schema(table.key, [t for _, t in table.header]) if table.data else None
         if schema is not None and table.header and _starts_without_name(table.data[0][1]):
             table.data.insert(0, table.header.pop())  # a wrapped name's first part above the first row
         if schema is None:
-            for page, line in [*table.header, *table.data]:
+            for page, line in [*table.header, *table.data, *trailing]:
                 self.paragraph(page, line)
             return
-        rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data])
+        container = CONTAINED_IN.get(schema.key)
+        rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data],
+                                   self.bounds.get(container) if container else None, self.text)
+        self.bounds.setdefault(schema.key, row_bounds(rebuilt))
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
         self.dropped += rebuilt.dropped_rows
@@ -80,6 +119,19 @@ class _Builder:
             body = tuple(cells for p, cells in rebuilt.rows if p == page)
             rows = (*rebuilt.header, *body) if i == 0 else body
             self.blocks.append(Table(rows=rows, index=len(self.blocks), page=page))
+        for page, line in trailing:
+            self.paragraph(page, line)
+
+
+def _trailing_text(table: _Open) -> list[tuple[int, str]]:
+    """Lines after a table's last row with figures that start on a later page: the next part's headings
+    (其他相关情况说明 …), not the table's."""
+    last = max((i for i, (_, line) in enumerate(table.data) if _has_figures(line)), default=None)
+    if last is None:
+        return []
+    tail = table.data[last + 1:]
+    first_later = next((i for i, (page, _) in enumerate(tail) if page != table.data[last][0]), None)
+    return tail[first_later:] if first_later is not None else []
 
 
 def _starts_without_name(line: str) -> bool:
@@ -87,49 +139,72 @@ def _starts_without_name(line: str) -> bool:
     return len(tokens) > 1 and tokens[0].kind == "code" and tokens[1].kind != "label"
 
 
+def _compact(line: str) -> str:
+    return "".join(line.split())
+
+
+_TITLE_PUNCTUATION = re.compile(r"[，。；：:,;、！？]")
+
+
+def _is_title_line(line: str) -> bool:
+    """A page's first line that is a short title (2026年单位预算编制说明, 名词解释): page texts start each part on
+    a new page and print no other sign of a heading."""
+    t = _compact(line)
+    return 2 <= len(t) <= 30 and not _TITLE_PUNCTUATION.search(t) and not _has_figures(line)
+
+
 def _has_figures(line: str) -> bool:
     return any(t.kind in ("code", "number") for t in tokenise_line(line))
 
 
+_SENTENCE_FIGURE = re.compile(r"\d\s*(?:万元|亿元|元|%|％)")
+
+
 def _ends_table(line: str) -> bool:
-    """Running text after a table that had no 注 line: a long sentence or a part heading."""
-    return (line.startswith("第") and "部分" in line[:6]) or (len(line) > 40 and line.endswith("。"))
+    """Running text after a table that had no 注 line: a long sentence, a part heading, or a sentence stating a
+    figure with its unit (a table row prints figures without units)."""
+    return ((line.startswith("第") and "部分" in line[:6]) or (len(line) > 40 and line.endswith("。"))
+            or bool(_SENTENCE_FIGURE.search(line)))
 
 
 def page_blocks(pages: list[str]) -> _Builder:
     """Paragraphs and rebuilt tables of the page texts (pure)."""
 
 
-    out = _Builder()
+    out = _Builder(text="\n".join(pages))
     table: _Open | None = None
     for page_no, page in enumerate(pages, start=1):
+        first_on_page = True
         for raw in page.splitlines():
             line = raw.strip()
             if not line:
                 continue
+            first, first_on_page = first_on_page, False
             key = classify_title(line) if len(line) <= 60 else None
             if key is not None:
                 out.close(table)
                 table = _Open(key)
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if table is None:
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if is_note_line(line) or _ends_table(line):
                 out.close(table)
                 table = None
-                out.paragraph(page_no, line)
+                out.paragraph(page_no, line, first)
                 continue
             if not table.data and not _has_figures(line):
                 if "单位" in line and ("元" in line):
-                    out.paragraph(page_no, line)
+                    out.paragraph(page_no, line, first)
                     continue
                 table.header.append((page_no, line))
                 if len(table.header) > _MAX_HEADER_LINES:
                     out.close(_Open(table.key, table.header))
                     table = None
                 continue
+            if table.data and _compact(line) in {_compact(h) for _, h in table.header}:
+                continue  # the header printed again at the top of the next page
             table.data.append((page_no, line))
     out.close(table)
     return out

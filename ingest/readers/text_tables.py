@@ -37,8 +37,11 @@ class Token:
 
 
 _NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+_GROUPED_INTEGER = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+$")
+_BARE_INTEGER = re.compile(r"^\d+$")
 _CODE = re.compile(r"^(?:\d{3}|\d{5}|\d{7})$")
 _CODE_GLUED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(\D.*)$")
+_SUFFIX_GLUED = re.compile(r"^(\d{2})([^\d.,，．].*)$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
 _NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
@@ -47,16 +50,18 @@ _NOTE = re.compile(r"^(?:注|说明)\s*[:：]")
 def tokenise_line(line: str) -> tuple[Token, ...]:
     """Split a text line into code, number and label tokens (left to right).
 
-    ``20,323.21`` and ``207.40`` are numbers (a figure always shows its decimals in these tables);
-    ``201``/``20101``/``2010101`` are codes, and so is ``201 01 01`` (split 类/款/项 cells); a code
-    glued to its name (``2010301行政运行``) is split.
+    ``20,323.21`` and ``207.40`` are numbers, and so is a grouped integer (``76,306,134``: a table in 元);
+    ``201``/``20101``/``2010101`` are codes, and so is ``201 01 01`` (split 类/款/项 cells) or ``301 01基本工资``
+    (the 款 suffix glued to its name); a code glued to its name (``2010301行政运行``) is split. A bare integer
+    (``7``) is a number only in a line that prints a number of the forms above and after a label or a number,
+    when it cannot be a code (a year ``2025`` in running text stays a label).
     """
     parts = line.translate(_FULLWIDTH).replace("\u3000", " ").split()
     out: list[Token] = []
     i = 0
     while i < len(parts):
         p = parts[i]
-        if _NUMBER.match(p):
+        if _NUMBER.match(p) or _GROUPED_INTEGER.match(p):
             out.append(Token("number", p.replace("−", "-")))
         elif re.fullmatch(r"\d{3}", p) and not (out and out[-1].kind == "code"):
             code = p
@@ -64,6 +69,10 @@ def tokenise_line(line: str) -> tuple[Token, ...]:
                 code += parts[i + 1]
                 i += 1
             out.append(Token("code", code))
+            if i + 1 < len(parts) and len(code) < 7 and (m := _SUFFIX_GLUED.match(parts[i + 1])):
+                out[-1] = Token("code", code + m.group(1))
+                out.append(Token("label", m.group(2)))
+                i += 1
         elif _CODE.match(p):
             out.append(Token("code", p))
         elif (m := _CODE_GLUED.match(p)) and not re.match(r"\d", m.group(2)) and "年" not in m.group(2)[:1]:
@@ -72,6 +81,12 @@ def tokenise_line(line: str) -> tuple[Token, ...]:
         else:
             out.append(Token("label", p))
         i += 1
+    if any(t.kind == "number" for t in out):
+        out = [
+            Token("number", t.text) if t.kind == "label" and _BARE_INTEGER.match(t.text) and k > 0
+            and out[k - 1].kind in ("label", "number") and not _CODE.match(t.text) else t
+            for k, t in enumerate(out)
+        ]
     return tuple(out)
 
 
@@ -173,6 +188,46 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
     TextTableSchema("soe_capital", ("年初结转", "本年收入", "本年支出", "年末结转"), (
         BlockSchema(_CODE_COLS, _FUND_AMOUNTS, _fund_block(), has_code=True),
     )),
+    # budgets (Shanghai 部门/单位预算): the same layouts, with 预算数 columns
+    TextTableSchema("budget_income_expenditure_summary", ("本年收入", "本年支出", "人员经费", "公用经费"), (
+        BlockSchema((("本年收入", "项目"),), (("本年收入", "预算数"),), side="收入"),
+        BlockSchema((("本年支出", "项目"),), (("本年支出", "合计"), ("本年支出", "基本支出", "人员经费"),
+                                           ("本年支出", "基本支出", "公用经费"), ("本年支出", "项目支出")),
+                    _total_first(4), side="支出"),
+    )),
+    TextTableSchema("budget_income_expenditure_summary", ("本年收入", "本年支出", "预算数"), (
+        BlockSchema((("本年收入", "项目"),), (("本年收入", "预算数"),), side="收入"),
+        BlockSchema((("本年支出", "项目"),), (("本年支出", "预算数"),), side="支出"),
+    ), absent=("人员经费",)),
+    TextTableSchema("budget_income", ("合计", "财政拨款收入", "事业收入", "经营收入", "其他收入"), (
+        BlockSchema(_CODE_COLS, (("收入预算", "合计"), ("收入预算", "财政拨款收入"), ("收入预算", "事业收入"),
+                                 ("收入预算", "事业单位经营收入"), ("收入预算", "其他收入")),
+                    _total_first(5), has_code=True),
+    )),
+    *(TextTableSchema(key, ("合计", "基本支出", "项目支出"), (
+        BlockSchema(_CODE_COLS, ((group, "合计"), (group, "基本支出"), (group, "项目支出")), _total_first(3),
+                    has_code=True),
+    ), absent=("上缴上级",)) for key, group in (
+        ("budget_expenditure", "支出预算"), ("budget_general_expenditure", "一般公共预算支出"),
+        ("budget_govfund", "政府性基金预算支出"), ("budget_soe_capital", "国有资本经营预算支出"))),
+    TextTableSchema("budget_fiscal_summary", ("财政拨款收入", "财政拨款支出", "一般公共预算", "政府性基金"), (
+        BlockSchema((("财政拨款收入", "项目"),), (("财政拨款收入", "预算数"),), side="收入"),
+        BlockSchema((("财政拨款支出", "项目"),), (
+            ("财政拨款支出", "合计"), ("财政拨款支出", "一般公共预算"), ("财政拨款支出", "政府性基金预算"),
+            ("财政拨款支出", "国有资本经营预算")), _total_first(4), side="支出"),
+    )),
+    TextTableSchema("budget_general_basic", ("合计", "人员经费", "公用经费"), (
+        BlockSchema(_CODE_COLS, (("一般公共预算基本支出", "合计"), ("一般公共预算基本支出", "人员经费"),
+                                 ("一般公共预算基本支出", "公用经费")), _total_first(3), has_code=True),
+    )),
+    TextTableSchema("budget_sangong", ("因公出国", "公务接待", "购置", "运行", "机关运行经费"), (
+        BlockSchema((), (
+            ("“三公”经费预算数", "合计"), ("“三公”经费预算数", "因公出国（境）费"), ("“三公”经费预算数", "公务接待费"),
+            ("“三公”经费预算数", "公务用车购置及运行费", "小计"),
+            ("“三公”经费预算数", "公务用车购置及运行费", "购置费"),
+            ("“三公”经费预算数", "公务用车购置及运行费", "运行费"), ("机关运行经费预算数",),
+        ), ((0, (1, 2, 3), ()), (3, (4, 5), ()))),
+    )),
 )
 
 
@@ -261,11 +316,15 @@ def _fits(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: 
     return True
 
 
-def placements(numbers: list[str], block: BlockSchema, active: int | None = None) -> list[tuple[int, ...]]:
+def placements(
+    numbers: list[str], block: BlockSchema, active: int | None = None, bound: tuple[Decimal, ...] | None = None,
+) -> list[tuple[int, ...]]:
     """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums.
 
-    If ``active`` (the widest row of the table) is given and some placement uses only the first
-    ``active`` columns, only those count.
+    ``bound`` (the same row of a table that contains this one: a fund's line within the all-funds line) caps
+    each column: a placement putting more in a column than the bound is out, unless none is left. Then, if
+    ``active`` (the widest row of the table) is given and some placement uses only the first ``active``
+    columns, only those count.
     """
     n = len(block.amounts)
     k = len(numbers)
@@ -281,6 +340,10 @@ def placements(numbers: list[str], block: BlockSchema, active: int | None = None
         cols for cols in combinations(range(n), k)
         if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
     ]
+    if bound is not None:
+        within = [cols for cols in candidates
+                  if all(v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
+        candidates = within or candidates
     if active is not None and active < n:
         preferred = [cols for cols in candidates if max(cols) < active]
         if preferred:
@@ -343,19 +406,28 @@ class _Placed:
     label: str
     numbers: list[str]
     candidates: list[tuple[int, ...]]
+    values: list[Decimal] = field(default_factory=list)  # the numbers parsed once
+
+    def __post_init__(self) -> None:
+        self.values = _values(self.numbers) or []
 
     def column_values(self, cols: tuple[int, ...]) -> dict[int, Decimal]:
-        values = _values(self.numbers) or []
-        return dict(zip(cols, values, strict=True))
+        return dict(zip(cols, self.values, strict=True))
 
 
 _MAX_COMBINATIONS = 50_000
+_FIRST_PASS_COMBINATIONS = 2_000  # before the widest-row preference narrows the rows: the small families only
+_ROOT = re.compile(r"^(?:本年支出)?合计$|^本年收入合计$")
+_GRAND_ROOT = re.compile(r"^(?:收入|支出)?总计$")
 
 
 def _families(rows: list[_Placed]) -> list[tuple[_Placed, list[_Placed]]]:
     """Parents with their children: the total row over the 类 (or numbered) rows, 类 over 款, 款 over 项."""
     families: list[tuple[_Placed, list[_Placed]]] = []
-    root = next((r for r in rows if r.code is None and re.search(r"^(?:本年支出)?合计$|^本年收入合计$", r.label)), None)
+    root = next((r for r in rows if r.code is None and _ROOT.search(r.label)), None)
+    if root is None and not any(r.code for r in rows):
+        # a 总表 without 本年…合计 row (a budget's 财务收支预算总表): its 总计 is the sum of the numbered rows
+        root = next((r for r in rows if _GRAND_ROOT.search(r.label)), None)
     if root is not None:
         top = [r for r in rows if r.code is not None and len(r.code) == 3]
         if not top and not any(r.code for r in rows):
@@ -371,20 +443,38 @@ def _families(rows: list[_Placed]) -> list[tuple[_Placed, list[_Placed]]]:
     return families
 
 
-def _resolve(rows: list[_Placed], n: int) -> None:
+def _prune_blank_columns(parent: _Placed, children: list[_Placed]) -> bool:
+    """A parent placed for sure leaves a column blank: no child (all figures positive) prints a figure there."""
+    if len(parent.candidates) != 1:
+        return False
+    used = set(parent.candidates[0])
+    changed = False
+    for child in children:
+        values = _values(child.numbers) or []
+        if not values or any(v <= 0 for v in values):
+            continue
+        kept = [cols for cols in child.candidates if set(cols) <= used]
+        if kept and len(kept) < len(child.candidates):
+            child.candidates = kept
+            changed = True
+    return changed
+
+
+def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATIONS) -> None:
     """Narrow each row's candidates so that every parent's columns are the sums of its children's."""
     families = _families(rows)
     changed = True
     while changed:
         changed = False
         for parent, children in families:
+            changed |= _prune_blank_columns(parent, children)
             members = [parent, *children]
             if all(len(m.candidates) <= 1 for m in members):
                 continue
             total = 1
             for m in members:
                 total *= max(len(m.candidates), 1)
-            if total > _MAX_COMBINATIONS or any(not m.candidates for m in members):
+            if total > max_combinations or any(not m.candidates for m in members):
                 continue
             tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
             keep: list[set[tuple[int, ...]]] = [set() for _ in members]
@@ -419,10 +509,41 @@ def _side_of(label: str) -> str:
     return "收入"
 
 
+def row_bounds(rows: TextTableRows) -> dict[str, dict[str, Decimal]]:
+    """Per code, the figure of each amount column (by its column name; a blank cell is 0) of a rebuilt table:
+    the caps of a table it contains (``CONTAINED_IN``)."""
+    block = rows.schema.blocks[0]
+    out: dict[str, dict[str, Decimal]] = {}
+    if len(rows.schema.blocks) != 1 or not block.has_code:
+        return out
+    for _, cells in rows.rows:
+        code, amounts = cells[0], cells[len(block.labels):]
+        if not code:
+            continue
+        values = {}
+        for path, text in zip(block.amounts, amounts, strict=True):
+            amount = parse_amount(text) if text else None
+            values[path[-1]] = amount.value if amount is not None else Decimal(0)
+        out.setdefault(code, values)
+    return out
+
+
+# A fund's table within the all-funds table of the same budget, line by line and column by column
+CONTAINED_IN: dict[str, str] = {
+    "budget_general_expenditure": "budget_expenditure",
+    "budget_govfund": "budget_expenditure",
+    "budget_soe_capital": "budget_expenditure",
+}
+
+
 def build_table_rows(
     schema: TextTableSchema, lines: list[tuple[int | None, str]],
+    bounds: dict[str, dict[str, Decimal]] | None = None, stated_text: str = "",
 ) -> TextTableRows:
-    """Rows of the table ``schema`` from its data lines (page, text), header lines excluded."""
+    """Rows of the table ``schema`` from its data lines (page, text), header lines excluded. ``bounds`` (from
+    :func:`row_bounds` of the table this one is contained in) caps the figures of each coded row;
+    ``stated_text`` (the document's text) settles a placement the sums leave open when it states the disputed
+    figures under their columns' names."""
     n_blocks = len(schema.blocks)
     coded = any(b.has_code for b in schema.blocks)
     parsed: list[_Line] = []
@@ -430,6 +551,12 @@ def build_table_rows(
     last: _Line | None = None
     for page, text in lines:
         tokens = tokenise_line(text)
+        if n_blocks == 1:
+            # one label block: a code-like integer after the row's name or a figure is a figure (500 元, no code)
+            seen: list[Token] = []
+            for t in tokens:
+                seen.append(Token("number", t.text) if t.kind == "code" and seen and seen[-1].kind != "code" else t)
+            tokens = tuple(seen)
         if not tokens:
             continue
         if not _is_row_line(tokens, text.strip()):
@@ -453,10 +580,57 @@ def build_table_rows(
             pending = []
         parsed.append(line)
         last = line
-    return _assemble(schema, parsed)
+    return _assemble(schema, parsed, bounds or {}, re.sub(r"[ \t\u3000]", "", stated_text))
 
 
-def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
+_BASIS_WORDS = re.compile(r"^(?:预算数|决算数|预算|决算|小计|合计)$")
+_STATED_FIGURE = r"(?:预算数?|决算数?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+
+
+def _item_name(path: tuple[str, ...]) -> str:
+    """The item a column stands for in words (公务接待费; 运行费 of 公务用车…/运行费/预算数)."""
+    named = [re.sub(r"[“”\"]", "", p) for p in path if not _BASIS_WORDS.match(p)]
+    return re.sub(r"(?:预算|决算)数?$", "", named[-1]) if named else ""
+
+
+def _stated(name: str, value: Decimal, text: str) -> bool:
+    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元), in 万元 or 元; not as the tail of
+    a joint name (…购置及运行费7万元 states no 运行费)."""
+    if len(name) < 2:
+        return False
+    for m in re.finditer(rf"(?<![及和、與]){re.escape(name)}{_STATED_FIGURE}", text):
+        amount = parse_amount(m.group(1))
+        if amount is None:
+            continue
+        in_yuan = amount.value * (10000 if m.group(2) == "万元" else 1)
+        if amount.value == value or in_yuan == value:
+            return True
+    return False
+
+
+def _settle_by_text(row: _Placed, block: BlockSchema, text: str) -> None:
+    """A row the sums leave ambiguous: keep the placements whose disputed figures the document's own text states
+    under their column's name (「公务接待费1.53万元」), when exactly one such placement is left."""
+    if len(row.candidates) < 2:
+        return
+    values = _values(row.numbers) or []
+    disputed = [i for i in range(len(values)) if len({cols[i] for cols in row.candidates}) > 1]
+    kept = [cols for cols in row.candidates
+            if all(_stated(_item_name(block.amounts[cols[i]]), values[i], text) for i in disputed)]
+    if len(kept) == 1:
+        row.candidates = kept
+
+
+def _bound(block: BlockSchema, code: str | None, bounds: dict[str, dict[str, Decimal]]) -> tuple[Decimal, ...] | None:
+    caps = bounds.get(code) if code else None
+    if caps is None or any(p[-1] not in caps for p in block.amounts):
+        return None
+    return tuple(caps[p[-1]] for p in block.amounts)
+
+
+def _assemble(
+    schema: TextTableSchema, parsed: list[_Line], bounds: dict[str, dict[str, Decimal]], stated_text: str = "",
+) -> TextTableRows:
     n_blocks = len(schema.blocks)
     ambiguous = 0
     dropped = 0
@@ -493,12 +667,24 @@ def _assemble(schema: TextTableSchema, parsed: list[_Line]) -> TextTableRows:
     placed: list[dict[int, _Placed]] = []
     for _, assignment in placed_lines:
         placed.append({
-            bi: _Placed(g.code, g.label, g.numbers, placements(g.numbers, schema.blocks[bi], widest[bi]))
+            bi: _Placed(g.code, g.label, g.numbers, placements(
+                g.numbers, schema.blocks[bi], bound=_bound(schema.blocks[bi], g.code, bounds)))
             for bi, g in assignment
         })
     for bi, block in enumerate(schema.blocks):
+        members = [p[bi] for p in placed if bi in p]
         if block.constraints:
-            _resolve([p[bi] for p in placed if bi in p], len(block.amounts))
+            _resolve(members, len(block.amounts), _FIRST_PASS_COMBINATIONS)
+        # the sums leave a choice: the columns the table's widest row fills come first (blank trailing columns)
+        for m in members:
+            preferred = [cols for cols in m.candidates if cols and max(cols) < widest[bi]]
+            if len(m.candidates) > 1 and preferred and widest[bi] < len(block.amounts):
+                m.candidates = preferred
+        if block.constraints:
+            _resolve(members, len(block.amounts))
+        if stated_text:
+            for m in members:
+                _settle_by_text(m, block, stated_text)
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
         cells: list[str] = []

@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from warehouse.report.budget import BudgetLine, load_budget_lines
 from warehouse.report.fmt import change_pct, ratio_pct
 from warehouse.sql import list_marts, read_only
 
@@ -83,6 +84,8 @@ class DepartmentYear:
     functions: list[tuple[str, Decimal]] = field(default_factory=list)  # 功能分类 类级 (name, amount)
     summary: dict[str, Decimal | None] = field(default_factory=dict)  # marts.county_department_summary row
     not_evaluable: int = 0  # checks that could not be evaluated (e.g. last year's disclosure missing)
+    budget_documents: list[tuple[str, str, int | None]] = field(default_factory=list)  # its 预算 files
+    budget_lines: list[BudgetLine] = field(default_factory=list)  # 预算 vs 决算 (warehouse.report.budget)
 
     def actual(self, metric: str) -> Decimal | None:
         fig = self.figures.get((metric, "actual"))
@@ -256,6 +259,19 @@ def _load_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int],
     for dept, year, doc_id, source, pages in rows:
         dy = years.setdefault((dept, year), DepartmentYear(dept, year))
         dy.documents.append((doc_id, Path(source).name, pages))
+
+
+def _load_budget_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
+    """The 预算 files of each department-year the report shows (its page names them beside the 决算)."""
+    current = " AND is_current" if "is_current" in _columns(con, "dim_document") else ""
+    rows = con.execute(f"""
+        SELECT department_name, fiscal_year, document_id, source_file, page_count FROM marts.dim_document
+        WHERE status = 'loaded' AND doc_type = 'budget' AND fiscal_year IS NOT NULL{current}
+        ORDER BY department_name, fiscal_year, source_file
+    """).fetchall()
+    for dept, year, doc_id, source, pages in rows:
+        if (dept, year) in years:
+            years[(dept, year)].budget_documents.append((doc_id, Path(source).name, pages))
 
 
 FINDING_FIELDS: dict[str, tuple[str, ...]] = {
@@ -441,6 +457,12 @@ def load_county(warehouse: Path) -> CountyData:
             missing.append("marts.fct_expenditure_by_function 尚未生成：支出功能结构暂无数据")
         if "county_department_summary" in marts:
             _load_summary(con, years)
+        if "dim_document" in marts:
+            _load_budget_documents(con, years)
+        if "fct_budget_execution" in marts:
+            for key, lines in load_budget_lines(con).items():
+                if key in years:  # a department-year the report shows (a 决算, or a 预算 with findings)
+                    years[key].budget_lines = lines
         peer_groups = _load_peer_groups(con, sorted({d for d, _ in years}), marts)
         history = _load_history(con) if "fct_review_decision" in marts else {}
         not_submitted = _load_not_submitted(con) if "fct_missing_submission" in marts else {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import quote
 
+from warehouse.report import budget as budget_report
 from warehouse.report import svg
 from warehouse.report.data import (
     EXPENDITURE_PARTS,
@@ -308,13 +309,16 @@ def department_page(
     findings_sub = " · ".join(f"{k} {v}" for k, v in sev.items()) or (
         "暂无数据" if "fct_check_result" not in county.marts else "无")
     files = "、".join(f"{name}" + (f"（{pages} 页）" if pages else "") for _, name, pages in dy.documents) or DASH
+    budget_files = "、".join(f"{name}" + (f"（{pages} 页）" if pages else "") for _, name, pages in dy.budget_documents)
+    kind = "部门决算" if dy.documents or not dy.budget_documents else "部门预算"
     cur_exp = indicator_value(dy, "expenditure_total")
     prior_exp = prior_value(county, dy, "expenditure_total")
     back = f'<a href="{_href(index_link)}">← 返回全县总览</a>' if index_link else ""
     body = (
         f'<header class="top"><div class="wrap"><div class="meta">{back}</div>'
-        f"<h1>{escape(dy.department)} {dy.year} 年度部门决算审阅报告</h1>"
+        f"<h1>{escape(dy.department)} {dy.year} 年度{kind}审阅报告</h1>"
         f'<div class="meta"><span>来源文件：{escape(files)}</span>'
+        + (f"<span>预算文件：{escape(budget_files)}</span>" if budget_files else "") +
         f"<span>同类组：{escape(county.peer_groups.get(dy.department, ''))}</span>"
         f"<span>生成于 {escape(generated)}</span></div></div></header>"
         '<main class="wrap">'
@@ -329,12 +333,14 @@ def department_page(
         + "</div>"
         "<h2>审核发现（待处理，按严重程度）</h2>" + _findings_html(county, dy)
         + "<h2>已认可 / 不成立的问题</h2>" + _decided_html(county, dy)
+        + "<h2>预算与决算对照</h2>" + budget_report.department_section(
+            dy.budget_lines, "fct_budget_execution" in county.marts)
         + "<h2>主要指标：与上年及同类部门比较</h2>" + _comparison_table(county, dy)
         + "<h2>标准图表（据数据重新绘制，请与公开文本中的图表对照）</h2>" + _charts(county, dy)
         + "<h2>数据出处</h2>" + _sources_table(dy)
         + f'<footer>juesuan 决算 · 数据仓库 {escape(county.warehouse.name)} · 金额单位：万元</footer></main>'
     )
-    return page(f"{dy.department} {dy.year} 年度部门决算审阅报告", body)
+    return page(f"{dy.department} {dy.year} 年度{kind}审阅报告", body)
 
 
 # ---- county page -------------------------------------------------------------------------------------------
@@ -528,6 +534,8 @@ def county_page(
         + "</div>"
         + "<h2>部门排名</h2>" + _rankings(county, year, has_findings)
         + "<h2>支出功能结构</h2>" + func_html
+        + "<h2>预算执行率（决算 ÷ 预算）</h2>" + budget_report.county_section(
+            {dy.department: dy.budget_lines for dy in rows if dy.budget_lines}, lambda d: _dept_link(d, link))
         + "<h2>同比变动最大的部门</h2>" + _movers(county, year, link)
         + "<h2>错误最多的部门</h2>" + _most_errors(county, year, link)
         + "<h2>未提交部门</h2>" + _not_submitted(county, year)

@@ -5,7 +5,7 @@
 -- narrative) has rounding intervals that cannot meet. One row per document in conflict.
 -- The kind is the document type and its scope: a 部门预算/部门决算 (the department with its units) and a
 -- 单位预算/单位决算 (one unit) of the same department and year are two disclosures, not two versions; the scope
--- is the document's level as identified at ingest (dim_document.doc_level), and for a 单位… its unit.
+-- is the document's level as identified at ingest (dim_document.doc_level), and for a 单位… its unit (unit_name).
 -- Rule (docs/operations.md): the county marts use neither document of a conflicting department-year until one
 -- is withdrawn; `document.conflict` reports it as an error on both.
 with facts as (
@@ -17,12 +17,12 @@ documents as (
 ),
 
 scopes as (
-    -- the 单位预算/单位决算 of different units of one department are different disclosures: the unit is the scope.
-    -- Identification does not name the unit yet, so each unit-level file is its own scope (its logical key):
-    -- two versions of one unit's disclosure under different file names are not detected.
+    -- the 单位预算/单位决算 of different units of one department are different disclosures: the unit (as
+    -- identification names it, ingest.identify) is the scope; a unit-level file whose unit was not named is its
+    -- own scope (its logical key)
     select
         document_id,
-        case when doc_level = 'unit' then 'unit|' || logical_key else doc_level end as scope
+        case when doc_level = 'unit' then 'unit|' || coalesce(unit_name, logical_key) else doc_level end as scope
     from documents
 ),
 

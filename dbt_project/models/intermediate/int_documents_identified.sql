@@ -36,6 +36,7 @@ final as (
         documents.fiscal_year,
         documents.doc_type,
         documents.doc_level,
+        documents.unit_name,
         documents.identification_confidence,
         documents.source_file,
         documents.file_sha256,

@@ -1,8 +1,13 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
--- Expenditure by economic classification (部门预算支出经济分类), one row per line × measure of every current
--- document (T6 一般公共预算财政拨款基本支出决算表 and its budget counterpart).
+-- Expenditure by economic classification (部门预算支出经济分类), one row per line × measure of every current final
+-- account (T6 一般公共预算财政拨款基本支出决算表). Budgets are in marts.fct_budget_by_economic. Amounts as printed,
+-- in the unit of their table (`unit`).
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
+),
+
+table_units as (
+    select * from {{ ref('int_cell_units_resolved') }}
 ),
 
 documents as (
@@ -32,6 +37,7 @@ final as (
         lines.reported_name_status,
         lines.measure,
         lines.value as amount,
+        coalesce(table_units.unit, '万元') as unit,
         lines.decimals,
         lines.raw_text,
         lines.source_kind,
@@ -42,7 +48,9 @@ final as (
     from lines
     inner join documents on lines.document_id = documents.document_id
     left join economic_classes on substr(lines.code, 1, 3) = economic_classes.code
+    left join table_units on lines.document_id = table_units.document_id and lines.locator = table_units.locator
     where documents.is_in_marts
+        and documents.doc_type <> 'budget'
         and lines.classification = 'economic'
 )
 
@@ -58,6 +66,7 @@ select
     {{ resolution_casts() }},
     cast(measure as varchar) as measure,
     cast(amount as decimal(18, 2)) as amount,
+    cast(unit as varchar) as unit,
     cast(decimals as integer) as decimals,
     {{ provenance_casts() }}
 from final

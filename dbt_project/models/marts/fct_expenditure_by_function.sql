@@ -1,8 +1,15 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
--- Expenditure by functional classification (支出功能分类), one row per line × measure of every current document:
--- expenditure tables (T3, T5, T8, T9, budget tables), the 类 rows of T1/T4, and the narrative's function lines.
+-- Expenditure by functional classification (支出功能分类), one row per line × measure of every current final account
+-- (决算): expenditure tables (T3, T5, T8, T9), the 类 rows of T1/T4, and the narrative's function lines. Budgets
+-- (预算) are in marts.fct_budget_by_function (their tables are often printed in 元, converted there exactly).
+-- Amounts as printed, in the unit of their table (`unit`; the narrative writes 万元); only 万元 lines are the
+-- county's source, so county_function_summary never adds 元 to 万元.
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
+),
+
+table_units as (
+    select * from {{ ref('int_cell_units_resolved') }}
 ),
 
 documents as (
@@ -31,7 +38,8 @@ final as (
         lines.reported_name_status,
         lines.measure,
         lines.value as amount,
-        case when lines.measure in ('share_pct', 'completion_pct') then '%' else '万元' end as unit,
+        case when lines.measure in ('share_pct', 'completion_pct') then '%'
+             else coalesce(table_units.unit, '万元') end as unit,
         lines.decimals,
         lines.raw_text,
         lines.source_kind,
@@ -40,17 +48,19 @@ final as (
         lines.locator,
         lines.evidence,
         county_sources.document_id is not null and lines.measure in ('total', 'basic', 'project')
-            as is_county_source
+            and coalesce(table_units.unit, '万元') = '万元' as is_county_source
     from lines
     inner join documents on lines.document_id = documents.document_id
+    left join table_units on lines.document_id = table_units.document_id and lines.locator = table_units.locator
     left join county_sources
         on lines.document_id = county_sources.document_id
         and coalesce(lines.table_key, 'narrative') = county_sources.county_source
         and documents.department_name = county_sources.department_name
         and documents.fiscal_year is not distinct from county_sources.fiscal_year
     where documents.is_in_marts
+        and documents.doc_type <> 'budget'
         and lines.classification = 'function'
-        and coalesce(lines.table_key, '') not in ('income', 'budget_income')
+        and coalesce(lines.table_key, '') <> 'income'
 )
 
 select

@@ -14,6 +14,7 @@ renamed as (
         fiscal_year,
         doc_type,
         coalesce(doc_level, 'unknown') as doc_level,
+        nullif(trim(unit_name), '') as unit_name,
         identification_confidence,
         source_file,
         file_sha256,

@@ -5,7 +5,8 @@
 -- comparisons across tables and documents stay exact) and its value in 万元 (value_wan, exact).
 -- table_reliable is false when the table was not read unambiguously: its key was recognised twice in the
 -- document (two tables taken for one), or a row maps two columns to one measure (the 三公 table excepted, one
--- row whose items are told apart by their labels). Checks and the budget-vs-final comparison leave such
+-- row whose items are told apart by their labels), or its own identities judged it misread at ingest
+-- (parse_reliable). Checks and the budget-vs-final comparison leave such
 -- tables out; the marts keep their figures.
 with cells as (
     select * from {{ ref('stg_raw__table_cells') }}
@@ -19,6 +20,10 @@ tables as (
     select * from {{ ref('stg_raw__recognised_tables') }}
 ),
 
+units as (
+    select * from {{ ref('int_cell_units_resolved') }}
+),
+
 ambiguous as (
     select document_id, table_key from tables group by all having count(*) > 1
     union
@@ -26,23 +31,19 @@ ambiguous as (
     where table_key <> 'budget_sangong'
     group by document_id, table_key, regexp_extract(locator, '^(.*)/col:', 1)
     having count(*) > count(distinct measure)
+    union
+    -- its own identities say it was misread (ingest.table_verify)
+    select document_id, table_key from cells where not parse_reliable
 ),
 
 with_table as (
-    -- the recognised table a cell belongs to: the last one of its key starting on or before the cell's page
+    -- the unit of the recognised table a cell belongs to (int_cell_units_resolved)
     select
         cells.*,
-        tables.unit as table_unit
+        units.unit as table_unit
     from cells
     inner join documents on cells.document_id = documents.document_id
-    left join tables
-        on cells.document_id = tables.document_id and cells.table_key = tables.table_key
-    qualify row_number() over (
-        partition by cells.document_id, cells.cell_index
-        order by
-            case when tables.page is null or cells.page is null or tables.page <= cells.page then 0 else 1 end,
-            tables.page desc nulls last
-    ) = 1
+    left join units on cells.document_id = units.document_id and cells.cell_index = units.cell_index
 ),
 
 final as (

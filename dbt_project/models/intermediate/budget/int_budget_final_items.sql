@@ -2,7 +2,8 @@
 {{ config(materialized='table') }}
 -- What each current final account (决算) states about the items its year's budget plans (int_budget_plan_items),
 -- one row per figure, with its role:
---   final            the 决算 figure (T5 一般公共预算财政拨款支出 / T3 支出决算 / T6 基本支出 lines, metrics' actual);
+--   final            the 决算 figure (T5 一般公共预算财政拨款支出 / T3 支出决算 / T6 基本支出 lines, the 高等学校
+--                    财政拨款支出决算表 (fiscal), metrics' actual);
 --   budget_initial   a budget the document calls 年初预算 (narrative, locator …/budget:initial);
 --   budget_adjusted  a budget it calls 调整预算 / 全年预算 (…/budget:adjusted);
 --   budget_stated    a budget without either word (预算数; the 预算数 column of the 三公 table T7).
@@ -35,6 +36,7 @@ line_figures as (
             when lines.source_kind = 'narrative' then 'general_budget'
             when lines.table_key in ('general_budget_expenditure', 'general_budget_basic') then 'general_budget'
             when lines.table_key = 'expenditure' then 'all_funds'
+            when lines.table_key = 'fiscal_expenditure' then 'fiscal'
         end as fund_scope,
         lines.code as item_code,
         lines.level as item_level,
@@ -62,7 +64,8 @@ line_figures as (
       and lines.measure in ('total', 'budget')
       and (
           lines.source_kind = 'narrative' and lines.classification = 'function'
-          or lines.table_key in ('general_budget_expenditure', 'expenditure') and lines.classification = 'function'
+          or lines.table_key in ('general_budget_expenditure', 'expenditure', 'fiscal_expenditure')
+              and lines.classification = 'function'
           or lines.table_key = 'general_budget_basic' and lines.classification = 'economic'
       )
 ),

@@ -5,7 +5,8 @@
 -- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元), and whether
 -- their table was read unambiguously (int_budget_cells.table_reliable).
 --   fund_scope: all_funds (收入/支出预算总表, 财务收支预算总表), fiscal (财政拨款 tables), general_budget (一般公共预算),
---   govfund (政府性基金预算), soe_capital (国有资本经营预算).
+--   govfund (政府性基金预算), soe_capital (国有资本经营预算), admin_operating (机关运行经费支出预算表: a part of the
+--   一般公共预算基本支出, not to be added to it).
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),
@@ -66,6 +67,7 @@ final as (
             when table_key in ('budget_general_expenditure', 'budget_general_basic') then 'general_budget'
             when table_key = 'budget_govfund' then 'govfund'
             when table_key = 'budget_soe_capital' then 'soe_capital'
+            when table_key = 'budget_admin_operating' then 'admin_operating'
             when source_kind = 'narrative' then 'fiscal'
         end as fund_scope,
         code,

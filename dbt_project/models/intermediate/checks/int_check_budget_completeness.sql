@@ -81,17 +81,18 @@ toc_end as (
 
 toc_tables as (
     -- a table's entry, not the part heading (五、部门预算表); matched without 预算, years and brackets, so
-    -- 政府性基金财政拨款支出预算表 (目录) finds 政府性基金预算财政拨款支出预算表 (the table's title)
+    -- 政府性基金财政拨款支出预算表 (目录) finds 政府性基金预算财政拨款支出预算表 (the table's title); a fund's table
+    -- is named with or without 财政拨款 (目录 政府性基金财政拨款支出预算表, title 政府性基金支出预算表)
     select
         *,
-        regexp_replace(title, '预算|[0-9]{4}年度?|（[^）]*）', '', 'g') as title_key
+        {{ budget_table_title_key('title') }} as title_key
     from toc_entries
     where regexp_matches(title, '预算.*表$') and not regexp_matches(title, '^(部门|单位)?预算(报)?表$')
 ),
 
 body as (
     -- everything after the table of contents (tables included: a sheet's title can stand in its grid)
-    select b.*, regexp_replace(b.compact, '预算|[0-9]{4}年度?|（[^）]*）', '', 'g') as compact_key
+    select b.*, {{ budget_table_title_key('b.compact') }} as compact_key
     from blocks as b
     left join toc_end as e on e.document_id = b.document_id
     where e.last_entry is null or b.block_index > e.last_entry
@@ -101,10 +102,8 @@ recognised_titles as (
     select
         document_id,
         regexp_replace(regexp_replace(table_title, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g') as compact,
-        regexp_replace(
-            regexp_replace(regexp_replace(table_title, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g'),
-            '预算|[0-9]{4}年度?|（[^）]*）', '', 'g'
-        ) as compact_key
+        {{ budget_table_title_key("regexp_replace(regexp_replace(table_title, '[\\s“”\"‘’]', '', 'g'), '[(]', '（', 'g')") }}
+            as compact_key
     from recognised
 ),
 

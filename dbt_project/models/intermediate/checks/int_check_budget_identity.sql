@@ -7,7 +7,8 @@
 --                        一般公共预算支出 合计 of 基本支出 = 基本支出经济分类预算表 合计;
 --   budget.sangong_total 三公 合计 = 因公出国（境）+ 公务用车 + 公务接待 (+ 会议费 + 培训费 where the 合计 holds them,
 --                        with a 三公 小计), 公务用车 = 购置费 + 运行费.
---   budget.code_format   a code of a classification table that is not 3, 5 or 7 digits (301 2 for 30102).
+--   budget.code_format   a code of a classification table that is not 3, 5 or 7 digits (301 2 for 30102); the row
+--                        naming the unit itself with its 单位编码 is no subject.
 -- A table not read unambiguously (int_budget_cells.table_reliable) is left out. A child row with a malformed
 -- code still counts in its parent's sum (the code is reported by budget.code_format).
 with cells as (
@@ -493,8 +494,12 @@ sangong_final as (
 ),
 
 code_rows as (
-    select * from line_tables
-    where code is not null
+    -- a row naming the unit itself (105236 西南大学: its 单位编码, above the classification rows) is no subject
+    select line_tables.* from line_tables
+    inner join {{ ref('int_budget_documents') }} as documents using (document_id)
+    where line_tables.code is not null
+      and line_tables.row_name not in (
+          documents.department_name, documents.department_name_reported, coalesce(documents.unit_name, ''))
     qualify row_number() over (partition by document_id, table_key, row_key order by col_index) = 1
 ),
 

@@ -2,11 +2,16 @@
 --   budget.narrative_vs_table   an amount the narrative states (metric, or a function line by code) equals what
 --                               the tables state for it (the table facts, the 合计 of the 一般公共预算 table …);
 --                               passes when any table figure agrees; a quote, so two figures with the same
---                               decimals meet only when equal (chk_meets_quote);
+--                               decimals meet only when equal (chk_meets_quote) — rounded or cut (a 元 figure
+--                               quoted in 万元 with its last digits dropped: 2,049,197 元 as 204.91 万元);
 --   budget.yoy_previous_budget  a change stated against last year's budget (比2025年预算增加X万元 / 增长Y%)
 --                               implies last year's figure; it must equal the same department's (same level, same
 --                               unit) previous-year 预算; not_evaluable when that budget is not loaded. A change
 --                               whose clause names last year's 执行数 / 决算 compares with something else: skipped.
+--   budget.line_change          a 项 sentence's own arithmetic: 2025年当年预算执行数为B万元，2026年预算安排C万元，比2025年
+--                               预算执行数增加R% (or 与…持平, R = 0) — R is the change from B (the 执行数, or last year's
+--                               预算 when the change is against the budget) to C (this year's budget as the sentence
+--                               states it, else the item's head figure); rounding-aware, a rate may be truncated.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
     select * from {{ ref('int_budget_facts') }}
@@ -51,9 +56,12 @@ stated_in_tables as (
 metric_compared as (
     select
         n.document_id, n.metric, n.metric_label, n.value, n.raw_text, n.page, n.locator, n.evidence,
-        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}) as agrees,
+        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}
+                or {{ chk_meets_quote('n.yuan_lo + (n.yuan_hi - n.yuan_lo) * 0.5', 'n.yuan_hi + (n.yuan_hi - n.yuan_lo) * 0.5',
+                                      't.yuan_lo', 't.yuan_hi') }}) as agrees,
         min(t.value) as table_value,
-        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text, '、') as table_text
+        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text, '、'
+                   order by {{ budget_table_zh('t.table_key') }} || t.raw_text) as table_text
     from narrative as n
     inner join stated_in_tables as t on t.document_id = n.document_id and t.metric = n.metric
     group by all
@@ -75,9 +83,12 @@ function_table_lines as (
 line_compared as (
     select
         n.document_id, n.code, n.name_reported, n.value_wan, n.raw_text, n.page, n.locator, n.evidence,
-        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}) as agrees,
+        bool_or({{ chk_meets_quote('n.yuan_lo', 'n.yuan_hi', 't.yuan_lo', 't.yuan_hi') }}
+                or {{ chk_meets_quote('n.yuan_lo + (n.yuan_hi - n.yuan_lo) * 0.5', 'n.yuan_hi + (n.yuan_hi - n.yuan_lo) * 0.5',
+                                      't.yuan_lo', 't.yuan_hi') }}) as agrees,
         min(t.value_wan) as table_value,
-        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported, '、') as table_text
+        string_agg(distinct {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported, '、'
+                   order by {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported) as table_text
     from narrative_lines as n
     inner join function_table_lines as t on t.document_id = n.document_id and t.code = n.code
     group by all
@@ -227,9 +238,117 @@ yoy_final as (
     where status is not null
 ),
 
+-- a 项 sentence's change against the figures it states itself
+item_changes as (
+    select * from lines
+    where source_kind = 'narrative' and classification = 'function' and measure in ('yoy_pct', 'yoy_change')
+),
+
+item_figures as (
+    select * from lines
+    where source_kind = 'narrative' and classification = 'function'
+      and measure in ('budget', 'prior_year', 'prior_year_budget')
+),
+
+item_joined as (
+    -- per change: the base it is against (last year's 执行数, or last year's budget) and this year's budget figures
+    -- of the same item stated before it since the item's previous change (the head figure and 预算安排 C)
+    select
+        c.*,
+        base.yuan_lo as base_lo, base.yuan_hi as base_hi, base.raw_text as base_text, base.value_wan as base_value,
+        base.measure as base_measure,
+        {{ chk_lo('abs(c.value_reported)', 'c.decimals_reported') }} as p_lo,
+        {{ chk_hi('abs(c.value_reported)', 'c.decimals_reported') }} + {{ chk_half('c.decimals_reported') }} as p_hi,
+        {{ chk_lo('c.value_reported', 'c.decimals_reported') }} * 10000 as d_lo,
+        {{ chk_hi('c.value_reported', 'c.decimals_reported') }} * 10000 as d_hi,
+        coalesce((
+            select max(p.line_order) from item_changes as p
+            where p.document_id = c.document_id and p.name_reported = c.name_reported and p.line_order < c.line_order
+        ), -1) as item_start
+    from item_changes as c
+    left join lateral (
+        select f.yuan_lo, f.yuan_hi, f.raw_text, f.value_wan, f.measure from item_figures as f
+        where f.document_id = c.document_id and f.name_reported = c.name_reported
+          and f.measure = case when c.locator like '%/vs:execution%' then 'prior_year' else 'prior_year_budget' end
+          and f.line_order < c.line_order
+        order by (f.evidence = c.evidence) desc, f.line_order desc
+        limit 1
+    ) as base on true
+),
+
+item_current as (
+    -- each budget figure of the item the change may be about
+    select
+        j.document_id, j.line_order, j.measure, j.value_reported, j.base_lo, j.base_hi, j.p_lo, j.p_hi, j.d_lo,
+        j.d_hi, f.yuan_lo as cur_lo, f.yuan_hi as cur_hi, f.raw_text as cur_text, f.line_order as cur_order,
+        f.evidence = j.evidence as same_sentence
+    from item_joined as j
+    inner join item_figures as f
+        on f.document_id = j.document_id and f.name_reported = j.name_reported and f.measure = 'budget'
+        and f.line_order < j.line_order and f.line_order > j.item_start
+    where j.base_lo is not null and j.base_value <> 0
+),
+
+item_scored as (
+    select
+        *,
+        case
+            when measure = 'yoy_change' then {{ chk_meets('cur_lo - base_hi', 'cur_hi - base_lo', 'd_lo', 'd_hi') }}
+            when value_reported = 0 then {{ chk_meets('cur_lo', 'cur_hi', 'base_lo', 'base_hi') }}
+            when value_reported > 0
+                then {{ chk_pct_meets('cur_lo - base_hi', 'cur_hi - base_lo', 'base_lo', 'base_hi', 'p_lo', 'p_hi') }}
+            else {{ chk_pct_meets('base_lo - cur_hi', 'base_hi - cur_lo', 'base_lo', 'base_hi', 'p_lo', 'p_hi') }}
+        end as holds
+    from item_current
+),
+
+item_evaluated as (
+    -- the change holds when it follows from the base and any of the item's budget figures (a figure of the
+    -- sentence that disagrees with the item's head is a narrative_vs_table finding, not a second one here);
+    -- the message quotes the sentence's own budget figure
+    select
+        j.*,
+        s.cur_lo, s.cur_hi, s.cur_text,
+        case when bool_or(s.holds) over (partition by j.document_id, j.line_order) then 'pass' else 'fail' end
+            as status
+    from item_joined as j
+    inner join item_scored as s on s.document_id = j.document_id and s.line_order = j.line_order
+    qualify row_number() over (
+        partition by j.document_id, j.line_order order by s.same_sentence desc, s.cur_order desc
+    ) = 1
+),
+
+item_final as (
+    select
+        'budget.line_change' as check_id,
+        document_id,
+        status,
+        cast(null as decimal(38, 6)) as expected,
+        value_reported as actual,
+        cast(null as decimal(38, 6)) as difference,
+        {{ chk_page_text('page') }} || '预算说明中「' || name_reported || '」本年预算' || cur_text || '万元、'
+            || case base_measure when 'prior_year' then '上年预算执行数' else '上年预算' end || base_text || '万元，'
+            || case
+                when measure = 'yoy_change' then '说明写增减' || raw_text || '万元'
+                when raw_text = '持平' then '说明写「持平」'
+                else '说明写' || case when value_reported < 0 then '减少' else '增加' end || raw_text || '%'
+            end
+            || '，按所列金额实际'
+            || case when cur_lo + cur_hi >= base_lo + base_hi then '增加' else '减少' end
+            || case
+                when measure = 'yoy_change'
+                    then {{ budget_fmt_wan('abs(cur_lo + cur_hi - base_lo - base_hi) * 0.5') }} || '万元'
+                else coalesce(cast({{ chk_pct_display('abs(cur_lo + cur_hi - base_lo - base_hi) * 0.5',
+                                                     '(base_lo + base_hi) * 0.5') }} as varchar), '—') || '%'
+            end || '；请核对。' as message,
+        evidence, page, locator
+    from item_evaluated
+),
+
 results as (
     select * from narrative_final
     union all select * from yoy_final
+    union all select * from item_final
 )
 
 -- a pass keeps its message (check_summary counts it) but not its evidence: nobody reads it, and it would weigh
