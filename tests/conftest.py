@@ -23,3 +23,7 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: runs whole builds (a warehouse, dbt, Prefect); `make test-fast` leaves it out")

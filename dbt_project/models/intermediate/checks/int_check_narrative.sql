@@ -1,4 +1,5 @@
-{{ config(meta={'juesuan_scope': 'document'}) }}
+-- county-wide for the incremental build (no juesuan_scope): which metrics the claims keep depends on the metrics
+-- any table of the county states (`metric in (select distinct metric from figures)`), not only the filing's own
 -- Every amount the narrative claims against the tables of the same filing (三公 amounts: int_check_sangong).
 -- A claim passes when any table stating that figure agrees (an inconsistency between two tables is an
 -- identity finding, not a narrative one); not_evaluable when the filing has no table stating it.

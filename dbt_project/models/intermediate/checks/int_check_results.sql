@@ -24,6 +24,8 @@ with unioned as (
 -- one defect, one finding: a rule that reaches the same figure twice (a sentence read as two facts) gives two
 -- identical rows; keep one (passes and not_evaluable rows too, so check_summary counts each evaluation once)
 select * from unioned
+-- (ordered on every column: the same row is kept every build, so its evidence hash, and so its decisions, hold)
 qualify row_number() over (
-    partition by check_id, document_id, status, message, page order by locator nulls last
+    partition by check_id, document_id, status, message, page
+    order by locator nulls last, evidence nulls last, expected nulls last, actual nulls last, difference nulls last
 ) = 1
