@@ -26,4 +26,4 @@ def prefect_harness():
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: runs whole builds (a warehouse, dbt, Prefect); `make test-fast` leaves it out")
+    config.addinivalue_line("markers", "slow: runs whole builds (warehouse, dbt, Prefect); not in `make test-fast`")
