@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows import access_cli, ops_cli, review_cli
+from flows import access_cli, check_cli, ops_cli, review_cli
 from flows.settings import configure_environment
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -165,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     ops_cli.register(sub)
     access_cli.register(sub)
     review_cli.register(sub)
+    check_cli.register(sub)
     return parser
 
 

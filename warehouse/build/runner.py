@@ -98,10 +98,12 @@ class _Run:
 
 def build(
     warehouse: Path, project: CompiledProject, seeds_file: Path, full_refresh: bool = False,
-    settings: BuildSettings | None = None,
+    settings: BuildSettings | None = None, data_tests: bool = True, keep_state: bool = True,
 ) -> BuildOutcome:
     """Build ``warehouse`` (a build file, never the published one) from ``project``; never raises for a failed
-    model or test: the outcome says which."""
+    model or test: the outcome says which. ``data_tests=False`` and ``keep_state=False`` (a scratch warehouse
+    that is never published, warehouse/build/selfcheck.py): no data tests, no state for a next incremental
+    build."""
     settings = settings or BuildSettings()
     started = time.perf_counter()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
@@ -115,13 +117,16 @@ def build(
         mode = "full" if full_refresh or previous != project.fingerprint else "incremental"
         try:
             if mode == "full":
-                _full(run, seeds_file)
+                _full(run, seeds_file, keep_state)
             else:
                 _incremental(run)
-            t = time.perf_counter()
-            tests = _run_tests(run, full=mode == "full")
-            run.timings.append(("(data tests)", time.perf_counter() - t))
-            run.timed("(state)", lambda: _write_state(run))
+            tests = 0
+            if data_tests:
+                t = time.perf_counter()
+                tests = _run_tests(run, full=mode == "full")
+                run.timings.append(("(data tests)", time.perf_counter() - t))
+            if keep_state:
+                run.timed("(state)", lambda: _write_state(run))
         except duckdb.Error as exc:
             detail = " ".join(str(exc).split())[:400]
             return BuildOutcome(False, len(run.computed), 0, 0, (detail,), f"build failed: {detail}", mode,
@@ -273,7 +278,7 @@ def _execute(run: _Run, node: Node, what: Callable[[], None]) -> None:
 # --------------------------------------------------------------------------- full build
 
 
-def _full(run: _Run, seeds_file: Path) -> None:
+def _full(run: _Run, seeds_file: Path, keep_state: bool = True) -> None:
     _schemas(run)
     kinds = _existing_kinds(run)
     run.con.execute(f"ATTACH '{_sql_str(seeds_file.resolve().as_posix())}' AS {SEEDS_CATALOG} (READ_ONLY)")
@@ -293,7 +298,8 @@ def _full(run: _Run, seeds_file: Path) -> None:
             if node.scoped:
                 _no_rows_without_document(run, node)
         run.changes[node.uid] = ALL
-    _record_column_usage(run)
+    if keep_state:
+        _record_column_usage(run)
 
 
 def _no_rows_without_document(run: _Run, node: Node) -> None:
