@@ -186,6 +186,11 @@ def _write_state(run: _Run) -> None:
     if not run.digested:
         _digest_sources(run)
     con.execute(f"CREATE OR REPLACE TABLE {s}.source_digests AS SELECT * FROM {DIGESTS}")
+    # what the last build spent its time on (bench/run.py reads it): one row per model, test or step
+    con.execute(f"CREATE OR REPLACE TABLE {s}.node_seconds (node VARCHAR, seconds DOUBLE)")
+    if run.timings:
+        con.execute(f"INSERT INTO {s}.node_seconds SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
+                    [[n for n, _ in run.timings], [x for _, x in run.timings]])
     con.execute(f"CREATE OR REPLACE TABLE {s}.document_scopes AS SELECT document_id, scope_key FROM "
                 f"{_scope_model(run).relation}")
 
