@@ -137,7 +137,8 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
         "## Runs by county size",
         "",
         "Wall = the `juesuan run` child process from start to exit (Python start-up included; no Prefect API "
-        "is configured, so no Prefect start; summary included). Stage seconds from `runs.jsonl` (same figures as `marts.pipeline_run`); "
+        "is configured, so no Prefect start; summary included). Stage seconds from `runs.jsonl` (the figures "
+        "of `marts.pipeline_run`); "
         "*checks* is the part of the build spent on check models and their tests (build_state.node_seconds, "
         "apportioned to dbt's wall time) — it is inside *dbt*, not added to it. Peak RSS = sum over the process "
         "tree (run + parse workers + dbt), polled every 0.2 s; shared pages are counted once per process, so "
