@@ -57,7 +57,7 @@ def _corrupt_a_figure(path: Path) -> None:
 @pytest.mark.slow
 def test_check_gives_the_findings_publishing_would_give(tmp_path: Path):
     sample = tmp_path / "sample"
-    generate_county(sample, departments=3, years=(2023, 2024), seed=21, defect_rate=0.5, formats=("txt",),
+    generate_county(sample, departments=2, years=(2023, 2024), seed=21, defect_rate=0.5, formats=("txt",),
                     budgets=True)
     inbox = tmp_path / "inbox"
     shutil.copytree(sample, inbox, ignore=shutil.ignore_patterns("county.csv", "truth.json"))
@@ -96,7 +96,9 @@ def test_check_gives_the_findings_publishing_would_give(tmp_path: Path):
     checked = _findings(scratch.path, doc_id)
     assert any(status == "fail" for _, status, *_ in checked)
 
+    # (published by a full build: `--full-refresh` rebuilds every model, whatever changed)
     shutil.copy2(corrected, target)
-    assert run_consolidation(inbox, warehouse, RunOptions(workers=1), tracked=False).ok
+    report = run_consolidation(inbox, warehouse, RunOptions(workers=1, full_refresh=True), tracked=False)
+    assert report.ok and report.dbt.mode == "full", report.reason
     published_findings = _findings(warehouse, doc_id)
     assert published_findings == checked, (set(published_findings) ^ set(checked))

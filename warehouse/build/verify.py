@@ -66,7 +66,8 @@ def full_rebuild_differences(warehouse: Path, work: Path | None = None) -> list[
         copy = Path(tmp) / "warehouse.duckdb"
         shutil.copyfile(warehouse, copy)
         outcome = build(copy, project, entry_dir(root, fingerprint) / SEEDS_FILE, full_refresh=True,
-                        settings=BuildSettings(temp_directory=Path(tmp) / "spill"))
+                        settings=BuildSettings(temp_directory=Path(tmp) / "spill"), data_tests=False,
+                        keep_state=False)
         if not outcome.success:
             return [f"full rebuild failed: {outcome.message}"]
         return differences(warehouse, copy)
