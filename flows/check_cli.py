@@ -44,7 +44,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from ingest.pipeline import ingest_file
     from warehouse.build.compile import CompileFailed, cache_root, start_compile
     from warehouse.build.runner import BuildSettings
-    from warehouse.build.selfcheck import check_against
+    from warehouse.build.selfcheck import FINDINGS_MART, check_against
     from warehouse.dbt import DBT_PROJECT_DIR
     from warehouse.publish import DataLayout
     from warehouse.runs import dbt_fingerprint
@@ -69,7 +69,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         scratch = Path(tmp) / "warehouse.duckdb"
         try:
             checked = check_against(warehouse, results, scratch, project, job.seeds_file,
-                                    BuildSettings(temp_directory=Path(tmp) / "spill"))
+                                    BuildSettings(threads=1, temp_directory=Path(tmp) / "spill"),
+                                    only=None if args.out is not None else frozenset({FINDINGS_MART}))
         except duckdb.CatalogException as exc:
             return _fail("已发布的数据仓库缺少文档范围，请先用当前版本运行一次 the published warehouse has no document "
                          f"scopes: run `juesuan run` with this version once ({' '.join(str(exc).split())[:160]})")
@@ -85,61 +86,58 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if worst is not None and worst <= 1 else 0
 
 
-def _departments(scratch: Path, checked: set[str]) -> list[tuple[str, int]]:
-    import duckdb
-
-    with duckdb.connect(str(scratch), read_only=True) as con:
-        return [(d, y) for d, y in con.execute(
-            "SELECT DISTINCT department_name, fiscal_year FROM marts.dim_document "
-            "WHERE document_id IN (SELECT unnest(?::VARCHAR[])) AND fiscal_year IS NOT NULL ORDER BY 1, 2",
-            [sorted(checked)]).fetchall()]
-
-
-def _county_wide_checks(scratch: Path) -> set[str]:
-    import duckdb
-
-    from warehouse.build.selfcheck import COUNTY_WIDE_FAMILIES
-
-    with duckdb.connect(str(scratch), read_only=True) as con:
-        return {r[0] for r in con.execute(
-            "SELECT check_id FROM reference.check_registry WHERE family IN (SELECT unnest(?::VARCHAR[]))",
-            [sorted(COUNTY_WIDE_FAMILIES)]).fetchall()}
-
-
 def _print_findings(scratch: Path, checked: set[str], show_all: bool) -> int | None:
-    """Print the checked documents' findings (open failures; ``show_all``: also not evaluable counts per rule);
-    the worst severity rank found (None: no finding)."""
-    from warehouse.report.data import load_county, severity_label, severity_rank
+    """Print the checked documents' open findings as the report lists them (severity, page, rule, message; with
+    ``show_all`` also those reviewers decided); the worst severity rank found (None: no finding)."""
+    import duckdb
 
-    county = load_county(scratch)
-    skipped = _county_wide_checks(scratch)
+    from warehouse.build.selfcheck import COUNTY_WIDE_FAMILIES, FINDINGS_MART
+    from warehouse.report.data import DECIDED, FAILING, NOT_EVALUABLE, severity_label, severity_rank
+
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        rows = con.execute(
+            "SELECT department_name, fiscal_year, check_id, coalesce(title_zh, check_id), severity, status, "
+            f"lifecycle, message, page, locator, document_id FROM marts.{FINDINGS_MART} "
+            "WHERE document_id IN (SELECT unnest(?::VARCHAR[])) AND family NOT IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(checked), sorted(COUNTY_WIDE_FAMILIES)]).fetchall()
+        files = dict(con.execute(
+            "SELECT document_id, source_file FROM raw.documents WHERE document_id IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(checked)]).fetchall())
     worst: int | None = None
-    for dept, year in _departments(scratch, checked):
-        dy = county.get(dept, year)
-        if dy is None:
-            continue
-        findings = sorted((f for f in dy.findings if f.document_id in checked and f.check_id not in skipped),
-                          key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id))
-        files = ", ".join(Path(name).name for doc_id, name, _ in dy.documents + dy.budget_documents
-                          if doc_id in checked)
-        print(f"{dept} {year} 年度 — {files}: 发现 {len(findings)} 项 finding(s)"
-              + (f"，另有 {dy.not_evaluable} 项无法核对 not evaluable" if dy.not_evaluable else ""))
-        for f in findings:
-            worst = severity_rank(f.severity) if worst is None else min(worst, severity_rank(f.severity))
-            print(f"  [{severity_label(f.severity)}] {_location(f.page, f.locator)} {f.label}：{f.message}")
-        if show_all and dy.decided:
-            for f in dy.decided:
-                print(f"  （已处理 decided: {f.lifecycle}）{_location(f.page, f.locator)} {f.label}：{f.message}")
-    if skipped:
-        print("  注：同类部门比较（" + "、".join(sorted(skipped)) + "）需要全县数据，只在 `juesuan run` 中计算 "
-              "peer comparisons need the whole county and are made by `juesuan run` only")
+    groups: dict[tuple[str, int | None], list[tuple]] = {}
+    for row in rows:
+        groups.setdefault((row[0], row[1]), []).append(row)
+    for (dept, year), group in sorted(groups.items(), key=lambda g: (g[0][0] or "", g[0][1] or 0)):
+        open_ = sorted((r for r in group if str(r[5]).lower() in FAILING and str(r[6]).lower() not in DECIDED),
+                       key=lambda r: (severity_rank(r[4] or ""), r[8] or 0, r[2]))
+        unevaluable = sum(1 for r in group if str(r[5]).lower() in NOT_EVALUABLE)
+        names = ", ".join(sorted({Path(files[r[10]]).name for r in group if r[10] in files})) or "—"
+        print(f"{dept} {year} 年度 — {names}: 发现 {len(open_)} 项 finding(s)"
+              + (f"，另有 {unevaluable} 项无法核对 not evaluable" if unevaluable else ""))
+        for r in open_:
+            worst = severity_rank(r[4] or "") if worst is None else min(worst, severity_rank(r[4] or ""))
+            print(f"  [{severity_label(r[4] or '')}] {_location(r[8], r[9])} {r[3]}：{r[7]}")
+        if show_all:
+            for r in group:
+                if str(r[6]).lower() in DECIDED:
+                    print(f"  （已处理 decided: {r[6]}）{_location(r[8], r[9])} {r[3]}：{r[7]}")
+    families = "、".join(sorted(COUNTY_WIDE_FAMILIES))
+    print(f"  注：同类部门比较（{families}）需要全县数据，只在 `juesuan run` 中计算 "
+          "peer comparisons need the whole county and are made by `juesuan run` only")
     return worst
 
 
 def _write_reports(scratch: Path, checked: set[str], out: Path) -> None:
+    import duckdb
+
     from warehouse.report.build import build_reports
 
-    for dept, year in _departments(scratch, checked):
+    with duckdb.connect(str(scratch), read_only=True) as con:
+        pairs = con.execute(
+            "SELECT DISTINCT department_name, fiscal_year FROM marts.dim_document "
+            "WHERE document_id IN (SELECT unnest(?::VARCHAR[])) AND fiscal_year IS NOT NULL ORDER BY 1, 2",
+            [sorted(checked)]).fetchall()
+    for dept, year in pairs:
         result = build_reports(scratch, out, department=dept, year=year)
         for path in result.pages + result.workbooks:
             print(f"  已写入 written: {path}")

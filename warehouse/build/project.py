@@ -106,6 +106,20 @@ class CompiledProject:
     def tests(self) -> list[Node]:
         return [n for n in self.nodes if n.resource == "test"]
 
+    def upstream(self, names: frozenset[str]) -> set[str]:
+        """uids of the models named and of every node they read, directly or not."""
+        todo = [n.uid for n in self.models if n.name in names]
+        missing = names - {self.node(u).name for u in todo}
+        if missing:
+            raise KeyError(f"no such model(s): {', '.join(sorted(missing))}")
+        seen: set[str] = set()
+        while todo:
+            uid = todo.pop()
+            if uid not in seen:
+                seen.add(uid)
+                todo.extend(d for d in self.node(uid).depends_on if d in self._by_uid)
+        return seen
+
     def consumers(self) -> dict[str, list[Node]]:
         """uid → the models that read it directly."""
         out: dict[str, list[Node]] = {n.uid: [] for n in self.nodes}

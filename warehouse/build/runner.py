@@ -99,12 +99,15 @@ class _Run:
 def build(
     warehouse: Path, project: CompiledProject, seeds_file: Path, full_refresh: bool = False,
     settings: BuildSettings | None = None, data_tests: bool = True, keep_state: bool = True,
+    only: frozenset[str] | None = None,
 ) -> BuildOutcome:
     """Build ``warehouse`` (a build file, never the published one) from ``project``; never raises for a failed
     model or test: the outcome says which. ``data_tests=False`` and ``keep_state=False`` (a scratch warehouse
     that is never published, warehouse/build/selfcheck.py): no data tests, no state for a next incremental
-    build."""
+    build. ``only`` (model names; full builds without state only): build just those models and what they read."""
     settings = settings or BuildSettings()
+    if only is not None and (keep_state or not full_refresh):
+        raise ValueError("a partial build (only=…) is a full build that keeps no state")
     started = time.perf_counter()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
@@ -117,7 +120,7 @@ def build(
         mode = "full" if full_refresh or previous != project.fingerprint else "incremental"
         try:
             if mode == "full":
-                _full(run, seeds_file, keep_state)
+                _full(run, seeds_file, keep_state, None if only is None else project.upstream(only))
             else:
                 _incremental(run)
             tests = 0
@@ -283,7 +286,7 @@ def _execute(run: _Run, node: Node, what: Callable[[], None]) -> None:
 # --------------------------------------------------------------------------- full build
 
 
-def _full(run: _Run, seeds_file: Path, keep_state: bool = True) -> None:
+def _full(run: _Run, seeds_file: Path, keep_state: bool = True, wanted: set[str] | None = None) -> None:
     _schemas(run)
     kinds = _existing_kinds(run)
     run.con.execute(f"ATTACH '{_sql_str(seeds_file.resolve().as_posix())}' AS {SEEDS_CATALOG} (READ_ONLY)")
@@ -295,6 +298,8 @@ def _full(run: _Run, seeds_file: Path, keep_state: bool = True) -> None:
     finally:
         run.con.execute(f"DETACH {SEEDS_CATALOG}")
     for node in run.project.models:
+        if wanted is not None and node.uid not in wanted:
+            continue
         _drop_other_kind(run, node, kinds)
         if node.is_view:
             _execute(run, node, lambda n=node: run.con.execute(f"CREATE OR REPLACE VIEW {n.relation} AS {n.sql}"))

@@ -31,6 +31,8 @@ from warehouse.schema import RAW_TABLES, create_raw_schema_sql
 
 # check families whose findings compare a department with the rest of the county (check_registry.family)
 COUNTY_WIDE_FAMILIES = frozenset({"peer"})
+# the mart the findings are read from: without reports, only it and what it reads are built
+FINDINGS_MART = "fct_check_result"
 PUBLISHED = "published"
 
 
@@ -120,12 +122,13 @@ def prepare(published: Path, results: Sequence[IngestResult], scratch: Path) -> 
 
 def check_against(
     published: Path, results: Sequence[IngestResult], scratch: Path, project: CompiledProject, seeds_file: Path,
-    settings: BuildSettings | None = None,
+    settings: BuildSettings | None = None, only: frozenset[str] | None = None,
 ) -> ScratchWarehouse:
-    """The scratch warehouse of ``results`` built from ``project`` (no data tests: nothing is published)."""
+    """The scratch warehouse of ``results`` built from ``project`` (no data tests: nothing is published); ``only``:
+    just these models and what they read (e.g. ``{FINDINGS_MART}``), else every model (for the reports)."""
     checked, superseded, seconds = prepare(published, results, scratch)
     with duckdb.connect(str(scratch), read_only=True) as con:
         context = con.execute("SELECT count(*) FROM raw.documents").fetchone()[0] - len(checked)
     outcome = build(scratch, project, seeds_file, full_refresh=True, settings=settings, data_tests=False,
-                    keep_state=False)
+                    keep_state=False, only=only)
     return ScratchWarehouse(scratch, tuple(checked), int(context), tuple(superseded), seconds, outcome)
