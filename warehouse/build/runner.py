@@ -9,9 +9,10 @@ has no ``document_id``) and compared with the digests the last build stored in `
 flow along the DAG (warehouse/build/changes.py):
 
 * a document-scoped model (warehouse/build/project.py) is recomputed for the scope closure of the documents that
-  changed in its inputs: the same compiled SQL, its document-scoped inputs read through views of a second
-  catalog that keep only those documents' rows; the table's rows of those documents are deleted and the new ones
-  inserted. A change without documents (a whole-table change) recomputes it in full;
+  changed in its inputs: the same compiled SQL, its inputs with a ``document_id`` (document-scoped relations,
+  sources, county-wide tables) read from a second catalog that holds only those documents' rows; the table's
+  rows of those documents are deleted and the new ones inserted. A change without documents (a whole-table
+  change) recomputes it in full;
 * a county-wide table is recomputed in full; where a document-scoped model reads it, the documents whose rows
   differ on the columns that model reads (its DuckDB plan says which) are what changed for it;
 * a county-wide view has nothing to compute: it changes as a whole when an input changes.
@@ -85,6 +86,7 @@ class _Run:
     recomputed_docs: set[str] = field(default_factory=set)
     copies: dict[str, frozenset[str] | None] = field(default_factory=dict)
     modes: list[tuple[str, str]] = field(default_factory=list)
+    keyed_tables: dict[str, bool] = field(default_factory=dict)  # county-wide table uid → has a document_id
     digested: bool = False
 
     def q(self, sql: str, params: list | None = None) -> list[tuple]:
@@ -190,10 +192,13 @@ def _write_state(run: _Run) -> None:
         _digest_sources(run)
     con.execute(f"CREATE OR REPLACE TABLE {s}.source_digests AS SELECT * FROM {DIGESTS}")
     # what the last build spent its time on (bench/run.py reads it): one row per model, test or step
-    con.execute(f"CREATE OR REPLACE TABLE {s}.node_seconds (node VARCHAR, seconds DOUBLE)")
+    # and how (incremental builds: the documents a table was recomputed for, or why in full)
+    con.execute(f"CREATE OR REPLACE TABLE {s}.node_seconds (node VARCHAR, seconds DOUBLE, how VARCHAR)")
     if run.timings:
-        con.execute(f"INSERT INTO {s}.node_seconds SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[])",
-                    [[n for n, _ in run.timings], [x for _, x in run.timings]])
+        how = dict(run.modes)
+        con.execute(f"INSERT INTO {s}.node_seconds SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), "
+                    "unnest(?::VARCHAR[])", [[n for n, _ in run.timings], [x for _, x in run.timings],
+                                             [how.get(n) for n, _ in run.timings]])
     con.execute(f"CREATE OR REPLACE TABLE {s}.document_scopes AS SELECT document_id, scope_key FROM "
                 f"{_scope_model(run).relation}")
 
@@ -406,7 +411,17 @@ def _scope_relation(run: _Run, node: Node) -> str:
 
 
 def _scoped_dep(run: _Run, node: Node) -> bool:
-    return node.scoped or node.uid in run.scoped_sources
+    """Whether a document-scoped model reads only the affected documents' rows of ``node``: a document-scoped
+    relation or source, and a county-wide *table* with a ``document_id`` — its rows of other documents are, by
+    the reader's scope, none of the reader's business (a reader that uses them breaks its declared scope, and
+    incremental = full fails on it); rows without a document are kept."""
+    if node.scoped or node.uid in run.scoped_sources:
+        return True
+    if node.is_table and node.resource == "model":
+        if node.uid not in run.keyed_tables:
+            run.keyed_tables[node.uid] = DOCUMENT_ID in _columns_of(run, node)
+        return run.keyed_tables[node.uid]
+    return False
 
 
 def _rewrite(run: _Run, node: Node) -> str:
@@ -442,7 +457,8 @@ def _ensure_scope_relation(run: _Run, node: Node) -> None:
         return
     run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
     run.con.execute(f"CREATE OR REPLACE TABLE {_scope_relation(run, node)} AS SELECT * FROM {node.relation} "
-                    f"WHERE document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
+                    f"WHERE document_id IS NULL "
+                    f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
     assert run.affected is not None
     run.copies[node.uid] = run.affected
 
