@@ -10,6 +10,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 
 setup: $(STAMP)
 
+# requirements.lock pins the core, the [sample] extra (the generator of `make run`'s county) and [dev] (tests).
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock

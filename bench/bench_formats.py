@@ -77,7 +77,7 @@ def main() -> int:
         rows.append(("pdf (real, pages/s)", "pdfplumber text+tables", ours_rate, base_rate, pages))
     else:
         print("real PDFs not found: PDF row skipped", file=sys.stderr)
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
 
     with tempfile.TemporaryDirectory(prefix="juesuan-bench-") as tmp:
         generate_county(Path(tmp), departments=8, years=(2023, 2024), seed=3, formats=("docx", "xlsx"), workers=1)

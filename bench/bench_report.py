@@ -120,7 +120,7 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
         f"Machine: {m['cpus']} CPUs, {m['memory_gb']} GB RAM, Python {m['python']}, {m['platform']}; "
         f"1-minute load average at start {m['load1_at_start']} (the machine was shared with another engineer's "
         "dbt work: every figure carries the load average before → after it).",
-        f"Counties: {r['note_years']}; formats docx/pdf/xlsx/txt requested from `ingest.samplegen` (it also "
+        f"Counties: {r['note_years']}; formats docx/pdf/xlsx/txt requested from `samplegen` (it also "
         "writes some .xls); generated into data/bench/ (not committed). Each size: a fresh warehouse.",
         "",
         f"Commit {r.get('git', {}).get('head')}; working-tree changes at start: "

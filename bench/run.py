@@ -248,7 +248,7 @@ def change_one_file(inbox: Path) -> str:
 
 
 def bench_size(n: int, scratch: Path, workers: int | None, seed: int) -> dict:
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
 
     base = scratch / f"n{n}"
     if base.exists():

@@ -6,12 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-
-
-def _fail(reason: str) -> int:
-    print(f"juesuan: 运行失败 failed: {reason}", file=sys.stderr)
-    return 2
+from flows.options import DEFAULT_WAREHOUSE
+from flows.options import fail as _fail
 
 
 def cmd_report(args: argparse.Namespace) -> int:

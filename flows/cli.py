@@ -8,15 +8,9 @@ import time
 from pathlib import Path
 
 from flows import access_cli, check_cli, ops_cli, review_cli
+from flows.options import DEFAULT_INBOX, DEFAULT_WAREHOUSE, RunOptions, add_run_options
+from flows.options import fail as _fail
 from flows.settings import configure_environment
-
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-DEFAULT_INBOX = Path("data/inbox")
-
-
-def _fail(reason: str) -> int:
-    print(f"juesuan: 运行失败 failed: {reason}", file=sys.stderr)
-    return 2
 
 
 def _check_writable(warehouse: Path) -> str | None:
@@ -53,15 +47,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
-    from flows.nightly import RunOptions, preflight, run_consolidation, tracking_requested
+    from flows.nightly import preflight, run_consolidation, tracking_requested
 
     started = time.monotonic()
-    options = RunOptions(
-        workers=args.workers, executor=args.executor, dask_address=args.dask_address,
-        file_timeout=args.file_timeout or None, keep=args.keep, force=args.force, allow_withdraw=args.allow_withdraw,
-        max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait, registry=args.registry,
-        full_refresh=args.full_refresh, track=True if args.prefect else None,
-    )
+    options = RunOptions.from_args(args)
     tracked = tracking_requested(options)
     if tracked:
         idle, refusal = preflight(inbox, warehouse, options)
@@ -72,12 +61,7 @@ def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
     else:
         from flows.tracked import consolidate
 
-        report = consolidate(
-            inbox=inbox, warehouse=warehouse, workers=args.workers, executor=args.executor,
-            dask_address=args.dask_address, file_timeout=args.file_timeout or None, keep=args.keep, force=args.force,
-            allow_withdraw=args.allow_withdraw, max_withdraw_share=args.max_withdraw_share, lock_wait=args.lock_wait,
-            registry=str(args.registry) if args.registry else None, full_refresh=args.full_refresh,
-        )
+        report = consolidate(inbox=inbox, warehouse=warehouse, options=options.to_parameters())
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
     s = report.summary
@@ -103,8 +87,13 @@ def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
 
 
 def cmd_sample_county(args: argparse.Namespace) -> int:
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county, missing_dependencies
 
+    if missing := missing_dependencies():
+        return _fail(
+            f"示例县生成器缺少可选依赖 {', '.join(missing)}（pip install 'juesuan[sample]'）/ "
+            f"the sample generator needs the optional extra [sample]: {', '.join(missing)} not installed"
+        )
     years = tuple(int(y) for y in args.years.split(",") if y.strip())
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     manifest = generate_county(
@@ -119,18 +108,6 @@ def cmd_sample_county(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_run_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by `run` and `serve`."""
-    p.add_argument("--workers", type=int, default=None, help="parser processes (default: all cores; 0 = in-process)")
-    p.add_argument("--executor", choices=("process", "dask"), default="process",
-                   help="where files are parsed: local processes (default) or a Dask cluster")
-    p.add_argument("--dask-address", default=None, help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--file-timeout", type=float, default=300.0, help="seconds per file before it is quarantined")
-    p.add_argument("--keep", type=int, default=5, help="previous warehouses kept in data/history/")
-    p.add_argument("--max-withdraw-share", type=float, default=0.2,
-                   help="refuse a run whose inbox lost more than this share of the last run's files (default 0.2)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="juesuan", description="部门决算公开数据仓库 / final-account warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,18 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="one consolidation run (server-less Prefect flow)")
     run.add_argument("--inbox", type=Path, default=DEFAULT_INBOX)
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
-    add_run_options(run)
-    run.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
-    run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild every model, not only those of the documents that changed")
-    run.add_argument("--prefect", action="store_true",
-                     help="run as a Prefect flow even without a configured Prefect API (starts a temporary one)")
-    run.add_argument("--registry", type=Path, default=None,
-                     help="department registry file (default: department_registry.csv in the warehouse's folder)")
-    run.add_argument("--lock-wait", type=float, default=10.0,
-                     help="seconds to wait while another program holds the warehouse open read-write (default 10)")
-    run.add_argument("--allow-withdraw", action="store_true",
-                     help="publish even if the inbox is empty or lost more than --max-withdraw-share of its files")
+    add_run_options(run, one_off=True)
     run.set_defaults(func=cmd_run)
 
     sample = sub.add_parser("sample-county", help="generate a fictional county's disclosures with truth.json")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from flows.options import RunOptions
 from ingest.batch import ParseOutcome, parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
 from ingest.discover import InboxFile, scan
@@ -62,8 +63,6 @@ from warehouse.runs import (
 )
 from warehouse.summary import WarehouseSummary, summarize
 
-DEFAULT_MAX_WITHDRAW_SHARE = 0.2
-
 
 @dataclass(frozen=True, slots=True)
 class ScanState:
@@ -75,25 +74,6 @@ class ScanState:
     deferred: list[str]
     known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
     published: set[str] = field(default_factory=set)  # run ids the published warehouse records as succeeded
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    workers: int | None = None
-    executor: str = "process"
-    dask_address: str | None = None
-    file_timeout: float | None = 300.0
-    keep: int = 5
-    force: bool = False  # rebuild with dbt even when nothing changed
-    allow_withdraw: bool = False  # publish even when the inbox lost more than max_withdraw_share of its files
-    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
-    lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for someone's write lock on the published warehouse
-    registry: Path | None = None  # the department registry file (default: found in the data folder)
-    full_refresh: bool = False  # rebuild every model, not only what changed since the last build
-    # run the stages as Prefect tasks: None = when a Prefect API is configured (PREFECT_API_URL); True starts
-    # Prefect's temporary local API when there is none (≈ 7 s); False never
-    track: bool | None = None
-    builder: str = "sql"  # sql: the compiled project run in DuckDB (incremental); dbt: `dbt build` in a child
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import os
 import sys
 from pathlib import Path
 
+from flows.options import DEFAULT_INBOX, DEFAULT_WAREHOUSE, RunOptions, add_run_options, fail
 from flows.settings import QUIET_PREFECT_ENV, configure_environment
 
 DEFAULT_DATA = Path("data")
@@ -51,19 +52,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warehouse: Path = args.warehouse
     inbox: Path = args.inbox
     if not inbox.is_dir():
-        print(f"juesuan: 运行失败 failed: 收件箱不存在 inbox not found: {inbox}", file=sys.stderr)
-        return 2
+        return fail(f"收件箱不存在 inbox not found: {inbox}")
     os.environ["PREFECT_API_URL"] = args.api_url or f"http://127.0.0.1:{args.port}/api"
     configure_environment(warehouse.parent)
     from prefect.deployments.runner import EntrypointType
 
     from flows.nightly import nightly
 
-    parameters = {
-        "inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()), "workers": args.workers,
-        "executor": args.executor, "dask_address": args.dask_address, "file_timeout": args.file_timeout or None,
-        "keep": args.keep, "max_withdraw_share": args.max_withdraw_share,
-    }
+    parameters = {"inbox": str(inbox.resolve()), "warehouse": str(warehouse.resolve()),
+                  "options": RunOptions.from_args(args).to_parameters()}
     schedule = f"every {args.interval:g} s" if args.interval else f"cron '{args.cron}'"
     api = os.environ["PREFECT_API_URL"]
     print(f"夜间部署 serving deployment juesuan-nightly/{args.name} ({schedule}) against {api}", flush=True)
@@ -110,17 +107,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     if args.restore:
         match = [e for e in entries if e.name == args.restore or str(e) == args.restore]
         if not match:
-            print(f"juesuan: 运行失败 failed: 该数据仓库没有这个历史版本 no history entry {args.restore} of "
-                  f"{layout.warehouse} (see `juesuan history --warehouse {layout.warehouse}`)", file=sys.stderr)
-            return 2
+            return fail(f"该数据仓库没有这个历史版本 no history entry {args.restore} of {layout.warehouse} "
+                        f"(see `juesuan history --warehouse {layout.warehouse}`)")
         from warehouse.publish import RunLocked, run_lock
 
         try:
             with run_lock(layout):
                 restore(layout, match[0])
         except RunLocked as exc:
-            print(f"juesuan: 运行失败 failed: {exc}", file=sys.stderr)
-            return 2
+            return fail(str(exc))
         print(f"已恢复 restored {match[0].name} as {layout.warehouse}")
         return 0
     for e in entries:
@@ -129,8 +124,6 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from flows.cli import DEFAULT_INBOX, DEFAULT_WAREHOUSE, add_run_options
-
     server = sub.add_parser("server", help="start a local Prefect server (state under data/prefect-server)")
     server.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     server.add_argument("--host", default="127.0.0.1")
@@ -146,7 +139,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--name", default="nightly")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--api-url", default=None, help="Prefect API (default http://127.0.0.1:<port>/api)")
-    add_run_options(serve)
+    add_run_options(serve, one_off=False)
     serve.set_defaults(func=cmd_serve)
 
     runs = sub.add_parser("runs", help="the last runs: status, counts, reason of failures")

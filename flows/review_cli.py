@@ -10,13 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+from flows.options import DEFAULT_WAREHOUSE
+from flows.options import fail as _fail
+
 APPLY_NOTE = "将在下次运行 juesuan run 时写入数据仓库 (the next `juesuan run` builds them into the marts)"
-
-
-def _fail(reason: str) -> int:
-    print(f"juesuan: 运行失败 failed: {reason}", file=sys.stderr)
-    return 2
 
 
 def _errors() -> tuple[type[BaseException], ...]:

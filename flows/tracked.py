@@ -7,47 +7,38 @@ log does not need.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.nightly import DEFAULT_MAX_WITHDRAW_SHARE, STEPS, RunOptions, RunReport, run_consolidation
-from warehouse.publish import LOCK_WAIT_SECONDS
+from flows.nightly import STEPS, RunReport, run_consolidation
+from flows.options import RunOptions
 
 TASKS = {name: task(name=name, cache_policy=NO_CACHE)(fn) for name, fn in STEPS.items()}
 
 
 @flow(name="juesuan-consolidation", log_prints=False, validate_parameters=False)
-def consolidate(
-    inbox: Path | str, warehouse: Path | str, workers: int | None = None, executor: str = "process",
-    dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5, force: bool = False,
-    allow_withdraw: bool = False, max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
-    lock_wait: float = LOCK_WAIT_SECONDS, registry: str | None = None, full_refresh: bool = False,
-) -> RunReport:
+def consolidate(inbox: Path | str, warehouse: Path | str, options: dict[str, Any] | None = None) -> RunReport:
     """One run, as `juesuan run --prefect` starts it: returns the report (a failed run is a report, not an
-    exception)."""
-    options = RunOptions(
-        workers=workers, executor=executor, dask_address=dask_address, file_timeout=file_timeout, keep=keep,
-        force=force, allow_withdraw=allow_withdraw, max_withdraw_share=max_withdraw_share, lock_wait=lock_wait,
-        registry=Path(registry) if registry else None, full_refresh=full_refresh,
-    )
-    return run_consolidation(Path(inbox), Path(warehouse), options)
+    exception).
+
+    ``options``: :meth:`flows.options.RunOptions.to_parameters` (names missing take their defaults).
+    """
+    return run_consolidation(Path(inbox), Path(warehouse), RunOptions.from_parameters(options))
 
 
 @flow(name="juesuan-nightly", log_prints=True, validate_parameters=False)
-def nightly(
-    inbox: str, warehouse: str, workers: int | None = None, executor: str = "process",
-    dask_address: str | None = None, file_timeout: float | None = 300.0, keep: int = 5,
-    max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE,
-) -> dict[str, object]:
+def nightly(inbox: str, warehouse: str, options: dict[str, Any] | None = None) -> dict[str, object]:
     """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason.
 
-    A scheduled run never withdraws more than ``max_withdraw_share`` of the files (no --allow-withdraw here).
+    ``options`` as the deployment's parameters give them (`juesuan serve` writes those of its flags). A scheduled
+    run never forces a rebuild nor withdraws more than ``max_withdraw_share`` of the files.
     """
-    options = RunOptions(workers, executor, dask_address, file_timeout, keep, False,
-                         max_withdraw_share=max_withdraw_share)
-    report = run_consolidation(Path(inbox), Path(warehouse), options)
+    scheduled = replace(RunOptions.from_parameters(options), force=False, allow_withdraw=False)
+    report = run_consolidation(Path(inbox), Path(warehouse), scheduled)
     if not report.ok:
         raise RuntimeError(f"juesuan run {report.run_id} failed: {report.reason}")
     rec = report.record

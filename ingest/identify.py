@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.model import Document, Paragraph, Table
+from ingest.model import Document, Paragraph, Table, UnreadableDocument
 
 UNKNOWN_DEPARTMENT = "未识别部门"
 
@@ -37,6 +37,12 @@ _SPLIT_PART = re.compile(r"[-_—－]\s*(情况说明|报表|附表|表格|说�
 _NOT_A_DEPARTMENT = re.compile(
     r"单位[:：]|[:：]|万元|^元$|^第?\d+页|页$|目录|^表\d|决算表|预算表|说明$|^[\d\s.,，、-]+$|^[（(]?本级[）)]?$"
 )
+# a form about a disclosure, not one: a reviewer's 检查表 / 审核意见表 / 评分表 (the title names the form)
+_REVIEW_FORM_TITLE = re.compile(
+    r"(?:检查|审核|审查|核查|评审|评分|考核|自查|督查)(?:意见|情况|结果|问题)?(?:表|清单|汇总表|登记表)$"
+)
+# a template's or an example's department: the name left as a placeholder (上海市XX局, ××单位)
+_PLACEHOLDER_NAME = re.compile(r"[XxＸｘ×]{2,}|\*{2,}|＊{2,}")
 _DEPT_CONFIDENCE = {"file_name+content": 0.95, "content": 0.75, "file_name": 0.6, "none": 0.0}
 _YEAR_CONFIDENCE = {"file_name+content": 0.95, "content": 0.8, "file_name": 0.6, "none": 0.0}
 _LEVELS = {"部门": "department", "单位": "unit"}
@@ -248,6 +254,40 @@ def identify(doc: Document, path: Path) -> DocumentIdentity:
         confidence=round(confidence, 2),
         unit_name=_unit_name(doc, level, dept, path),
     )
+
+
+def _document_title(doc: Document) -> str:
+    """The document's first line of text (a form's or a cover's title), spaces dropped."""
+    first = next((b for b in doc.blocks[:5] if isinstance(b, Paragraph) and b.text.strip()), None)
+    return first.text.replace(" ", "").replace("\u3000", "") if first is not None else ""
+
+
+def not_a_disclosure(doc: Document, path: Path, ident: DocumentIdentity) -> UnreadableDocument | None:
+    """Why a readable file is no department's disclosure, or None (pure).
+
+    * a review form about a disclosure (普陀区2026年部门预算公开情况检查表, our own 审核意见表 sent back):
+      its title — the first line, or the file name — ends with the form's name;
+    * a template or an example: the department identified, or the title naming the 预算/决算, holds a
+      placeholder (上海市XX局).
+    Either would otherwise be loaded as that department's 预算/决算 and checked as one."""
+    stem = _FILE_SUFFIXES.sub("", Path(path.name).stem).replace(" ", "")
+    titles = [t for t in (_document_title(doc), *re.split(r"[-_—－]", stem)) if t]
+    form = next((t for t in titles if _REVIEW_FORM_TITLE.search(t)), None)
+    if form is not None:
+        return UnreadableDocument(
+            "not_a_disclosure",
+            f"不是部门预算/决算公开文件：「{form}」是审核用表格",
+            f"not a disclosure: {form!r} is a review form",
+        )
+    title = _document_title(doc)
+    for name in (ident.department_name, ident.unit_name or "", title if re.search("[决预]算", title) else ""):
+        if m := _PLACEHOLDER_NAME.search(name):
+            return UnreadableDocument(
+                "template",
+                f"模板或示例文件：「{name}」含占位符「{m.group(0)}」，不是某一部门的公开文件",
+                f"template or example: {name!r} holds the placeholder {m.group(0)!r}",
+            )
+    return None
 
 
 def is_table_only(doc: Document) -> bool:

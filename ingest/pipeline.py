@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ingest.catalog import MetricCatalog, load_metric_catalog
-from ingest.identify import identify, parse_file_name
+from ingest.identify import identify, not_a_disclosure, parse_file_name
 from ingest.model import Document, Paragraph, UnreadableDocument
 from ingest.narrative import extract_narrative
 from ingest.narrative_resolve import resolve_near_synonyms
@@ -68,6 +68,8 @@ def _text_blocks(doc: Document) -> list[TextBlock]:
 def extract_document(doc: Document, path: Path, sha256: str, catalog: MetricCatalog) -> IngestResult:
     """Everything we know about a parsed document (pure given the document)."""
     ident = identify(doc, path)
+    if (refused := not_a_disclosure(doc, path, ident)) is not None:
+        raise refused
     record = DocumentRecord(
         document_id=sha256[:16],
         source_file=str(path),

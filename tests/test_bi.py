@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_report_data import write_mart_warehouse
+from tests.marts_handwritten import write_mart_warehouse
 from warehouse.export import export_marts
 
 
@@ -64,8 +64,9 @@ DUCKDB14_PYTHON = Path(os.environ.get("JUESUAN_DUCKDB14_PYTHON", "/tmp/duckdb14/
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from flows.nightly import RunOptions, run_consolidation
-    from ingest.samplegen import generate_county
+    from flows.nightly import run_consolidation
+    from flows.options import RunOptions
+    from samplegen import generate_county
 
     root = tmp_path_factory.mktemp("bi-built")
     generate_county(root / "inbox", departments=2, years=(2024,), seed=2, defect_rate=0.5, formats=("txt",))

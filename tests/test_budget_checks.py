@@ -18,8 +18,8 @@ import pytest
 
 from ingest.catalog import load_metric_catalog
 from ingest.pipeline import ingest_file
-from ingest.samplegen import generate_county
-from ingest.samplegen.defects import BUDGET_KINDS
+from samplegen import generate_county
+from samplegen.defects import BUDGET_KINDS
 from tests.realdata import REALDATA_ROOT, realdata_path
 from warehouse.check_eval import Finding, labels_from_truth, match
 from warehouse.dbt import dbt_build

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows.nightly import RunOptions, RunReport, run_consolidation
-from ingest.samplegen import generate_county
+from samplegen import generate_county
 from warehouse.build.changes import Change, of_documents, scope_closure, source_change
 from warehouse.build.verify import full_rebuild_differences
 from warehouse.publish import DataLayout, history, restore

@@ -15,7 +15,7 @@ import pytest
 
 from flows.nightly import RunOptions, run_consolidation
 from ingest.pipeline import ingest_file
-from ingest.samplegen import generate_county
+from samplegen import generate_county
 from warehouse.build.compile import cache_root, start_compile
 from warehouse.build.selfcheck import COUNTY_WIDE_FAMILIES, check_against
 from warehouse.dbt import DBT_PROJECT_DIR

@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from ingest.samplegen.defects import KINDS
+from samplegen.defects import KINDS
 from warehouse.check_eval import Finding, Label, labels_from_truth, locator_matches, match, report
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -89,7 +89,7 @@ def test_decrease_claims_are_signed() -> None:
 
 
 def test_generated_county_meets_the_bar(tmp_path: Path) -> None:
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
 
     generate_county(tmp_path, departments=4, years=(2024,), seed=5, workers=1)
     table, _ = evaluate_county(tmp_path, lambda p: ingest_file(p, CATALOG), CATALOG)
@@ -126,3 +126,24 @@ def test_real_documents_meet_the_bar() -> None:
     assert narrative.wrong == 0, [m for m in misses if "WRONG" in m.item and m.document not in held_out]
     parses = totals[("real", "table parse")]
     assert parses.wrong == 0 and (parses.recall or 0) >= 0.9  # no hand-checked table judged misread
+
+
+def test_extraction_summary_counts_one_warning_per_unreliable_table() -> None:
+    from datetime import UTC, datetime
+
+    from ingest.evaluation.real import extraction_summary
+    from ingest.records import DocumentRecord, IngestResult, TableParse
+
+    def parse(seq: int, n_held: int, reliable: bool, reason: str = "") -> TableParse:
+        return TableParse(seq, "expenditure", "支出决算表", seq + 3, "grid", "shanghai_final", 30, 10, n_held,
+                          n_held / 10, reliable, reason, "", "", False)
+
+    record = DocumentRecord("d", "x.pdf", "0" * 64, 1, "pdf", "示例局", 2024, "final_account", 9, None,
+                            "content", "content", "0", datetime.now(UTC))
+    result = IngestResult("x.pdf", document=record, table_parses=[
+        parse(1, 10, True), parse(2, 8, True), parse(3, 2, False, "上下级科目汇总不符 8 处")])
+    summary = extraction_summary("x", result)
+    assert (summary.warnings, summary.with_identities, summary.all_holding) == (1, 3, 1)
+    text = summary.render()
+    assert "extraction warnings 1" in text and "p6 《支出决算表》 上下级科目汇总不符 8 处" in text
+    assert extraction_summary("q", IngestResult("q.pdf")).render().startswith("q: quarantined")

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from tests.test_report_data import INJECTION, write_mart_warehouse
+from tests.marts_handwritten import INJECTION, write_mart_warehouse
 from warehouse.export import export_marts, load_labels
 from warehouse.sql import escape_formula
 

@@ -49,7 +49,7 @@ def test_flow_on_real_sichuan_file(prefect_harness, tmp_path: Path):
     inbox.mkdir()
     shutil.copy(source, inbox / source.name)
     warehouse = tmp_path / "warehouse.duckdb"
-    report = consolidate(inbox=inbox, warehouse=warehouse, workers=1)
+    report = consolidate(inbox=inbox, warehouse=warehouse, options={"workers": 1})
     assert report.ok, report.dbt.message
     facts = _actuals(warehouse, "广元市朝天区人民政府办公室")
     assert facts["income_total"] == Decimal("1233.76")

@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.nightly import RunOptions, run_consolidation, scan_state, withdrawal_refusal
+from flows.nightly import run_consolidation, scan_state, withdrawal_refusal
+from flows.options import RunOptions
 from ingest.batch import parse_inbox
 from ingest.cache import ResultCache
 from ingest.discover import scan, walk_inbox

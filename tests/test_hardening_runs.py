@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.nightly import RunOptions, preflight, run_consolidation
+from flows.nightly import preflight, run_consolidation
+from flows.options import RunOptions
 from ingest.batch import parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
 from ingest.discover import scan

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.identify import identify, parse_file_name
+from ingest.identify import identify, not_a_disclosure, parse_file_name
 from ingest.model import Document, Paragraph
+from ingest.pipeline import ingest_file
 from ingest.readers import read_document
 from tests.realdata import realdata_path
 
@@ -120,3 +121,47 @@ def test_budget_level_and_unit(lines, file_name, level, department, unit):
     ident = identify(_budget(*lines), Path(file_name))
     assert (ident.doc_type, ident.doc_level, ident.department_name, ident.unit_name) == (
         "budget", level, department, unit)
+
+
+def _doc(*lines: str) -> Document:
+    return Document(source_file="x.xlsx", file_format="xlsx",
+                    blocks=tuple(Paragraph(t, i, page=1) for i, t in enumerate(lines)))
+
+
+@pytest.mark.parametrize(
+    ("lines", "file_name", "code"),
+    [
+        # a reviewer's checklist about a disclosure: its title is the form's name
+        (("2026年度示例县部门预算公开情况检查表", "部门名称: 示例县司法局"), "检查表_司法局.xlsx", "not_a_disclosure"),
+        # our own 审核意见表 (juesuan review export) sent back into the inbox
+        (("示例县财政局 2024 年度部门决算审核意见表",), "审核意见表-示例县财政局-2024.xlsx", "not_a_disclosure"),
+        (("无标题",), "示例县2026年单位预算公开情况检查表_教育局.xlsx", "not_a_disclosure"),
+        # a template: the department is a placeholder
+        (("上海市XX局2024年度部门决算",), "附件2_部门决算模板.pdf", "template"),
+        (("示例县××单位2026年单位预算",), "模板.xlsx", "template"),
+        # disclosures: 某某 is a name like any other, a table title ending in 表 is no form
+        (("示例县某某局2024年度部门决算", "2024年度收入总计10.00万元。"), "某某局2024年度部门决算.pdf", None),
+        (("示例县教育局2024年部门收支决算总表",), "示例县教育局2024年度部门决算.xlsx", None),
+        (("示例县审计局2024年度部门决算",), "示例县审计局2024年度部门决算.pdf", None),
+    ],
+)
+def test_review_forms_and_templates_are_not_disclosures(lines, file_name, code):
+    doc = _doc(*lines)
+    refused = not_a_disclosure(doc, Path(file_name), identify(doc, Path(file_name)))
+    assert (refused.code if refused else None) == code
+    if refused:
+        assert refused.reason_zh and refused.reason_en
+
+
+@pytest.mark.parametrize(
+    ("rel", "code"),
+    [
+        ("govbudgetchecker/普陀区2026年部门预算公开情况检查表_司法局.xlsx", "not_a_disclosure"),
+        ("govbudgetchecker/附件2_部门决算模板.pdf", "template"),
+        ("tianbaoxitong/普陀区2026区级部门预算公开模板.xlsx", "template"),
+    ],
+)
+def test_real_review_form_and_templates_are_quarantined(rel, code):
+    result = ingest_file(realdata_path(rel))
+    assert result.document is None and result.quarantine is not None
+    assert result.quarantine.reason_code == code

@@ -1,4 +1,4 @@
-"""``juesuan report``: pages and workbooks on a hand-written warehouse, and end to end on a generated county."""
+"""``juesuan report``: pages and workbooks on marts dbt built from the raw fixture, and end to end on a county."""
 
 from __future__ import annotations
 
@@ -12,15 +12,16 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from tests.test_report_data import EDUCATION, FINANCE, INJECTION, TOWN, write_mart_warehouse
+from tests.fixtures_marts import EDUCATION, FINANCE, INCOME_SENTENCE, INJECTION, TOWN, copy_marts, dbt_marts
 from warehouse.report import build_reports
 from warehouse.report.html import department_filename
 
+__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
+
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("report")
-    return build_reports(write_mart_warehouse(root / "w.duckdb"), root / "out")
+def reports(tmp_path_factory: pytest.TempPathFactory, dbt_marts: Path):
+    return build_reports(dbt_marts, tmp_path_factory.mktemp("report") / "out")
 
 
 def _links(html: str) -> list[str]:
@@ -64,39 +65,45 @@ def test_county_page_sections(reports):
     assert movers.index(EDUCATION) < movers.index(FINANCE)
     assert "-450.00" in movers and "+250.25" in movers
     errors = html.split("<h2>错误最多的部门</h2>")[1].split("</table>")[0]
-    assert errors.index(FINANCE) < errors.index(TOWN) and EDUCATION not in errors
-    assert "暂无数据" in html  # no fct_expenditure_by_function in this warehouse
+    assert errors.index(FINANCE) < errors.index(TOWN)  # 2 errors first, then warnings only
+    assert "暂无数据" in html  # the fixture has no function lines
 
 
 def test_department_page_findings_by_severity_with_evidence(reports):
     html = (reports.out / department_filename(FINANCE, 2024, "html")).read_text(encoding="utf-8")
     findings = html.split("<h2>审核发现（待处理，按严重程度）</h2>")[1].split("<h2>")[0]
-    order = [findings.index(s) for s in ("错误</span> 1 项", "警告</span> 1 项", "提示</span> 1 项")]
-    assert order == sorted(order)
-    assert "收入总计与支出总计不相等" in findings and "第 3 页" in findings
-    assert "<blockquote>“收入总计 1200.50 | 支出总计 1190.50”</blockquote>" in findings
-    assert "通过" not in findings  # passing checks are not findings
-    assert "=HYPERLINK(&quot;" in findings  # evidence is escaped HTML, never markup
+    order = [findings.index(s) for s in ("错误</span> 2 项", "警告</span> 6 项")]
+    assert order == sorted(order) and "提示</span>" not in findings  # not_evaluable hints are not findings
+    assert "「收入总计」为1210.50万元" in findings and "第 5 页" in findings
+    assert f"<blockquote>“{INCOME_SENTENCE}”</blockquote>" in findings
+    assert "=HYPERLINK(&quot;" in html and "=HYPERLINK(\"" not in html  # evidence is escaped HTML, never markup
     for title in ("收支总计变动", "收入结构", "支出结构", "三公结构"):
         assert f'aria-label="{title}"' in html
     assert "1,200.50" in html and "88.0%" in html
 
 
-def test_department_page_without_checks_says_no_data(tmp_path: Path):
-    result = build_reports(write_mart_warehouse(tmp_path / "w.duckdb", with_checks=False), tmp_path / "out",
-                           department=TOWN)
+def test_one_department_page(tmp_path: Path, dbt_marts: Path):
+    result = build_reports(dbt_marts, tmp_path / "out", department=TOWN)
     assert result.index is None and [p.name for p in result.pages] == [department_filename(TOWN, 2024, "html")]
     html = result.pages[0].read_text(encoding="utf-8")
-    assert "暂无数据：审核结果（marts.fct_check_result）尚未生成" in html
     assert "index.html" not in html  # a single page has no county page to go back to
+
+
+def test_unbuilt_warehouse_says_no_data(tmp_path: Path):
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "w.duckdb")).close()
+    result = build_reports(tmp_path / "w.duckdb", tmp_path / "out")
+    assert result.pages == []
 
 
 def test_department_workbook(reports):
     wb = load_workbook(reports.out / department_filename(FINANCE, 2024, "xlsx"))
     assert wb.sheetnames == ["审核发现", "主要指标", "图表数据", "数据出处"]
     findings = [r for r in wb["审核发现"].iter_rows(min_row=2, values_only=True)]
-    assert [r[1] for r in findings] == ["错误", "警告", "提示"]
-    assert findings[1][10] == "'" + INJECTION  # evidence that looks like a formula is escaped
+    assert [r[1] for r in findings] == ["错误"] * 2 + ["警告"] * 6
+    sources = [c.value for row in wb["数据出处"].iter_rows() for c in row]
+    assert "'" + INJECTION in sources and INJECTION not in sources  # evidence that looks like a formula is escaped
     assert isinstance(findings[0][5], float) and isinstance(findings[0][7], int | float)  # 应为 / 差额: numbers
     assert all(c.data_type != "f" for row in wb["数据出处"].iter_rows() for c in row)
     key = {r[0]: r for r in wb["主要指标"].iter_rows(min_row=2, values_only=True)}
@@ -105,8 +112,8 @@ def test_department_workbook(reports):
     assert ("支出结构", "基本支出", pytest.approx(800.25)) in chart
 
 
-def test_cli_report_and_unknown_department(tmp_path: Path, capsys):
-    wh = write_mart_warehouse(tmp_path / "w.duckdb")
+def test_cli_report_and_unknown_department(tmp_path: Path, capsys, dbt_marts: Path):
+    wh = dbt_marts
     assert main(["report", "--warehouse", str(wh), "--out", str(tmp_path / "r"), "--year", "2023"]) == 0
     assert (tmp_path / "r" / department_filename(FINANCE, 2023, "html")).exists()
     assert "county page: index.html (2023)" in capsys.readouterr().out
@@ -121,7 +128,7 @@ def test_cli_report_and_unknown_department(tmp_path: Path, capsys):
 def generated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from ingest.batch import ingest_files
     from ingest.discover import discover_files
-    from ingest.samplegen import generate_county
+    from samplegen import generate_county
     from tests.realdata import REALDATA_ROOT
     from warehouse.dbt import dbt_build
     from warehouse.load import load_results
@@ -185,60 +192,54 @@ def test_report_agrees_with_the_county_mart(generated_warehouse: Path, tmp_path:
 
 # ---- the review loop on the pages: state, decisions apart, history, years, 未提交部门 --------------------------
 
-def _reviewed_warehouse(path: Path) -> Path:
+def _reviewed_warehouse(built: Path, path: Path) -> Path:
+    """The built marts as the review loop leaves them: one finding accepted, one reopened, two 未提交部门."""
     import duckdb
 
-    wh = write_mart_warehouse(path)
+    wh = copy_marts(built, path)
     with duckdb.connect(str(wh)) as con:
-        for column in ("finding_id VARCHAR", "title_zh VARCHAR", "lifecycle VARCHAR", "disposition_reason VARCHAR",
-                       "disposition_by VARCHAR", "disposition_at TIMESTAMPTZ", "response VARCHAR",
-                       "occurrences INTEGER DEFAULT 1"):
-            con.execute(f"ALTER TABLE marts.fct_check_result ADD COLUMN {column}")
-        con.execute("UPDATE marts.fct_check_result SET finding_id = 'F' || check_id || '-' || coalesce(locator, ''), "
-                    "lifecycle = 'open', title_zh = CASE check_id WHEN 'total_balance' THEN '收入总计等于支出总计' "
-                    "WHEN 'sangong_sum' THEN '三公经费合计等于各项之和' END")
-        con.execute("INSERT INTO marts.fct_check_result (run_id, finding_id, check_id, title_zh, severity, status, "
-                    "lifecycle, department_name, fiscal_year, message, disposition_reason, disposition_by, "
-                    "disposition_at) SELECT 'r1', 'Facc', 'percent.share', '占比与金额一致', 'error', 'accepted', "
-                    "'accepted', ?, 2024, '占比填报有误', '口径不同，已在说明中解释', '张三', "
-                    "TIMESTAMPTZ '2026-11-30 10:00:00+00'", [FINANCE])
+        accepted, = con.execute("SELECT finding_id FROM marts.fct_check_result WHERE department_name = ? "
+                                "AND check_id = 'narrative.amount_vs_table' AND page = 9", [FINANCE]).fetchone()
+        reopened, = con.execute("SELECT min(finding_id) FROM marts.fct_check_result WHERE department_name = ? "
+                                "AND status = 'fail'", [TOWN]).fetchone()
+        con.execute("UPDATE marts.fct_check_result SET status = 'accepted', lifecycle = 'accepted', "
+                    "disposition_reason = '口径不同，已在说明中解释', disposition_by = '张三', "
+                    "disposition_at = TIMESTAMPTZ '2026-11-30 10:00:00+00' WHERE finding_id = ?", [accepted])
         con.execute("UPDATE marts.fct_check_result SET lifecycle = 'reopened', disposition_reason = '复核', "
-                    "response = '已更正' WHERE check_id = 'sangong_sum'")
-        con.execute("CREATE TABLE marts.fct_review_decision AS SELECT * FROM (VALUES "
-                    "(1, 'Facc', 'accept', 'open', 'accepted', '口径不同，已在说明中解释', NULL, '张三', "
-                    "TIMESTAMPTZ '2026-11-30 10:00:00+00'), "
-                    "(2, 'Fsangong_sum-table:sangong', 'accept', 'open', 'accepted', '先认可', NULL, '李四', "
-                    "TIMESTAMPTZ '2026-11-29 10:00:00+00'), "
-                    "(3, 'Fsangong_sum-table:sangong', 'reopen', 'accepted', 'reopened', '复核', '已更正', '李四', "
-                    "TIMESTAMPTZ '2026-11-30 11:00:00+00')) AS t(event_id, finding_id, action, state_before, "
-                    "state_after, reason, response, decided_by, decided_at)")
-        con.execute("CREATE TABLE marts.fct_missing_submission AS SELECT * FROM (VALUES "
-                    "(2024, '示例县迟报局', 2023), (2023, '示例县教育局', NULL)) AS t(fiscal_year, department_name, "
-                    "last_filed_year)")
-        con.execute("CREATE TABLE marts.dim_department AS SELECT * FROM (VALUES (?, '县级部门', true)) "
-                    "AS t(department_name, peer_group, in_registry)", [FINANCE])
+                    "response = '已更正' WHERE finding_id = ?", [reopened])
+        con.executemany(
+            "INSERT INTO marts.fct_review_decision (event_id, finding_id, action, state_before, state_after, reason, "
+            "response, decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (1, accepted, "accept", "open", "accepted", "口径不同，已在说明中解释", None, "张三",
+                 "2026-11-30 10:00:00+00"),
+                (2, reopened, "accept", "open", "accepted", "先认可", None, "李四", "2026-11-29 10:00:00+00"),
+                (3, reopened, "reopen", "accepted", "reopened", "复核", "已更正", "李四", "2026-11-30 11:00:00+00"),
+            ])
+        con.executemany("INSERT INTO marts.fct_missing_submission (fiscal_year, department_name, last_filed_year) "
+                        "VALUES (?, ?, ?)", [(2024, "示例县迟报局", 2023), (2023, EDUCATION, None)])
+        con.execute("UPDATE marts.dim_department SET in_registry = true WHERE department_name = ?", [FINANCE])
     return wh
 
 
-def test_review_state_decisions_apart_history_and_chinese_titles(tmp_path: Path):
-    result = build_reports(_reviewed_warehouse(tmp_path / "w.duckdb"), tmp_path / "out")
+def test_review_state_decisions_apart_history_and_chinese_titles(tmp_path: Path, dbt_marts: Path):
+    result = build_reports(_reviewed_warehouse(dbt_marts, tmp_path / "w.duckdb"), tmp_path / "out")
     html = (tmp_path / "out" / department_filename(FINANCE, 2024, "html")).read_text(encoding="utf-8")
     todo = html.split("<h2>审核发现（待处理，按严重程度）</h2>")[1].split("<h2>")[0]
     decided = html.split("<h2>已认可 / 不成立的问题</h2>")[1].split("<h2>")[0]
-    assert "占比填报有误" not in todo and "占比填报有误" in decided
+    assert "第9页说明中" not in todo and "第9页说明中" in decided
     assert "口径不同，已在说明中解释" in decided and "张三" in decided and "已认可" in decided
-    assert "收入总计等于支出总计" in todo and "<code>total_balance</code>" not in todo  # the Chinese title
+    assert "说明中的金额与报表一致" in todo and "<code>narrative.amount_vs_table</code>" not in todo  # the title
     town = (tmp_path / "out" / department_filename(TOWN, 2024, "html")).read_text(encoding="utf-8")
     assert "重新打开" in town and "整改情况：已更正" in town
     assert "李四 认可：待处理 → 已认可（先认可）" in town and "李四 重新打开：已认可 → 重新打开（复核）" in town
     wb = load_workbook(tmp_path / "out" / department_filename(FINANCE, 2024, "xlsx"))
     states = [r[2] for r in wb["审核发现"].iter_rows(min_row=2, values_only=True)]
-    assert "已认可" in states and states.count("待处理") == 3
+    assert "已认可" in states and states.count("待处理") == 7
     assert result.index is not None and result.index.name == "index.html"
 
 
-def test_county_page_per_year_ranks_errors_and_warnings_lists_missing(tmp_path: Path):
-    result = build_reports(_reviewed_warehouse(tmp_path / "w.duckdb"), tmp_path / "out")
+def test_county_page_per_year_ranks_errors_and_warnings_lists_missing(tmp_path: Path, dbt_marts: Path):
+    result = build_reports(_reviewed_warehouse(dbt_marts, tmp_path / "w.duckdb"), tmp_path / "out")
     assert sorted(p.name for p in result.county_pages) == ["index-2023.html", "index.html"]
     assert result.year == 2024  # three departments filed 2024, one 2023
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
@@ -249,8 +250,8 @@ def test_county_page_per_year_ranks_errors_and_warnings_lists_missing(tmp_path: 
     assert "示例县迟报局" in missing and "2023" in missing and "示例县教育局" not in missing
     assert "示例县教育局" in y2023.split("<h2>未提交部门</h2>")[1].split("<h2>")[0]
     errors = index.split("<h2>错误最多的部门</h2>")[1].split("</table>")[0]
-    assert "收入总计等于支出总计×1" in errors and "narrative_reason" not in errors  # info hints do not count
+    assert "说明中的金额与报表一致×1" in errors and "peer.outlier" not in errors  # hints do not count
     row = errors.split(FINANCE)[1].split("</tr>")[0]
-    assert re.findall(r'<td class="n">(\d+)</td>', row) == ["1", "2"]  # 1 error, 2 errors+warnings (not the info)
+    assert re.findall(r'<td class="n">(\d+)</td>', row) == ["1", "7"]  # 1 error (one accepted), 7 with warnings
     dept = (tmp_path / "out" / department_filename(FINANCE, 2023, "html")).read_text(encoding="utf-8")
     assert 'href="index-2023.html"' in dept  # back to its own year's county page

@@ -5,18 +5,19 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import SKIP_REASON, chromium_path, render_many
-from tests.test_report_data import FINANCE, write_mart_warehouse
+from tests.fixtures_marts import FINANCE, dbt_marts
 from warehouse.report import build_reports
 from warehouse.report.html import department_filename
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason=SKIP_REASON)
+__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "Microsoft YaHei", "PingFang")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory):
+def rendered(tmp_path_factory: pytest.TempPathFactory, dbt_marts):
     root = tmp_path_factory.mktemp("browser")
-    result = build_reports(write_mart_warehouse(root / "w.duckdb"), root / "out")
+    result = build_reports(dbt_marts, root / "out")
     pages = [result.index, result.out / department_filename(FINANCE, 2024, "html")]
     shots = render_many(pages)
     for page, shot in zip(pages, shots, strict=True):  # kept next to the pages for a human look

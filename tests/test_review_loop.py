@@ -15,8 +15,9 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from flows.nightly import RunOptions, preflight, run_consolidation
-from ingest.samplegen import generate_county
+from flows.nightly import preflight, run_consolidation
+from flows.options import RunOptions
+from samplegen import generate_county
 from warehouse.publish import DataLayout, history, restore
 from warehouse.review.store import ReviewStore, store_path
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.samplegen import generate_county
-from ingest.samplegen.defects import KINDS
+from samplegen import generate_county
+from samplegen.defects import KINDS
 
 YEARS = (2023, 2024)
 HALF = Decimal("0.005")

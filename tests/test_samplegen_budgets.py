@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.samplegen import generate_county
-from ingest.samplegen.budget_figures import department_budget, unit_budgets
-from ingest.samplegen.county import make_departments
-from ingest.samplegen.defects import BUDGET_KINDS
-from ingest.samplegen.figures import generate_series, money
+from samplegen import generate_county
+from samplegen.budget_figures import department_budget, unit_budgets
+from samplegen.county import make_departments
+from samplegen.defects import BUDGET_KINDS
+from samplegen.figures import generate_series, money
 
 YEARS = (2023, 2024)
 

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.test_report_data import write_mart_warehouse
+from tests.marts_handwritten import write_mart_warehouse
 from warehouse.sql import WarehouseUnavailable, format_csv, format_json, format_table, query
 
 NEGATIVE_SQL = ("SELECT department_name, value FROM marts.fct_disclosure_metric "

@@ -16,9 +16,8 @@ import polars as pl
 
 from ingest.discover import InboxFile
 from ingest.records import IngestResult
-from warehouse.schema import create_raw_schema_sql
+from warehouse.schema import create_raw_schema_sql, frame_schema
 
-DECIMAL = pl.Decimal(18, 4)
 DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables", "table_parses")
 SNAPSHOT_TABLES = ("documents", *DOC_TABLES, "quarantine")
 
@@ -119,48 +118,9 @@ def build_frames(
                 "document_id": d.document_id, "table_key": t.table_key, "title": t.title, "page": t.page,
                 "n_rows": t.n_rows, "unit": t.unit, "unit_stated": t.unit_stated,
             })
-    ts = pl.Datetime("us", "UTC")
-    s, i32, i64, b = pl.String, pl.Int32, pl.Int64, pl.Boolean
-    return {
-        "documents": _frame(docs, {
-            "document_id": s, "logical_key": s, "revision": i32, "is_current": b, "status": s,
-            "source_file": s, "file_sha256": s, "file_size": i64, "file_format": s,
-            "department_name": s, "fiscal_year": i32, "doc_type": s, "page_count": i32, "encoding": s,
-            "department_source": s, "year_source": s, "parser_version": s, "ingested_at": ts, "run_id": s,
-            "doc_level": s, "identification_confidence": pl.Float64, "unit_name": s,
-        }),
-        "metric_facts": _frame(facts, {
-            "document_id": s, "fact_index": i32, "metric": s, "basis": s, "value": DECIMAL, "decimals": i32,
-            "raw_text": s, "unit": s, "source_kind": s, "page": i32, "locator": s, "evidence": s,
-            "direction": s, "has_reason": b, "compared_year": i32,
-        }),
-        "line_items": _frame(lines, {
-            "document_id": s, "line_index": i32, "classification": s, "code": s, "level": s,
-            "name_reported": s, "measure": s, "value": DECIMAL, "decimals": i32, "raw_text": s,
-            "source_kind": s, "page": i32, "locator": s, "evidence": s,
-        }),
-        "table_cells": _frame(cells, {
-            "document_id": s, "cell_index": i32, "table_key": s, "table_title": s, "row_index": i32,
-            "col_index": i32, "row_label": s, "code": s, "measure": s, "measure_label": s, "value": DECIMAL,
-            "decimals": i32, "raw_text": s, "page": i32, "locator": s, "evidence": s, "parse_reliable": b,
-        }),
-        "table_parses": _frame(parses, {
-            "document_id": s, "table_seq": i32, "table_key": s, "title": s, "page": i32, "layout": s,
-            "template_family": s, "n_cells": i32, "n_identities": i32, "n_held": i32,
-            "confidence": pl.Float64, "parse_reliable": b, "reason_zh": s, "failed_identities": s,
-            "column_mapping": s, "remapped": b,
-        }),
-        "text_blocks": _frame(blocks, {"document_id": s, "block_index": i32, "page": i32, "kind": s, "text": s}),
-        "recognised_tables": _frame(tables, {
-            "document_id": s, "table_key": s, "title": s, "page": i32, "n_rows": i32, "unit": s, "unit_stated": b,
-        }),
-        "quarantine": _frame(quarantine, {
-            "logical_key": s, "source_file": s, "file_sha256": s, "file_format": s, "department_name": s,
-            "fiscal_year": i32,
-            "doc_type": s, "reason_code": s, "reason_zh": s,
-            "reason_en": s, "detected_at": ts, "run_id": s,
-        }),
-    }
+    rows = {"documents": docs, "metric_facts": facts, "line_items": lines, "table_cells": cells,
+            "table_parses": parses, "text_blocks": blocks, "recognised_tables": tables, "quarantine": quarantine}
+    return {name: _frame(rows[name], frame_schema(name)) for name in SNAPSHOT_TABLES}
 
 
 def _dedupe_documents(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

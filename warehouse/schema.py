@@ -1,4 +1,10 @@
-"""The raw schema: what ingest writes and dbt's staging models read (``source('raw', …)``).
+"""The raw schema, declared once: what ingest writes and dbt's staging models read (``source('raw', …)``).
+
+:data:`RAW_SCHEMA` is the one declaration of every raw table and column. From it come the DuckDB DDL
+(:func:`create_raw_schema_sql`, with the migrations of columns added since a table's first release), the polars
+dtypes of the frames the loader writes (:func:`frame_schema`) and the ``columns:`` of the dbt sources YAML
+(:func:`write_dbt_sources`, ``python -m warehouse.schema``; tests/test_raw_schema.py fails when they differ).
+Adding a raw column is one edit here (``migrated=True`` when existing warehouses must get it too).
 
 ``documents.logical_key`` is the file's path relative to the inbox: the same key
 with new bytes is a new ``revision`` of that document; only one revision per key
@@ -18,221 +24,264 @@ them as sources, and each published warehouse (history included) carries a backu
 
 from __future__ import annotations
 
-RAW_TABLES: dict[str, str] = {
-    "documents": """
-        document_id VARCHAR PRIMARY KEY,
-        logical_key VARCHAR NOT NULL,
-        revision INTEGER NOT NULL,
-        is_current BOOLEAN NOT NULL,
-        status VARCHAR NOT NULL,
-        source_file VARCHAR NOT NULL,
-        file_sha256 VARCHAR NOT NULL,
-        file_size BIGINT NOT NULL,
-        file_format VARCHAR NOT NULL,
-        department_name VARCHAR NOT NULL,
-        fiscal_year INTEGER,
-        doc_type VARCHAR NOT NULL,
-        page_count INTEGER,
-        encoding VARCHAR,
-        department_source VARCHAR NOT NULL,
-        year_source VARCHAR NOT NULL,
-        parser_version VARCHAR NOT NULL,
-        ingested_at TIMESTAMPTZ NOT NULL,
-        run_id VARCHAR NOT NULL,
-        parser_fingerprint VARCHAR,
-        status_run_id VARCHAR
-    """,
-    "metric_facts": """
-        document_id VARCHAR NOT NULL,
-        fact_index INTEGER NOT NULL,
-        metric VARCHAR NOT NULL,
-        basis VARCHAR NOT NULL,
-        value DECIMAL(18, 4) NOT NULL,
-        decimals INTEGER NOT NULL,
-        raw_text VARCHAR NOT NULL,
-        unit VARCHAR NOT NULL,
-        source_kind VARCHAR NOT NULL,
-        page INTEGER,
-        locator VARCHAR NOT NULL,
-        evidence VARCHAR NOT NULL,
-        direction VARCHAR,
-        has_reason BOOLEAN,
-        compared_year INTEGER
-    """,
-    "line_items": """
-        document_id VARCHAR NOT NULL,
-        line_index INTEGER NOT NULL,
-        classification VARCHAR NOT NULL,
-        code VARCHAR,
-        level VARCHAR,
-        name_reported VARCHAR NOT NULL,
-        measure VARCHAR NOT NULL,
-        value DECIMAL(18, 4) NOT NULL,
-        decimals INTEGER NOT NULL,
-        raw_text VARCHAR NOT NULL,
-        source_kind VARCHAR NOT NULL,
-        page INTEGER,
-        locator VARCHAR NOT NULL,
-        evidence VARCHAR NOT NULL
-    """,
-    "table_cells": """
-        document_id VARCHAR NOT NULL,
-        cell_index INTEGER NOT NULL,
-        table_key VARCHAR NOT NULL,
-        table_title VARCHAR NOT NULL,
-        row_index INTEGER NOT NULL,
-        col_index INTEGER NOT NULL,
-        row_label VARCHAR NOT NULL,
-        code VARCHAR,
-        measure VARCHAR NOT NULL,
-        measure_label VARCHAR NOT NULL,
-        value DECIMAL(18, 4) NOT NULL,
-        decimals INTEGER NOT NULL,
-        raw_text VARCHAR NOT NULL,
-        page INTEGER,
-        locator VARCHAR NOT NULL,
-        evidence VARCHAR NOT NULL
-    """,
-    "recognised_tables": """
-        document_id VARCHAR NOT NULL,
-        table_key VARCHAR NOT NULL,
-        title VARCHAR NOT NULL,
-        page INTEGER,
-        n_rows INTEGER NOT NULL,
-        unit VARCHAR NOT NULL,
-        unit_stated BOOLEAN NOT NULL
-    """,
-    "table_parses": """
-        document_id VARCHAR NOT NULL,
-        table_seq INTEGER NOT NULL,
-        table_key VARCHAR NOT NULL,
-        title VARCHAR NOT NULL,
-        page INTEGER,
-        layout VARCHAR NOT NULL,
-        template_family VARCHAR NOT NULL,
-        n_cells INTEGER NOT NULL,
-        n_identities INTEGER NOT NULL,
-        n_held INTEGER NOT NULL,
-        confidence DOUBLE,
-        parse_reliable BOOLEAN NOT NULL,
-        reason_zh VARCHAR NOT NULL,
-        failed_identities VARCHAR NOT NULL,
-        column_mapping VARCHAR NOT NULL,
-        remapped BOOLEAN NOT NULL
-    """,
-    "text_blocks": """
-        document_id VARCHAR NOT NULL,
-        block_index INTEGER NOT NULL,
-        page INTEGER,
-        kind VARCHAR NOT NULL,
-        text VARCHAR NOT NULL
-    """,
-    "quarantine": """
-        logical_key VARCHAR NOT NULL,
-        source_file VARCHAR NOT NULL,
-        file_sha256 VARCHAR NOT NULL,
-        file_format VARCHAR NOT NULL,
-        department_name VARCHAR,
-        fiscal_year INTEGER,
-        doc_type VARCHAR,
-        reason_code VARCHAR NOT NULL,
-        reason_zh VARCHAR NOT NULL,
-        reason_en VARCHAR NOT NULL,
-        detected_at TIMESTAMPTZ NOT NULL,
-        run_id VARCHAR NOT NULL,
-        is_current BOOLEAN DEFAULT true
-    """,
-    "pipeline_runs": """
-        run_id VARCHAR PRIMARY KEY,
-        started_at TIMESTAMPTZ NOT NULL,
-        ended_at TIMESTAMPTZ,
-        status VARCHAR NOT NULL,
-        reason VARCHAR,
-        inbox VARCHAR,
-        executor VARCHAR,
-        files_seen INTEGER,
-        files_parsed INTEGER,
-        files_skipped INTEGER,
-        files_cached INTEGER,
-        files_quarantined INTEGER,
-        files_withdrawn INTEGER,
-        documents_added INTEGER,
-        documents_superseded INTEGER,
-        findings_error INTEGER,
-        findings_warning INTEGER,
-        findings_info INTEGER,
-        findings_total INTEGER,
-        parse_seconds DOUBLE,
-        load_seconds DOUBLE,
-        dbt_seconds DOUBLE,
-        publish_seconds DOUBLE,
-        dbt_built BOOLEAN,
-        parser_fingerprint VARCHAR,
-        dbt_fingerprint VARCHAR
-    """,
-    "department_registry": """
-        department_name VARCHAR NOT NULL,
-        department_code VARCHAR,
-        aliases VARCHAR,
-        peer_group VARCHAR,
-        parent VARCHAR,
-        county VARCHAR,
-        expected_to_file BOOLEAN NOT NULL,
-        source_file VARCHAR NOT NULL,
-        source_row INTEGER NOT NULL
-    """,
-    "review_decisions": """
-        event_id BIGINT NOT NULL,
-        finding_id VARCHAR NOT NULL,
-        action VARCHAR NOT NULL,
-        state_before VARCHAR NOT NULL,
-        state_after VARCHAR NOT NULL,
-        evidence_hash VARCHAR,
-        reason VARCHAR,
-        response VARCHAR,
-        decided_by VARCHAR NOT NULL,
-        decided_at TIMESTAMPTZ NOT NULL,
-        source VARCHAR NOT NULL,
-        check_id VARCHAR,
-        department_name VARCHAR,
-        fiscal_year INTEGER,
-        message VARCHAR
-    """,
-    "finding_sightings": """
-        finding_id VARCHAR NOT NULL,
-        check_id VARCHAR NOT NULL,
-        department_name VARCHAR,
-        fiscal_year INTEGER,
-        doc_type VARCHAR,
-        locator VARCHAR,
-        evidence_hash VARCHAR,
-        severity VARCHAR,
-        message VARCHAR,
-        first_seen_run_id VARCHAR NOT NULL,
-        last_seen_run_id VARCHAR NOT NULL,
-        last_seen_at TIMESTAMPTZ,
-        last_document_id VARCHAR
-    """,
-    "bureau_inputs": """
-        run_id VARCHAR,
-        taken_at TIMESTAMPTZ NOT NULL,
-        registry_file VARCHAR,
-        registry_sha256 VARCHAR,
-        review_store VARCHAR,
-        review_fingerprint VARCHAR,
-        fingerprint VARCHAR NOT NULL
-    """,
-}
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    sql_type: str  # DuckDB type: VARCHAR, INTEGER, BIGINT, BOOLEAN, DOUBLE, DECIMAL(18, 4), TIMESTAMPTZ
+    nullable: bool = True
+    primary_key: bool = False
+    default: str | None = None  # SQL literal
+    migrated: bool = False  # added after the table's first release: ALTER TABLE … ADD COLUMN IF NOT EXISTS
+    in_frame: bool = True  # written by the loader's frames (False: set later by the flow, or left to its default)
+
+    def ddl(self) -> str:
+        parts = [self.name, self.sql_type]
+        if self.primary_key:
+            parts.append("PRIMARY KEY")
+        elif not self.nullable:
+            parts.append("NOT NULL")
+        if self.default is not None:
+            parts.append(f"DEFAULT {self.default}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    name: str
+    columns: tuple[Column, ...]
+    source: str = "raw"  # the dbt source that declares it (raw | raw_ops | raw_bureau)
+
+    def columns_sql(self) -> str:
+        return ",\n".join(c.ddl() for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+RAW_SCHEMA: tuple[RawTable, ...] = (
+    RawTable("documents", (
+        Column("document_id", "VARCHAR", nullable=False, primary_key=True),
+        Column("logical_key", "VARCHAR", nullable=False),
+        Column("revision", "INTEGER", nullable=False),
+        Column("is_current", "BOOLEAN", nullable=False),
+        Column("status", "VARCHAR", nullable=False),
+        Column("source_file", "VARCHAR", nullable=False),
+        Column("file_sha256", "VARCHAR", nullable=False),
+        Column("file_size", "BIGINT", nullable=False),
+        Column("file_format", "VARCHAR", nullable=False),
+        Column("department_name", "VARCHAR", nullable=False),
+        Column("fiscal_year", "INTEGER"),
+        Column("doc_type", "VARCHAR", nullable=False),
+        Column("page_count", "INTEGER"),
+        Column("encoding", "VARCHAR"),
+        Column("department_source", "VARCHAR", nullable=False),
+        Column("year_source", "VARCHAR", nullable=False),
+        Column("parser_version", "VARCHAR", nullable=False),
+        Column("ingested_at", "TIMESTAMPTZ", nullable=False),
+        Column("run_id", "VARCHAR", nullable=False),
+        Column("parser_fingerprint", "VARCHAR", migrated=True, in_frame=False),
+        Column("status_run_id", "VARCHAR", migrated=True, in_frame=False),
+        Column("doc_level", "VARCHAR", default="'unknown'", migrated=True),
+        Column("identification_confidence", "DOUBLE", migrated=True),
+        Column("unit_name", "VARCHAR", migrated=True),
+    )),
+    RawTable("metric_facts", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("fact_index", "INTEGER", nullable=False),
+        Column("metric", "VARCHAR", nullable=False),
+        Column("basis", "VARCHAR", nullable=False),
+        Column("value", "DECIMAL(18, 4)", nullable=False),
+        Column("decimals", "INTEGER", nullable=False),
+        Column("raw_text", "VARCHAR", nullable=False),
+        Column("unit", "VARCHAR", nullable=False),
+        Column("source_kind", "VARCHAR", nullable=False),
+        Column("page", "INTEGER"),
+        Column("locator", "VARCHAR", nullable=False),
+        Column("evidence", "VARCHAR", nullable=False),
+        Column("direction", "VARCHAR"),
+        Column("has_reason", "BOOLEAN"),
+        Column("compared_year", "INTEGER"),
+    )),
+    RawTable("line_items", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("line_index", "INTEGER", nullable=False),
+        Column("classification", "VARCHAR", nullable=False),
+        Column("code", "VARCHAR"),
+        Column("level", "VARCHAR"),
+        Column("name_reported", "VARCHAR", nullable=False),
+        Column("measure", "VARCHAR", nullable=False),
+        Column("value", "DECIMAL(18, 4)", nullable=False),
+        Column("decimals", "INTEGER", nullable=False),
+        Column("raw_text", "VARCHAR", nullable=False),
+        Column("source_kind", "VARCHAR", nullable=False),
+        Column("page", "INTEGER"),
+        Column("locator", "VARCHAR", nullable=False),
+        Column("evidence", "VARCHAR", nullable=False),
+    )),
+    RawTable("table_cells", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("cell_index", "INTEGER", nullable=False),
+        Column("table_key", "VARCHAR", nullable=False),
+        Column("table_title", "VARCHAR", nullable=False),
+        Column("row_index", "INTEGER", nullable=False),
+        Column("col_index", "INTEGER", nullable=False),
+        Column("row_label", "VARCHAR", nullable=False),
+        Column("code", "VARCHAR"),
+        Column("measure", "VARCHAR", nullable=False),
+        Column("measure_label", "VARCHAR", nullable=False),
+        Column("value", "DECIMAL(18, 4)", nullable=False),
+        Column("decimals", "INTEGER", nullable=False),
+        Column("raw_text", "VARCHAR", nullable=False),
+        Column("page", "INTEGER"),
+        Column("locator", "VARCHAR", nullable=False),
+        Column("evidence", "VARCHAR", nullable=False),
+        Column("parse_reliable", "BOOLEAN", default="true", migrated=True),
+    )),
+    RawTable("recognised_tables", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("table_key", "VARCHAR", nullable=False),
+        Column("title", "VARCHAR", nullable=False),
+        Column("page", "INTEGER"),
+        Column("n_rows", "INTEGER", nullable=False),
+        Column("unit", "VARCHAR", nullable=False),
+        Column("unit_stated", "BOOLEAN", nullable=False),
+    )),
+    RawTable("table_parses", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("table_seq", "INTEGER", nullable=False),
+        Column("table_key", "VARCHAR", nullable=False),
+        Column("title", "VARCHAR", nullable=False),
+        Column("page", "INTEGER"),
+        Column("layout", "VARCHAR", nullable=False),
+        Column("template_family", "VARCHAR", nullable=False),
+        Column("n_cells", "INTEGER", nullable=False),
+        Column("n_identities", "INTEGER", nullable=False),
+        Column("n_held", "INTEGER", nullable=False),
+        Column("confidence", "DOUBLE"),
+        Column("parse_reliable", "BOOLEAN", nullable=False),
+        Column("reason_zh", "VARCHAR", nullable=False),
+        Column("failed_identities", "VARCHAR", nullable=False),
+        Column("column_mapping", "VARCHAR", nullable=False),
+        Column("remapped", "BOOLEAN", nullable=False),
+    )),
+    RawTable("text_blocks", (
+        Column("document_id", "VARCHAR", nullable=False),
+        Column("block_index", "INTEGER", nullable=False),
+        Column("page", "INTEGER"),
+        Column("kind", "VARCHAR", nullable=False),
+        Column("text", "VARCHAR", nullable=False),
+    )),
+    RawTable("quarantine", (
+        Column("logical_key", "VARCHAR", nullable=False),
+        Column("source_file", "VARCHAR", nullable=False),
+        Column("file_sha256", "VARCHAR", nullable=False),
+        Column("file_format", "VARCHAR", nullable=False),
+        Column("department_name", "VARCHAR"),
+        Column("fiscal_year", "INTEGER"),
+        Column("doc_type", "VARCHAR"),
+        Column("reason_code", "VARCHAR", nullable=False),
+        Column("reason_zh", "VARCHAR", nullable=False),
+        Column("reason_en", "VARCHAR", nullable=False),
+        Column("detected_at", "TIMESTAMPTZ", nullable=False),
+        Column("run_id", "VARCHAR", nullable=False),
+        Column("is_current", "BOOLEAN", default="true", migrated=True, in_frame=False),
+    )),
+    RawTable("pipeline_runs", source="raw_ops", columns=(
+        Column("run_id", "VARCHAR", nullable=False, primary_key=True),
+        Column("started_at", "TIMESTAMPTZ", nullable=False),
+        Column("ended_at", "TIMESTAMPTZ"),
+        Column("status", "VARCHAR", nullable=False),
+        Column("reason", "VARCHAR"),
+        Column("inbox", "VARCHAR"),
+        Column("executor", "VARCHAR"),
+        Column("files_seen", "INTEGER"),
+        Column("files_parsed", "INTEGER"),
+        Column("files_skipped", "INTEGER"),
+        Column("files_cached", "INTEGER"),
+        Column("files_quarantined", "INTEGER"),
+        Column("files_withdrawn", "INTEGER"),
+        Column("documents_added", "INTEGER"),
+        Column("documents_superseded", "INTEGER"),
+        Column("findings_error", "INTEGER"),
+        Column("findings_warning", "INTEGER"),
+        Column("findings_info", "INTEGER"),
+        Column("findings_total", "INTEGER"),
+        Column("parse_seconds", "DOUBLE"),
+        Column("load_seconds", "DOUBLE"),
+        Column("dbt_seconds", "DOUBLE"),
+        Column("publish_seconds", "DOUBLE"),
+        Column("dbt_built", "BOOLEAN"),
+        Column("parser_fingerprint", "VARCHAR"),
+        Column("dbt_fingerprint", "VARCHAR"),
+    )),
+    RawTable("department_registry", source="raw_bureau", columns=(
+        Column("department_name", "VARCHAR", nullable=False),
+        Column("department_code", "VARCHAR"),
+        Column("aliases", "VARCHAR"),
+        Column("peer_group", "VARCHAR"),
+        Column("parent", "VARCHAR"),
+        Column("county", "VARCHAR"),
+        Column("expected_to_file", "BOOLEAN", nullable=False),
+        Column("source_file", "VARCHAR", nullable=False),
+        Column("source_row", "INTEGER", nullable=False),
+    )),
+    RawTable("review_decisions", source="raw_bureau", columns=(
+        Column("event_id", "BIGINT", nullable=False),
+        Column("finding_id", "VARCHAR", nullable=False),
+        Column("action", "VARCHAR", nullable=False),
+        Column("state_before", "VARCHAR", nullable=False),
+        Column("state_after", "VARCHAR", nullable=False),
+        Column("evidence_hash", "VARCHAR"),
+        Column("reason", "VARCHAR"),
+        Column("response", "VARCHAR"),
+        Column("decided_by", "VARCHAR", nullable=False),
+        Column("decided_at", "TIMESTAMPTZ", nullable=False),
+        Column("source", "VARCHAR", nullable=False),
+        Column("check_id", "VARCHAR"),
+        Column("department_name", "VARCHAR"),
+        Column("fiscal_year", "INTEGER"),
+        Column("message", "VARCHAR"),
+    )),
+    RawTable("finding_sightings", source="raw_bureau", columns=(
+        Column("finding_id", "VARCHAR", nullable=False),
+        Column("check_id", "VARCHAR", nullable=False),
+        Column("department_name", "VARCHAR"),
+        Column("fiscal_year", "INTEGER"),
+        Column("doc_type", "VARCHAR"),
+        Column("locator", "VARCHAR"),
+        Column("evidence_hash", "VARCHAR"),
+        Column("severity", "VARCHAR"),
+        Column("message", "VARCHAR"),
+        Column("first_seen_run_id", "VARCHAR", nullable=False),
+        Column("last_seen_run_id", "VARCHAR", nullable=False),
+        Column("last_seen_at", "TIMESTAMPTZ"),
+        Column("last_document_id", "VARCHAR"),
+    )),
+    RawTable("bureau_inputs", source="raw_bureau", columns=(
+        Column("run_id", "VARCHAR"),
+        Column("taken_at", "TIMESTAMPTZ", nullable=False),
+        Column("registry_file", "VARCHAR"),
+        Column("registry_sha256", "VARCHAR"),
+        Column("review_store", "VARCHAR"),
+        Column("review_fingerprint", "VARCHAR"),
+        Column("fingerprint", "VARCHAR", nullable=False),
+    )),
+)
+TABLES: dict[str, RawTable] = {t.name: t for t in RAW_SCHEMA}
+# table → its column definitions as SQL (the review store creates its own copies of two of these tables)
+RAW_TABLES: dict[str, str] = {t.name: t.columns_sql() for t in RAW_SCHEMA}
 
 # Columns added after a table was first released: applied to existing warehouses on load.
-MIGRATIONS: tuple[str, ...] = (
-    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS parser_fingerprint VARCHAR",
-    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS status_run_id VARCHAR",
-    "ALTER TABLE raw.quarantine ADD COLUMN IF NOT EXISTS is_current BOOLEAN DEFAULT true",
-    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS doc_level VARCHAR DEFAULT 'unknown'",
-    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS identification_confidence DOUBLE",
-    "ALTER TABLE raw.table_cells ADD COLUMN IF NOT EXISTS parse_reliable BOOLEAN DEFAULT true",
-    "ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS unit_name VARCHAR",
+MIGRATIONS: tuple[str, ...] = tuple(
+    f"ALTER TABLE raw.{t.name} ADD COLUMN IF NOT EXISTS {c.ddl().replace(' NOT NULL', '')}"
+    for t in RAW_SCHEMA for c in t.columns if c.migrated
 )
 
 
@@ -241,3 +290,65 @@ def create_raw_schema_sql() -> list[str]:
     for name, columns in RAW_TABLES.items():
         statements.append(f"CREATE TABLE IF NOT EXISTS raw.{name} ({columns})")
     return [*statements, *MIGRATIONS]
+
+
+_POLARS_TYPES: dict[str, pl.DataType] = {
+    "VARCHAR": pl.String(), "INTEGER": pl.Int32(), "BIGINT": pl.Int64(), "BOOLEAN": pl.Boolean(),
+    "DOUBLE": pl.Float64(), "DECIMAL(18, 4)": pl.Decimal(18, 4), "TIMESTAMPTZ": pl.Datetime("us", "UTC"),
+}
+
+
+def polars_type(column: Column) -> pl.DataType:
+    return _POLARS_TYPES[column.sql_type]
+
+
+def frame_schema(table: str) -> dict[str, pl.DataType]:
+    """The polars schema of the loader's frame for ``table`` (its columns the frames write, in order)."""
+    return {c.name: polars_type(c) for c in TABLES[table].columns if c.in_frame}
+
+
+# ---- the dbt sources YAML (its columns: generated from RAW_SCHEMA) ---------------------------------------------
+
+DBT_SOURCES_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "models" / "staging"
+SOURCE_FILES = {"raw": "_raw__sources.yml", "raw_ops": "ops/_ops__sources.yml",
+                "raw_bureau": "bureau/_bureau__sources.yml"}
+
+
+def dbt_source_columns(table: RawTable) -> list[dict[str, str]]:
+    """name and data_type of each column (NOT NULL and keys are the DDL's, enforced by DuckDB itself)."""
+    return [{"name": c.name, "data_type": c.sql_type.lower()} for c in table.columns]
+
+
+def dbt_sources_yaml(source: str, current: str) -> str:
+    """The sources file ``current`` with every declared table's ``columns:`` as RAW_SCHEMA has them."""
+    import yaml
+
+    doc = yaml.safe_load(current)
+    (src,) = [s for s in doc["sources"] if s["name"] == source]
+    declared = {t.name: t for t in RAW_SCHEMA if t.source == source}
+    if {t["name"] for t in src["tables"]} != set(declared):
+        raise ValueError(f"dbt source {source} lists {sorted(t['name'] for t in src['tables'])}, "
+                         f"warehouse.schema declares {sorted(declared)}")
+    for table in src["tables"]:
+        table["columns"] = dbt_source_columns(declared[table["name"]])
+    return "# columns: generated from warehouse/schema.py (python -m warehouse.schema); edit the tables there\n" + \
+        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
+
+
+def write_dbt_sources(root: Path = DBT_SOURCES_DIR) -> list[Path]:
+    """Rewrite the dbt sources files whose columns differ from RAW_SCHEMA; returns the files written."""
+    written = []
+    for source, name in SOURCE_FILES.items():
+        path = root / name
+        current = path.read_text(encoding="utf-8")
+        wanted = dbt_sources_yaml(source, current)
+        if wanted != current:
+            path.write_text(wanted, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_dbt_sources():
+        print(f"written {p}")
+    sys.exit(0)

@@ -2,7 +2,7 @@
 
 Two sources of truth:
 
-* a generated county (:mod:`ingest.samplegen`) whose ``truth.json`` lists every fact and table cell of
+* a generated county (:mod:`samplegen`) whose ``truth.json`` lists every fact and table cell of
   every document (:mod:`ingest.evaluation.synthetic`);
 * real documents with hand-checked expected facts and cells in ``tests/expected/``
   (:mod:`ingest.evaluation.real`).

@@ -8,7 +8,12 @@ import tempfile
 from pathlib import Path
 
 from ingest.catalog import load_metric_catalog
-from ingest.evaluation.real import DEFAULT_EXPECTED_DIR, default_realdata_root, evaluate_real
+from ingest.evaluation.real import (
+    DEFAULT_EXPECTED_DIR,
+    ExtractionSummary,
+    default_realdata_root,
+    evaluate_real,
+)
 from ingest.evaluation.scoring import ScoreTable
 from ingest.evaluation.synthetic import Miss, evaluate_county
 from ingest.pipeline import ingest_file
@@ -29,11 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     table = ScoreTable()
     misses: list[Miss] = []
     notes: list[str] = []
+    extraction: list[ExtractionSummary] = []
     if args.only != "real":
         if args.county is not None:
             t, m = evaluate_county(args.county, lambda p: ingest_file(p, catalog), catalog)
         else:
-            from ingest.samplegen import generate_county
+            from samplegen import generate_county
 
             with tempfile.TemporaryDirectory(prefix="juesuan-eval-") as tmp:
                 years = tuple(int(y) for y in args.years.split(","))
@@ -43,12 +49,19 @@ def main(argv: list[str] | None = None) -> int:
         misses += m
     if args.only != "generated":
         root = args.realdata or default_realdata_root()
-        t, m, skipped = evaluate_real(root, args.expected, lambda p: ingest_file(p, catalog), notes)
+        t, m, skipped = evaluate_real(
+            root, args.expected, lambda p: ingest_file(p, catalog), notes, extraction
+        )
         table.rows.update(t.rows)
         misses += m
         for s in skipped:
             print(f"skipped: {s}", file=sys.stderr)
     print(table.render())
+    if extraction:
+        total = sum(e.warnings for e in extraction)
+        print(f"\nextraction warnings (tables judged unreliable, one each), per document: {total} in all")
+        for e in extraction:
+            print(f"  {e.render()}")
     if notes:
         print(f"\nunreadable from the text alone (left out, not guessed): {len(notes)}")
         for n in notes:

@@ -8,7 +8,7 @@ from ingest.catalog import MetricCatalog, normalise_label
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．]|（[一二三四五六七八九十\d]+）)")
 
-# The generator (ingest.samplegen) names a few metrics differently from the catalogue.
+# The generator (samplegen) names a few metrics differently from the catalogue.
 TRUTH_METRIC_KEYS: dict[str, str] = {
     "expenditure_total": "expenditure_grand_total",
     "general_budget_basic": "general_budget_basic_expenditure",

@@ -6,6 +6,7 @@ import csv
 import os
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.evaluation.keys import canonical_measure, row_label_key
@@ -32,12 +33,15 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def evaluate_real(
     root: Path, expected_dir: Path, ingest: Ingest, notes: list[str] | None = None,
+    extraction: list[ExtractionSummary] | None = None,
 ) -> tuple[ScoreTable, list[Miss], list[str]]:
     """Every document of ``expected_dir/documents.csv`` (slug, path, department, year, doc_type, doc_level, held_out,
     unit_name of a unit-level document).
 
     ``notes`` receives, per document, the figures its reader could not place from the text alone
-    (``text_table_unreadable`` of ``Document.meta``: which figure, which columns it could be)."""
+    (``text_table_unreadable`` of ``Document.meta``: which figure, which columns it could be); ``extraction``
+    one line per document with the count of its ``extraction.table_unreliable`` warnings
+    (:func:`extraction_summary`)."""
     table = ScoreTable()
     misses: list[Miss] = []
     skipped: list[str] = []
@@ -69,6 +73,8 @@ def evaluate_real(
             if got_unit != unit:
                 misses.append(Miss(corpus, "identity", "unit_name", slug, f"{got_unit!r} != {unit!r}"))
         _score_table_parses(table, misses, slug, result)
+        if extraction is not None:
+            extraction.append(extraction_summary(slug, result))
         if notes is not None:
             notes.extend(f"{slug}: {u}" for u in result.reader_notes.get("text_table_unreadable", "").splitlines())
         _score_facts(table, misses, slug, expected_dir / f"{slug}.facts.csv", result)
@@ -171,3 +177,38 @@ def _score_table_parses(table: ScoreTable, misses: list[Miss], slug: str, result
             misses.append(Miss("real", "table parse", "identities_hold", slug,
                                f"{flag}p{p.page} {p.table_key} {p.n_held}/{p.n_identities} "
                                f"{p.failed_identities[:120]}"))
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractionSummary:
+    """A document's tables with identities, how many hold them all, and the tables judged unreliable — each of
+    them one ``extraction.table_unreliable`` warning (「第N页《…》未能可靠识别（原因）」)."""
+
+    slug: str
+    tables: int
+    with_identities: int
+    all_holding: int
+    unreliable: tuple[str, ...]  # "p<page> 《title》 reason" per table judged unreliable
+    quarantined: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return len(self.unreliable)
+
+    def render(self) -> str:
+        if self.quarantined is not None:
+            return f"{self.slug}: quarantined ({self.quarantined})"
+        line = (f"{self.slug}: extraction warnings {self.warnings} (tables {self.tables}, with identities "
+                f"{self.with_identities}, all holding {self.all_holding})")
+        return f"{line}: {'; '.join(self.unreliable)}" if self.unreliable else line
+
+
+def extraction_summary(slug: str, result: IngestResult) -> ExtractionSummary:
+    if result.document is None:
+        reason = result.quarantine.reason_en if result.quarantine else "not loaded"
+        return ExtractionSummary(slug, 0, 0, 0, (), reason)
+    evaluated = [p for p in result.table_parses if p.n_identities]
+    return ExtractionSummary(
+        slug, len(result.table_parses), len(evaluated), sum(1 for p in evaluated if p.n_held == p.n_identities),
+        tuple(f"p{p.page} 《{p.title}》 {p.reason_zh}" for p in evaluated if not p.parse_reliable),
+    )

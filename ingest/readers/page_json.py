@@ -21,6 +21,8 @@ from ingest.model import Document, Paragraph, Table, UnreadableDocument
 from ingest.readers.text import decode_text, is_heading
 from ingest.readers.text_tables import (
     CONTAINED_IN,
+    EVERY_ROW,
+    balance_caps,
     build_table_rows,
     find_schema,
     is_note_line,
@@ -83,6 +85,7 @@ class _Builder:
     dropped: int = 0
     unreadable: list[str] = field(default_factory=list)
     bounds: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # per table key: row_bounds
+    balances: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 年初/年末结转和结余 (balance_caps)
     text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
     def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
@@ -104,9 +107,11 @@ class _Builder:
                 self.paragraph(page, line)
             return
         container = CONTAINED_IN.get(schema.key)
-        rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data],
-                                   self.bounds.get(container) if container else None, self.text)
+        bounds = {**self.bounds.get(container, {}), EVERY_ROW: self.balances} if container else None
+        rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data], bounds, self.text)
         self.bounds.setdefault(schema.key, row_bounds(rebuilt))
+        if not self.balances:
+            self.balances.update(balance_caps(rebuilt))
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
         self.dropped += rebuilt.dropped_rows

@@ -317,12 +317,14 @@ def _fits(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: 
 
 
 def placements(
-    numbers: list[str], block: BlockSchema, active: int | None = None, bound: tuple[Decimal, ...] | None = None,
+    numbers: list[str], block: BlockSchema, active: int | None = None,
+    bound: tuple[Decimal | None, ...] | None = None,
 ) -> list[tuple[int, ...]]:
     """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums.
 
     ``bound`` (the same row of a table that contains this one: a fund's line within the all-funds line) caps
-    each column: a placement putting more in a column than the bound is out, unless none is left. Then, if
+    each column it names (None: a column the containing table does not have): a placement putting more in a
+    column than the bound is out, unless none is left. Then, if
     ``active`` (the widest row of the table) is given and some placement uses only the first ``active``
     columns, only those count.
     """
@@ -342,7 +344,7 @@ def placements(
     ]
     if bound is not None:
         within = [cols for cols in candidates
-                  if all(v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
+                  if all(bound[c] is None or v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
         candidates = within or candidates
     if active is not None and active < n:
         preferred = [cols for cols in candidates if max(cols) < active]
@@ -523,16 +525,63 @@ def row_bounds(rows: TextTableRows) -> dict[str, dict[str, Decimal]]:
         values = {}
         for path, text in zip(block.amounts, amounts, strict=True):
             amount = parse_amount(text) if text else None
-            values[path[-1]] = amount.value if amount is not None else Decimal(0)
+            values[_cap_name(path)] = amount.value if amount is not None else Decimal(0)
         out.setdefault(code, values)
     return out
 
 
-# A fund's table within the all-funds table of the same budget, line by line and column by column
+def _cap_name(path: tuple[str, ...]) -> str:
+    """A spending column by its own name, whichever table prints it: 本年支出合计 (支出决算表) and 本年支出/合计
+    (a fund's table) are both 合计."""
+    return re.sub(r"^本年支出", "", path[-1]) or path[-1]
+
+
+_BALANCE = re.compile(r"^(?:年初|年末)结转和结余$")
+_YEAR_TOTAL = re.compile(r"^本年(?:收入|支出)合计$")
+EVERY_ROW = "*"  # the key of the caps that hold for every row of a contained table (bounds[EVERY_ROW])
+
+
+def balance_caps(rows: TextTableRows) -> dict[str, Decimal]:
+    """The department's 年初/年末结转和结余 as its 收入支出总表 states them (a blank is 0), the cap of every fund
+    line's 结转和结余 — only on a side whose 总计 is its 本年…合计 plus the rows printed between (nothing lost in
+    the text, so a blank there is a blank on the page)."""
+    caps: dict[str, Decimal] = {}
+    offset = 0
+    for block in rows.schema.blocks:
+        width = len(block.labels) + len(block.amounts)
+        if block.side and len(block.labels) == 1 and len(block.amounts) == 1:
+            side = [(cells[offset], cells[offset + 1]) for _, cells in rows.rows]
+            caps.update(_side_balances(side))
+        offset += width
+    return caps
+
+
+def _side_balances(side: list[tuple[str, str]]) -> dict[str, Decimal]:
+    start = next((i for i, (label, _) in enumerate(side) if _YEAR_TOTAL.match(label)), None)
+    end = next((i for i, (label, _) in enumerate(side) if start is not None and i > start
+                and _GRAND_ROOT.match(label)), None)
+    if start is None or end is None:
+        return {}
+    amounts = [parse_amount(text) if text else None for _, text in side[start:end + 1]]
+    if amounts[0] is None or amounts[-1] is None:
+        return {}
+    between = [a for a in amounts[1:-1] if a is not None]
+    tol = sum((a.half_ulp for a in [amounts[0], amounts[-1], *between]), Decimal(0))
+    if abs(amounts[-1].value - amounts[0].value - sum((a.value for a in between), Decimal(0))) > tol:
+        return {}
+    return {label: (a.value if a is not None else Decimal(0))
+            for (label, _), a in zip(side[start + 1:end], amounts[1:-1], strict=True) if _BALANCE.match(label)}
+
+
+# A fund's table within the all-funds table of the same document, line by line and column by column (the columns
+# both have: a 决算 fund table's 年初/年末结转 are not in the 支出决算表)
 CONTAINED_IN: dict[str, str] = {
     "budget_general_expenditure": "budget_expenditure",
     "budget_govfund": "budget_expenditure",
     "budget_soe_capital": "budget_expenditure",
+    "general_budget_expenditure": "expenditure",
+    "govfund": "expenditure",
+    "soe_capital": "expenditure",
 }
 
 
@@ -598,7 +647,9 @@ def _stated(name: str, value: Decimal, text: str) -> bool:
     a joint name (…购置及运行费7万元 states no 运行费)."""
     if len(name) < 2:
         return False
-    for m in re.finditer(rf"(?<![及和、與]){re.escape(name)}{_STATED_FIGURE}", text):
+    # an item named …费 in the table is also written …支出 in the text (公务用车运行维护费 / 公务用车运行维护支出)
+    names = "|".join(re.escape(n) for n in dict.fromkeys((name, re.sub(r"费$", "支出", name))))
+    for m in re.finditer(rf"(?<![及和、與])(?:{names}){_STATED_FIGURE}", text):
         amount = parse_amount(m.group(1))
         if amount is None:
             continue
@@ -609,23 +660,27 @@ def _stated(name: str, value: Decimal, text: str) -> bool:
 
 
 def _settle_by_text(row: _Placed, block: BlockSchema, text: str) -> None:
-    """A row the sums leave ambiguous: keep the placements whose disputed figures the document's own text states
-    under their column's name (「公务接待费1.53万元」), when exactly one such placement is left."""
-    if len(row.candidates) < 2:
-        return
+    """A row the sums leave ambiguous: a disputed figure the document's own text states under the name of exactly
+    one of its candidate columns (「公务接待费1.53万元」) goes there; figures the text does not state that way stay
+    disputed (left out, reported)."""
     values = _values(row.numbers) or []
-    disputed = [i for i in range(len(values)) if len({cols[i] for cols in row.candidates}) > 1]
-    kept = [cols for cols in row.candidates
-            if all(_stated(_item_name(block.amounts[cols[i]]), values[i], text) for i in disputed)]
-    if len(kept) == 1:
-        row.candidates = kept
+    for i, value in enumerate(values):
+        columns = {cols[i] for cols in row.candidates}
+        if len(columns) < 2:
+            continue
+        stated = {c for c in columns if _stated(_item_name(block.amounts[c]), value, text)}
+        if len(stated) == 1:
+            column = stated.pop()
+            row.candidates = [cols for cols in row.candidates if cols[i] == column]
 
 
-def _bound(block: BlockSchema, code: str | None, bounds: dict[str, dict[str, Decimal]]) -> tuple[Decimal, ...] | None:
-    caps = bounds.get(code) if code else None
-    if caps is None or any(p[-1] not in caps for p in block.amounts):
+def _bound(
+    block: BlockSchema, code: str | None, bounds: dict[str, dict[str, Decimal]],
+) -> tuple[Decimal | None, ...] | None:
+    caps = {**bounds.get(EVERY_ROW, {}), **bounds.get(code, {})} if code else None
+    if not caps or not any(_cap_name(p) in caps for p in block.amounts):
         return None
-    return tuple(caps[p[-1]] for p in block.amounts)
+    return tuple(caps.get(_cap_name(p)) for p in block.amounts)
 
 
 def _assemble(

@@ -1,8 +1,10 @@
 """Everything the review reports show, read once from the marts on a short read-only connection.
 
-The reports build against the marts that exist: ``fct_disclosure_metric`` and ``dim_document`` are the
-contract today; ``fct_check_result`` (findings) and ``fct_expenditure_by_function`` (function structure)
-are used when present, with their columns resolved by name, and shown as 暂无数据 when absent.
+The reports read the marts' contracts only (dbt_project/models/marts/**/_*__models.yml): one figure per
+department-year, metric and basis from ``fct_department_metric``, the county's indicators and completeness from
+``county_department_summary``, findings from ``fct_check_result`` (severities of the check registry), the
+function structure from ``fct_expenditure_by_function`` and peer groups from ``dim_department``. A warehouse
+whose marts were never built gives empty sections (暂无数据) with a note, not an error.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 import duckdb
 
 from warehouse.report.budget import BudgetLine, load_budget_lines
-from warehouse.report.fmt import change_pct, ratio_pct
+from warehouse.report.fmt import change_pct
+from warehouse.review.workbook import SEVERITY_LABEL, SEVERITY_ORDER
 from warehouse.sql import list_marts, read_only
 
 
@@ -77,8 +80,7 @@ class DepartmentYear:
     department: str
     year: int
     documents: list[tuple[str, str, int | None]] = field(default_factory=list)  # (document_id, file, pages)
-    figures: dict[tuple[str, str], Figure] = field(default_factory=dict)  # (metric, basis) → figure
-    candidates: dict[tuple[str, str], list[Figure]] = field(default_factory=dict)  # every statement of it
+    figures: dict[tuple[str, str], Figure] = field(default_factory=dict)  # (metric, basis) → fct_department_metric
     findings: list[Finding] = field(default_factory=list)  # to do: open and reopened failures
     decided: list[Finding] = field(default_factory=list)  # accepted or rejected by a reviewer
     functions: list[tuple[str, Decimal]] = field(default_factory=list)  # 功能分类 类级 (name, amount)
@@ -119,16 +121,6 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("procurement_total", "政府采购支出", "万元", "more"),
 )
 
-# What a complete disclosure states: the core of the nine tables and the narrative.
-CORE_METRICS: tuple[tuple[str, ...], ...] = (
-    ("income_total",), ("income_current_year",), ("expenditure_grand_total",), ("expenditure_current_year",),
-    ("expenditure_basic",), ("expenditure_project",), ("basic_personnel",), ("basic_public",),
-    ("fiscal_total",), ("general_budget_expenditure",), ("income_fiscal_appropriation",
-                                                          "income_general_budget_appropriation"),
-    ("sangong_total", "sangong_overseas", "sangong_reception"), ("admin_operating_cost",), ("procurement_total",),
-    ("vehicles_total",), ("staff_actual", "staff_onroll", "staff_authorized"),
-)
-
 INCOME_PARTS: tuple[tuple[str, str], ...] = (
     ("income_fiscal_appropriation", "财政拨款收入"), ("income_superior_subsidy", "上级补助收入"),
     ("income_business", "事业收入"), ("income_operating", "经营收入"),
@@ -146,27 +138,29 @@ SANGONG_PARTS: tuple[tuple[str, str], ...] = (
     ("sangong_overseas", "因公出国（境）费"), ("sangong_vehicle_purchase", "公务用车购置费"),
     ("sangong_vehicle_operation", "公务用车运行维护费"), ("sangong_reception", "公务接待费"),
 )
-SEVERITY_ORDER = {"critical": 0, "error": 1, "high": 1, "warning": 2, "warn": 2, "medium": 2, "info": 3, "low": 3}
-SEVERITY_LABEL = {"critical": "严重", "error": "错误", "high": "错误", "warning": "警告", "warn": "警告",
-                  "medium": "警告", "info": "提示", "low": "提示"}
-FAILING = {"fail", "failed", "error", "warn", "warning"}  # open findings; pass / accepted / skipped are not
+FAILING = "fail"  # fct_check_result.status: fail | not_evaluable | accepted | rejected (its contract)
+NOT_EVALUABLE = "not_evaluable"
 DECIDED = {"accepted", "rejected"}  # a reviewer's decision (listed apart, with the reason)
-NOT_EVALUABLE = {"not_evaluable", "unevaluable", "not_evaluated"}
-ERROR_SEVERITIES = {"critical", "error", "high"}
-TOWNSHIP = re.compile(r"(镇|乡)人民政府|街道办事处|街道$")
+ISSUE_SEVERITIES = {"error", "warning"}  # what ranks a department (info hints do not)
 
 
 def severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.get(severity.lower(), 9)
+    """0 = error, 1 = warning, 2 = info (the check registry's severities, as in the review workbook)."""
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
 
 
 def severity_label(severity: str) -> str:
-    return SEVERITY_LABEL.get(severity.lower(), severity)
+    return SEVERITY_LABEL.get(severity, severity)
 
 
-def peer_group_of(department: str) -> str:
-    """Peer group by kind of department: townships/streets compare with each other, county departments too."""
-    return "乡镇（街道）" if TOWNSHIP.search(department) else "县级部门"
+def finding_order(f: Finding) -> tuple[int, int, str, str, str]:
+    """Findings to do in page order: by severity, page, check, place, id (a total order: pages are reproducible)."""
+    return severity_rank(f.severity), f.page or 0, f.check_id, f.locator or "", f.finding_id or ""
+
+
+def decided_order(f: Finding) -> tuple[str, int, int, str, str]:
+    """Decided findings: by decision, then as :func:`finding_order`."""
+    return f.lifecycle, severity_rank(f.severity), f.page or 0, f.check_id, f.finding_id or ""
 
 
 @dataclass(slots=True)
@@ -177,7 +171,7 @@ class CountyData:
     documents_loaded: int
     documents_quarantined: int
     quarantined: list[tuple[str, str, str]]  # (department, file, reason)
-    peer_groups: dict[str, str]
+    peer_groups: dict[str, str]  # department → marts.dim_department.peer_group
     missing: list[str]  # notes on marts not (yet) available
     history: dict[str, list[ReviewEvent]] = field(default_factory=dict)  # finding id → decisions, oldest first
     not_submitted: dict[int, list[tuple[str, int | None]]] = field(default_factory=dict)  # year → (dept, last year)
@@ -214,46 +208,24 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ).fetchall()]
 
 
-def _pick(columns: Sequence[str], *candidates: str) -> str | None:
-    lowered = {c.lower(): c for c in columns}
-    for cand in candidates:
-        if cand in lowered:
-            return lowered[cand]
-    return None
-
-
-def _q(col: str | None) -> str:
-    return f'"{col}"' if col else "NULL"
-
-
-def _current_documents(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL for the loaded final-account documents the marts use (current revisions when the mart says so)."""
-    current = " AND is_current" if "is_current" in _columns(con, "dim_document") else ""
-    return ("SELECT document_id FROM marts.dim_document WHERE status = 'loaded' "
-            f"AND coalesce(doc_type, 'unknown') <> 'budget' AND fiscal_year IS NOT NULL{current}")
-
-
 def _load_figures(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
-    # One figure per (department, year, metric, basis): a table cell before a narrative sentence, then page order.
-    rows = con.execute(f"""
-        WITH docs AS ({_current_documents(con)})
+    rows = con.execute("""
         SELECT department_name, fiscal_year, metric, basis, value, unit, source_kind, page, evidence
-        FROM marts.fct_disclosure_metric
-        WHERE document_id IN (SELECT document_id FROM docs)
-        ORDER BY department_name, fiscal_year, metric, basis,
-                 CASE source_kind WHEN 'table' THEN 0 ELSE 1 END, page NULLS LAST, locator
+        FROM marts.fct_department_metric WHERE fiscal_year IS NOT NULL
+        ORDER BY department_name, fiscal_year, metric, basis
     """).fetchall()
     for dept, year, metric, basis, value, unit, kind, page, evidence in rows:
         dy = years.setdefault((dept, year), DepartmentYear(dept, year))
-        fig = Figure(Decimal(value), unit, kind, page, evidence)
-        dy.figures.setdefault((metric, basis), fig)
-        dy.candidates.setdefault((metric, basis), []).append(fig)
+        dy.figures[(metric, basis)] = Figure(Decimal(value), unit, kind, page, evidence)
+
+
+_FINAL_ACCOUNTS = ("status = 'loaded' AND is_current AND doc_type <> 'budget' AND fiscal_year IS NOT NULL")
 
 
 def _load_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
     rows = con.execute(f"""
         SELECT department_name, fiscal_year, document_id, source_file, page_count FROM marts.dim_document
-        WHERE document_id IN ({_current_documents(con)})
+        WHERE {_FINAL_ACCOUNTS}
         ORDER BY department_name, fiscal_year, source_file
     """).fetchall()
     for dept, year, doc_id, source, pages in rows:
@@ -263,10 +235,9 @@ def _load_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int],
 
 def _load_budget_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
     """The 预算 files of each department-year the report shows (its page names them beside the 决算)."""
-    current = " AND is_current" if "is_current" in _columns(con, "dim_document") else ""
-    rows = con.execute(f"""
+    rows = con.execute("""
         SELECT department_name, fiscal_year, document_id, source_file, page_count FROM marts.dim_document
-        WHERE status = 'loaded' AND doc_type = 'budget' AND fiscal_year IS NOT NULL{current}
+        WHERE status = 'loaded' AND is_current AND doc_type = 'budget' AND fiscal_year IS NOT NULL
         ORDER BY department_name, fiscal_year, source_file
     """).fetchall()
     for dept, year, doc_id, source, pages in rows:
@@ -274,53 +245,36 @@ def _load_budget_documents(con: duckdb.DuckDBPyConnection, years: dict[tuple[str
             years[(dept, year)].budget_documents.append((doc_id, Path(source).name, pages))
 
 
-FINDING_FIELDS: dict[str, tuple[str, ...]] = {
-    "check_id": ("check_id", "check_name", "rule_id"), "severity": ("severity", "level"),
-    "status": ("status", "outcome"), "message": ("message", "message_zh", "description"),
-    "expected": ("expected",), "actual": ("actual",), "difference": ("difference", "diff"),
-    "evidence": ("evidence",), "page": ("page",), "locator": ("locator",), "document_id": ("document_id",),
-    "finding_id": ("finding_id",), "title": ("title_zh",), "lifecycle": ("lifecycle",),
-    "reason": ("disposition_reason",), "decided_by": ("disposition_by",), "decided_at": ("disposition_at",),
-    "response": ("response",), "occurrences": ("occurrences",), "first_seen_run_id": ("first_seen_run_id",),
+# Finding field → fct_check_result column (the contract in dbt_project/models/marts/checks/_checks__models.yml)
+FINDING_COLUMNS: dict[str, str] = {
+    "check_id": "check_id", "severity": "severity", "status": "status", "message": "message",
+    "expected": "expected", "actual": "actual", "difference": "difference", "evidence": "evidence", "page": "page",
+    "locator": "locator", "document_id": "document_id", "finding_id": "finding_id", "title": "title_zh",
+    "lifecycle": "lifecycle", "reason": "disposition_reason", "decided_by": "disposition_by",
+    "decided_at": "disposition_at", "response": "response", "occurrences": "occurrences",
+    "first_seen_run_id": "first_seen_run_id",
 }
 
 
-def _decimal(value: Any) -> Decimal | None:
-    return value if isinstance(value, Decimal) or value is None else Decimal(str(value))
-
-
-def _load_findings(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> str | None:
-    cols = _columns(con, "fct_check_result")
-    dept, year = _pick(cols, "department_name"), _pick(cols, "fiscal_year")
-    if dept is None or year is None:
-        return "marts.fct_check_result 缺少 department_name / fiscal_year 列"
-    c = {k: _pick(cols, *v) for k, v in FINDING_FIELDS.items()}
-    order = ", ".join(x for x in (_q(c["severity"]), _q(c["check_id"]), _q(c["page"])) if x != "NULL") or "1"
-    sql = (f"SELECT {_q(dept)}, {_q(year)}, " + ", ".join(_q(c[k]) for k in FINDING_FIELDS)
-           + f" FROM marts.fct_check_result ORDER BY {order}")
-    for row in con.execute(sql).fetchall():
-        d, y, *values = row
-        if d is None or y is None:
-            continue
-        v = dict(zip(FINDING_FIELDS, values, strict=True))
-        status_text = str(v["status"] or "fail")
-        dy = years.setdefault((str(d), int(y)), DepartmentYear(str(d), int(y)))
-        if status_text.lower() in NOT_EVALUABLE:
+def _load_findings(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
+    sql = ("SELECT department_name, fiscal_year, " + ", ".join(FINDING_COLUMNS.values())
+           + " FROM marts.fct_check_result WHERE fiscal_year IS NOT NULL ORDER BY severity, check_id, page, finding_id")
+    for dept, year, *values in con.execute(sql).fetchall():
+        v = dict(zip(FINDING_COLUMNS, values, strict=True))
+        dy = years.setdefault((dept, year), DepartmentYear(dept, year))
+        if v["status"] == NOT_EVALUABLE:
             dy.not_evaluable += 1
-        decided = status_text.lower() in DECIDED
-        if status_text.lower() not in FAILING and not decided:
+            continue
+        decided = v["status"] in DECIDED
+        if v["status"] != FAILING and not decided:
             continue
         finding = Finding(
-            str(v["check_id"] or "—"), str(v["severity"] or "info"), status_text, str(v["message"] or ""),
-            _decimal(v["expected"]), _decimal(v["actual"]), _decimal(v["difference"]),
-            _text_or_none(v["evidence"]), int(v["page"]) if v["page"] is not None else None,
-            _text_or_none(v["locator"]), _text_or_none(v["document_id"]), _text_or_none(v["finding_id"]),
-            _text_or_none(v["title"]), str(v["lifecycle"] or ("open" if not decided else status_text)),
-            _text_or_none(v["reason"]), _text_or_none(v["decided_by"]), v["decided_at"], _text_or_none(v["response"]),
-            int(v["occurrences"] or 1), _text_or_none(v["first_seen_run_id"]),
+            v["check_id"], v["severity"], v["status"], v["message"], v["expected"], v["actual"], v["difference"],
+            _text_or_none(v["evidence"]), v["page"], v["locator"], v["document_id"], v["finding_id"], v["title"],
+            v["lifecycle"], v["reason"], v["decided_by"], v["decided_at"], v["response"], int(v["occurrences"]),
+            v["first_seen_run_id"],
         )
         (dy.decided if decided else dy.findings).append(finding)
-    return None
 
 
 def _load_history(con: duckdb.DuckDBPyConnection) -> dict[str, list[ReviewEvent]]:
@@ -351,42 +305,21 @@ def _text_or_none(value: Any) -> str | None:
     return str(value)
 
 
-def _load_functions(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> str | None:
-    cols = _columns(con, "fct_expenditure_by_function")
-    dept, year = _pick(cols, "department_name"), _pick(cols, "fiscal_year")
-    name = _pick(cols, "function_name", "name_canonical", "class_name", "name", "name_reported", "label")
-    code = _pick(cols, "function_code", "class_code", "code")
-    level = _pick(cols, "level", "function_level", "code_level", "class_level")
-    amount = _pick(cols, "amount", "actual", "expenditure", "total", "value", "expenditure_total", "total_amount")
-    measure = _pick(cols, "measure")
-    if dept is None or year is None or amount is None or (name is None and code is None):
-        return f"marts.fct_expenditure_by_function 列无法识别 (columns: {', '.join(cols)})"
-    filters = []
-    if level is not None:
-        filters.append(f"(cast({_q(level)} AS varchar) IN ('类', 'class', '1') OR {_q(level)} IS NULL)")
-    elif code is not None:
-        filters.append(f"length(cast({_q(code)} AS varchar)) = 3")
-    if measure is not None:
-        filters.append(f"cast({_q(measure)} AS varchar) IN ('total', 'actual', 'expenditure_total')")
-    if (source := _pick(cols, "is_county_source")) is not None:  # one source per department-year, no doubles
-        filters.append(f"{_q(source)}")
-    if (doc_type := _pick(cols, "doc_type")) is not None:
-        filters.append(f"coalesce({_q(doc_type)}, 'final_account') <> 'budget'")
-    where = (" WHERE " + " AND ".join(filters)) if filters else ""
-    label = f"coalesce(cast({_q(name)} AS varchar), cast({_q(code)} AS varchar))" if name else \
-        f"cast({_q(code)} AS varchar)"
-    sql = (f"SELECT {_q(dept)}, {_q(year)}, {label} AS fname, sum(cast({_q(amount)} AS DECIMAL(18, 2))) "
-           f"FROM marts.fct_expenditure_by_function{where} GROUP BY ALL ORDER BY 1, 2, 4 DESC")
+def _load_functions(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
+    """功能分类 类 totals of each department-year: the 类 lines of its county source (as county_function_summary)."""
+    sql = """
+        SELECT department_name, fiscal_year, coalesce(name_canonical, function_code) AS fname, sum(amount)
+        FROM marts.fct_expenditure_by_function
+        WHERE level = '类' AND measure = 'total' AND is_county_source AND coalesce(name_canonical, function_code)
+              IS NOT NULL
+        GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3"""
     for d, y, fname, total in con.execute(sql).fetchall():
-        if d is None or y is None or total is None:
-            continue
-        dy = years.get((str(d), int(y)))
-        if dy is not None:
-            dy.functions.append((re.sub(r"（类）|\(类\)|支出$", "", str(fname)) or str(fname), Decimal(total)))
-    return None
+        dy = years.get((d, y))
+        if dy is not None and total is not None:
+            dy.functions.append((re.sub(r"（类）|\(类\)|支出$", "", fname) or fname, Decimal(total)))
 
 
-# indicator key → column of marts.county_department_summary (the county's own figures win when present)
+# indicator key → column of marts.county_department_summary (the county mart decides these indicators)
 SUMMARY_COLUMNS = {
     "expenditure_total": "total_expenditure", "expenditure_basic": "basic_expenditure",
     "expenditure_project": "project_expenditure", "sangong_total": "sangong_actual",
@@ -397,41 +330,42 @@ SUMMARY_COLUMNS = {
 
 
 def _load_summary(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
-    cols = _columns(con, "county_department_summary")
-    wanted = {key: col for key, col in SUMMARY_COLUMNS.items() if col in cols}
-    if "department_name" not in cols or "fiscal_year" not in cols or not wanted:
-        return
-    select = ", ".join(f'"{col}"' for col in wanted.values())
-    for row in con.execute(f"SELECT department_name, fiscal_year, {select} FROM marts.county_department_summary"
-                           ).fetchall():
-        dy = years.get((row[0], row[1]))
+    select = ", ".join(SUMMARY_COLUMNS.values())
+    for dept, year, *values in con.execute(
+            f"SELECT department_name, fiscal_year, {select} FROM marts.county_department_summary").fetchall():
+        dy = years.get((dept, year))
         if dy is not None:
-            dy.summary = {k: (Decimal(v) if v is not None else None) for k, v in zip(wanted, row[2:], strict=True)}
+            dy.summary = {k: v for k, v in zip(SUMMARY_COLUMNS, values, strict=True)}
 
 
-def _load_peer_groups(con: duckdb.DuckDBPyConnection, departments: Sequence[str], marts: Sequence[str]) -> dict[
-        str, str]:
-    groups = {d: peer_group_of(d) for d in departments}
-    if "dim_department" in marts:
-        cols = _columns(con, "dim_department")
-        name = _pick(cols, "department_name")
-        group = _pick(cols, "peer_group", "department_type", "department_kind", "category", "sector")
-        if name and group:
-            for d, g in con.execute(f"SELECT {_q(name)}, {_q(group)} FROM marts.dim_department").fetchall():
-                if d in groups and g:
-                    groups[d] = str(g)
-    return groups
+def _load_peer_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT department_name, peer_group FROM marts.dim_department "
+                            "WHERE peer_group IS NOT NULL").fetchall())
+
+
+# The marts the reports read (a warehouse without them has never been built: its report says so).
+REQUIRED_MARTS = (
+    "dim_document", "dim_department", "fct_department_metric", "fct_check_result", "fct_expenditure_by_function",
+    "county_department_summary", "fct_budget_execution", "fct_review_decision", "fct_missing_submission",
+)
 
 
 def load_county(warehouse: Path) -> CountyData:
     """Read every figure, finding and document the reports need; the connection is closed on return."""
     years: dict[tuple[str, int], DepartmentYear] = {}
     missing: list[str] = []
+    quarantined: list[tuple[str, str, str]] = []
+    loaded = n_quarantined = 0
+    peer_groups: dict[str, str] = {}
+    history: dict[str, list[ReviewEvent]] = {}
+    not_submitted: dict[int, list[tuple[str, int | None]]] = {}
+    has_registry = False
     with read_only(warehouse) as con:
         marts = list_marts(con)
-        quarantined: list[tuple[str, str, str]] = []
-        loaded = n_quarantined = 0
-        if "dim_document" in marts:
+        absent = [m for m in REQUIRED_MARTS if m not in marts]
+        if absent:  # the marts were never built here (or dbt failed before them): nothing to show yet
+            missing.append(f"数据集市尚未生成 marts not built: {', '.join('marts.' + m for m in absent)}；报告暂无数据")
+        else:
             _load_documents(con, years)
             loaded, n_quarantined = con.execute(
                 "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'quarantined') "
@@ -439,47 +373,24 @@ def load_county(warehouse: Path) -> CountyData:
             quarantined = [(d, Path(f).name, r or "") for d, f, r in con.execute(
                 "SELECT department_name, source_file, status_reason FROM marts.dim_document "
                 "WHERE status = 'quarantined' ORDER BY 1, 2").fetchall()]
-        else:
-            missing.append("marts.dim_document 不存在：文件清单暂无数据")
-        if "fct_disclosure_metric" in marts and "dim_document" in marts:
             _load_figures(con, years)
-        else:
-            missing.append("marts.fct_disclosure_metric 不存在：指标暂无数据")
-        if "fct_check_result" in marts:
-            if (note := _load_findings(con, years)) is not None:
-                missing.append(note)
-        else:
-            missing.append("marts.fct_check_result 尚未生成：审核发现暂无数据")
-        if "fct_expenditure_by_function" in marts:
-            if (note := _load_functions(con, years)) is not None:
-                missing.append(note)
-        else:
-            missing.append("marts.fct_expenditure_by_function 尚未生成：支出功能结构暂无数据")
-        if "county_department_summary" in marts:
+            _load_findings(con, years)
+            _load_functions(con, years)
             _load_summary(con, years)
-        if "dim_document" in marts:
             _load_budget_documents(con, years)
-        if "fct_budget_execution" in marts:
             for key, lines in load_budget_lines(con).items():
                 if key in years:  # a department-year the report shows (a 决算, or a 预算 with findings)
                     years[key].budget_lines = lines
-        peer_groups = _load_peer_groups(con, sorted({d for d, _ in years}), marts)
-        history = _load_history(con) if "fct_review_decision" in marts else {}
-        not_submitted = _load_not_submitted(con) if "fct_missing_submission" in marts else {}
-        has_registry = "dim_department" in marts and "in_registry" in _columns(con, "dim_department") and bool(
-            con.execute("SELECT count(*) FILTER (in_registry) FROM marts.dim_department").fetchone()[0])
+            peer_groups = _load_peer_groups(con)
+            history = _load_history(con)
+            not_submitted = _load_not_submitted(con)
+            has_registry = bool(con.execute(
+                "SELECT count(*) FILTER (in_registry) FROM marts.dim_department").fetchone()[0])
     return CountyData(warehouse, marts, years, int(loaded), int(n_quarantined), quarantined, peer_groups, missing,
                       history, not_submitted, has_registry)
 
 
 # ---- derived indicators ----------------------------------------------------------------------------------
-
-def _first(dy: DepartmentYear, *metrics: str) -> Decimal | None:
-    for m in metrics:
-        if (v := dy.actual(m)) is not None:
-            return v
-    return None
-
 
 def _sum_parts(dy: DepartmentYear, metrics: Sequence[str]) -> Decimal | None:
     values = [v for m in metrics if (v := dy.actual(m)) is not None]
@@ -489,32 +400,14 @@ def _sum_parts(dy: DepartmentYear, metrics: Sequence[str]) -> Decimal | None:
 def indicator_value(dy: DepartmentYear, key: str) -> Decimal | None:
     """The value of one of :data:`INDICATORS` for a department-year (None when the disclosure lacks it).
 
-    marts.county_department_summary decides when it has the figure, so pages agree with the county mart.
+    marts.county_department_summary decides the indicators it has, so pages agree with the county mart; the
+    others are the department-year's figures (marts.fct_department_metric).
     """
-    if (v := dy.summary.get(key)) is not None:
-        return v
-    if key == "expenditure_total":
-        return _first(dy, "expenditure_current_year", "expenditure_grand_total")
-    if key == "fiscal_appropriation":
-        v = _first(dy, "income_fiscal_appropriation")
+    if key in SUMMARY_COLUMNS:
+        return dy.summary.get(key)
+    if key == "fiscal_appropriation":  # no 财政拨款收入 line: the three appropriation kinds it consists of
+        v = dy.actual("income_fiscal_appropriation")
         return v if v is not None else _sum_parts(dy, FISCAL_INCOME_PARTS)
-    if key == "sangong_total":
-        v = _first(dy, "sangong_total")
-        return v if v is not None else _sum_parts(dy, [m for m, _ in SANGONG_PARTS])
-    if key == "staff":
-        return _first(dy, "staff_actual", "staff_onroll", "staff_authorized")
-    if key == "admin_cost_per_staff":
-        staff = indicator_value(dy, "staff")
-        cost = dy.actual("admin_operating_cost")
-        return cost / staff if cost is not None and staff else None
-    if key == "execution_rate":  # 决算数 / 预算数, both read from the same statement when it gives both
-        budgets = dy.candidates.get(("general_budget_expenditure", "budget"), [])
-        actuals = dy.candidates.get(("general_budget_expenditure", "actual"), [])
-        for budget in budgets:
-            for actual in actuals:
-                if actual.evidence == budget.evidence and budget.value:
-                    return ratio_pct(actual.value, budget.value)
-        return dy.stated("general_budget_expenditure", "completion_pct")
     return dy.actual(key)
 
 
@@ -537,21 +430,18 @@ def prior_value(county: CountyData, dy: DepartmentYear, key: str) -> Decimal | N
     return None
 
 
-def completeness(dy: DepartmentYear) -> Decimal:
-    """Share (0–100) of the nine standard tables present (county mart), else of the core figures stated."""
-    if (v := dy.summary.get("completeness")) is not None:
-        return v
-    stated = sum(1 for group in CORE_METRICS if any(dy.actual(m) is not None for m in group))
-    return ratio_pct(Decimal(stated), Decimal(len(CORE_METRICS))) or Decimal(0)
+def completeness(dy: DepartmentYear) -> Decimal | None:
+    """Share (0–100) of the nine standard tables with figures (marts.county_department_summary.completeness_pct)."""
+    return dy.summary.get("completeness")
 
 
 def error_count(dy: DepartmentYear) -> int:
-    return sum(1 for f in dy.findings if f.severity.lower() in ERROR_SEVERITIES)
+    return sum(1 for f in dy.findings if f.severity == "error")
 
 
 def issue_count(dy: DepartmentYear) -> int:
     """Errors and warnings still to do (info hints do not rank a department)."""
-    return sum(1 for f in dy.findings if severity_rank(f.severity) <= 2)
+    return sum(1 for f in dy.findings if f.severity in ISSUE_SEVERITIES)
 
 
 def median(values: Sequence[Decimal]) -> Decimal | None:
@@ -572,7 +462,7 @@ class Comparison:
 
 def compare(county: CountyData, dy: DepartmentYear) -> list[Comparison]:
     """Key figures against last year and against the peer group's median (rank 1 = largest)."""
-    group = county.peer_groups.get(dy.department, peer_group_of(dy.department))
+    group = county.peer_groups.get(dy.department)
     peers = [p for p in county.in_year(dy.year) if county.peer_groups.get(p.department) == group]
     out = []
     for ind in INDICATORS:
@@ -613,4 +503,4 @@ def county_functions(county: CountyData, year: int) -> list[tuple[str, Decimal]]
     for dy in county.in_year(year):
         for name, amount in dy.functions:
             totals[name] += amount
-    return sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))

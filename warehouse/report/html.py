@@ -13,6 +13,7 @@ from warehouse.report import budget as budget_report
 from warehouse.report import svg
 from warehouse.report.data import (
     EXPENDITURE_PARTS,
+    ISSUE_SEVERITIES,
     CountyData,
     DepartmentYear,
     Finding,
@@ -20,7 +21,9 @@ from warehouse.report.data import (
     compare,
     completeness,
     county_functions,
+    decided_order,
     error_count,
+    finding_order,
     income_structure,
     indicator_value,
     issue_count,
@@ -68,7 +71,7 @@ tr:hover td { background: #f8fafc; }
 .up { color: #b4412f; } .down { color: #2f7d4f; }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; color: #fff;
          background: #8c8c8c; }
-.sev-0, .sev-1 { background: #c0392b; } .sev-2 { background: #d68910; } .sev-3 { background: #5d6d7e; }
+.sev-1 { background: #c0392b; } .sev-2 { background: #d68910; } .sev-3 { background: #5d6d7e; }
 .st-open { background: #3b6ea5; } .st-reopened { background: #8e44ad; } .st-accepted { background: #2f7d4f; }
 .st-rejected { background: #6b7785; }
 nav.years a, nav.years strong { margin-right: 12px; }
@@ -196,11 +199,11 @@ def _findings_html(county: CountyData, dy: DepartmentYear) -> str:
     if not dy.findings:
         return '<p class="empty">本年度没有待处理的问题。</p>' + unevaluated
     groups: dict[str, list[Finding]] = {}
-    for f in sorted(dy.findings, key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id)):
+    for f in sorted(dy.findings, key=finding_order):
         groups.setdefault(f.severity, []).append(f)
     parts = []
     for severity, items in groups.items():
-        rank = min(severity_rank(severity), 3)
+        rank = severity_rank(severity) + 1  # CSS: sev-1 error, sev-2 warning, sev-3 info
         parts.append(f'<h3><span class="badge sev-{rank}">{escape(severity_label(severity))}</span> '
                      f"{len(items)} 项</h3>")
         parts.extend(_finding_html(county, f) for f in items)
@@ -211,7 +214,7 @@ def _decided_html(county: CountyData, dy: DepartmentYear) -> str:
     if not dy.decided:
         return '<p class="empty">没有已认可或不成立的问题。</p>'
     rows = []
-    for f in sorted(dy.decided, key=lambda f: (f.lifecycle, severity_rank(f.severity), f.page or 0)):
+    for f in sorted(dy.decided, key=decided_order):
         rows.append(
             f"<tr><td>{escape(STATE_LABEL.get(f.lifecycle, f.lifecycle))}</td>"
             f"<td>{escape(severity_label(f.severity))}</td><td>{escape(f.label)}</td><td>{escape(f.message)}</td>"
@@ -426,7 +429,7 @@ def _most_errors(county: CountyData, year: int, link: dict[str, str]) -> str:
     if "fct_check_result" not in county.marts:
         return '<p class="empty">暂无数据：审核结果（marts.fct_check_result）尚未生成。</p>'
     rows = [(dy.department, error_count(dy), issue_count(dy), Counter(
-        f.label for f in dy.findings if severity_rank(f.severity) <= 2))
+        f.label for f in dy.findings if f.severity in ISSUE_SEVERITIES))
         for dy in county.in_year(year) if issue_count(dy)]
     if not rows:
         return '<p class="empty">本年度未发现问题。</p>'

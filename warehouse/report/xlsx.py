@@ -12,10 +12,11 @@ from warehouse.report.data import (
     CountyData,
     DepartmentYear,
     compare,
+    decided_order,
+    finding_order,
     income_structure,
     sangong_structure,
     severity_label,
-    severity_rank,
     structure,
 )
 from warehouse.review.states import STATE_LABEL
@@ -73,8 +74,8 @@ def write_department_workbook(county: CountyData, dy: DepartmentYear, target: Pa
                  "整改情况"])
     if "fct_check_result" not in county.marts:
         ws.append(["暂无数据：审核结果尚未生成"])
-    findings = sorted(dy.findings, key=lambda f: (severity_rank(f.severity), f.page or 0, f.check_id))
-    decided = sorted(dy.decided, key=lambda f: (f.lifecycle, severity_rank(f.severity), f.page or 0))
+    findings = sorted(dy.findings, key=finding_order)
+    decided = sorted(dy.decided, key=decided_order)
     for f in findings + decided:
         ws.append(_row([f.finding_id, severity_label(f.severity), STATE_LABEL.get(f.lifecycle, f.lifecycle), f.label,
                         f.message, _number(f.expected), _number(f.actual), _number(f.difference), f.page, f.locator,

@@ -31,7 +31,7 @@ from pathlib import Path
 REGISTRY_NAMES: tuple[str, ...] = (
     "department_registry.csv", "department_registry.xlsx", "部门名录.csv", "部门名录.xlsx",
 )
-SAMPLE_REGISTRY = "county.csv"  # written by `juesuan sample-county` (ingest/samplegen) into its inbox
+SAMPLE_REGISTRY = "county.csv"  # written by `juesuan sample-county` (samplegen) into its inbox
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "department_name": ("部门名称", "部门", "单位名称", "department_name", "department", "name"),

@@ -32,7 +32,7 @@ patterns as (
         ('hygiene.unit', '万', '([0-9]\s*万[，。；、,;]|[0-9]万$)', '金额单位「万」（应为「万元」）'),
         ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
         ('hygiene.share_without_percent', '占',
-         '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?([^0-9.%％万亿元个人辆批次项家]|$)',
+         '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?\s*([^0-9.%％万亿元个人辆批次项家\s]|$)',
          '占比数字后缺少「%」'),
         -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
         ('hygiene.share_without_percent', '增长',
@@ -50,7 +50,8 @@ hits as (
         len(regexp_extract_all(b.text, p.pattern, 0)) as n_hits
     from blocks as b
     inner join patterns as p on regexp_matches(b.text, p.pattern)
-    where not (p.token = '……' and regexp_matches(b.text, '(……|\.{6,})\s*[0-9]+\s*$'))  -- table of contents
+    -- table of contents: a leader before the page number, or a line ending in a leader (a 目录 without numbers)
+    where not (p.token = '……' and regexp_matches(b.text, '((……|\.{6,})\s*[0-9]+|(……){3,}|\.{12,})\s*$'))
       and not (p.check_id = 'template.residue' and b.kind = 'heading' and p.token = '……')
 ),
 

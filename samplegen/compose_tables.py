@@ -6,9 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
-from ingest.samplegen.docmodel import Cell, DocTable
-from ingest.samplegen.figures import INCOME_SOURCES, YearFigures, money
+from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
+from samplegen.docmodel import Cell, DocTable
+from samplegen.figures import INCOME_SOURCES, YearFigures, money
 
 CN_NUM = (
     "一",

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.samplegen.docmodel import Block, DocTable, Num, Para
+from samplegen.docmodel import Block, DocTable, Num, Para
 
 FONT = "STSong-Light"
 PAGE_W, PAGE_H = 595.27, 841.89

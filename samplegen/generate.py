@@ -19,17 +19,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ingest.samplegen.budgets import BudgetPlan, budget_documents, plan_budgets
-from ingest.samplegen.compose import compose
-from ingest.samplegen.county import COUNTY, Department, make_departments, write_registry
-from ingest.samplegen.defects import BUDGET_KINDS, KINDS, apply_defects, plan_defects
-from ingest.samplegen.docmodel import Block, DocModel, DocTable, Para
-from ingest.samplegen.figures import YearPlan, generate_series
-from ingest.samplegen.render_docx import render_docx
-from ingest.samplegen.render_pdf import render_pdf
-from ingest.samplegen.render_text import render_text
-from ingest.samplegen.render_xlsx import render_xls, render_xlsx
-from ingest.samplegen.truth import defect_dict, facts_and_cells, rounding_not_defects
+from samplegen.budgets import BudgetPlan, budget_documents, plan_budgets
+from samplegen.compose import compose
+from samplegen.county import COUNTY, Department, make_departments, write_registry
+from samplegen.defects import BUDGET_KINDS, KINDS, apply_defects, plan_defects
+from samplegen.docmodel import Block, DocModel, DocTable, Para
+from samplegen.figures import YearPlan, generate_series
+from samplegen.render_docx import render_docx
+from samplegen.render_pdf import render_pdf
+from samplegen.render_text import render_text
+from samplegen.render_xlsx import render_xls, render_xlsx
+from samplegen.truth import defect_dict, facts_and_cells, rounding_not_defects
 
 ALL_FORMATS = ("docx", "pdf", "xlsx", "txt")
 
@@ -215,7 +215,7 @@ def generate_county(
     """Write a complete sample county with ground truth; deterministic for a seed.
 
     ``budgets``: also the 部门预算 and 单位预算 of every department-year (a few left out, so that the checks meet
-    a missing budget), with budget defects at ``defect_rate`` (docs: ingest.samplegen.budgets).
+    a missing budget), with budget defects at ``defect_rate`` (docs: samplegen.budgets).
     """
     unknown = set(formats) - set(ALL_FORMATS)
     if unknown:

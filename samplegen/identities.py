@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.samplegen.docmodel import DocModel, DocTable
+from samplegen.docmodel import DocModel, DocTable
 
 HALF_CENT = Decimal("0.005")
 

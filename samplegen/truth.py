@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ingest.samplegen.defects import Defect
-from ingest.samplegen.docmodel import Block, DocModel, DocTable, Para
-from ingest.samplegen.identities import HALF_CENT, document_identities
+from samplegen.defects import Defect
+from samplegen.docmodel import Block, DocModel, DocTable, Para
+from samplegen.identities import HALF_CENT, document_identities
 
 
 def facts_and_cells(blocks: list[Block], file_index: int, doc_id: str) -> tuple[list[dict], list[dict]]:

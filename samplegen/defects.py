@@ -11,10 +11,10 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.samplegen.catalog import FUNCTION_NAMES, INVALID_CODES, OLD_NAMES
-from ingest.samplegen.compose_tables import fmt
-from ingest.samplegen.docmodel import DocModel, Num, Para
-from ingest.samplegen.figures import YearFigures, money
+from samplegen.catalog import FUNCTION_NAMES, INVALID_CODES, OLD_NAMES
+from samplegen.compose_tables import fmt
+from samplegen.docmodel import DocModel, Num, Para
+from samplegen.figures import YearFigures, money
 
 # kind -> (check family, expected severity)
 KINDS: dict[str, tuple[str, str]] = {
@@ -35,7 +35,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "economic_exceeds_sangong": ("sangong", "warning"),
     "wrong_unit": ("hygiene", "warning"),
 }
-# kinds of the budgets (预算) and of the 预算 ↔ 决算 link, planned apart (ingest.samplegen.budget_defects)
+# kinds of the budgets (预算) and of the 预算 ↔ 决算 link, planned apart (samplegen.budget_defects)
 BUDGET_KINDS: dict[str, tuple[str, str]] = {
     "budget_quote_mismatch": ("budget", "error"),
     "budget_yoy_wrong": ("budget", "error"),

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ingest.samplegen.catalog import class_short, name_for
-from ingest.samplegen.compose_tables import CN_NUM
-from ingest.samplegen.county import Department
-from ingest.samplegen.docmodel import Cell, DocTable, Num, Para
-from ingest.samplegen.figures import YearFigures, money
+from samplegen.catalog import class_short, name_for
+from samplegen.compose_tables import CN_NUM
+from samplegen.county import Department
+from samplegen.docmodel import Cell, DocTable, Num, Para
+from samplegen.figures import YearFigures, money
 
 HUNDRED = Decimal(100)
 

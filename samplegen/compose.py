@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
-from ingest.samplegen import compose_narrative as nar
-from ingest.samplegen.compose_tables import Style, all_tables
-from ingest.samplegen.county import Department
-from ingest.samplegen.docmodel import Block, DocModel, Para
-from ingest.samplegen.figures import YearFigures
+from samplegen import compose_narrative as nar
+from samplegen.compose_tables import Style, all_tables
+from samplegen.county import Department
+from samplegen.docmodel import Block, DocModel, Para
+from samplegen.figures import YearFigures
 
 
 def doc_title(dept: Department, year: int) -> str:

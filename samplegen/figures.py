@@ -10,13 +10,13 @@ import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ingest.samplegen.catalog import (
+from samplegen.catalog import (
     PERSONNEL_CLASSES,
     PERSONNEL_WEIGHTS,
     PUBLIC_CLASSES,
     PUBLIC_WEIGHTS,
 )
-from ingest.samplegen.county import Department
+from samplegen.county import Department
 
 CENT = Decimal("0.01")
 INCOME_SOURCES = ("superior", "business", "operating", "affiliated", "other")

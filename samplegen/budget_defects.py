@@ -21,10 +21,10 @@ import random
 from dataclasses import replace
 from decimal import Decimal
 
-from ingest.samplegen.budget_figures import BudgetFigures
-from ingest.samplegen.compose_narrative import pct_text
-from ingest.samplegen.defects import BUDGET_KINDS, Defect
-from ingest.samplegen.docmodel import DocModel, Num, Para
+from samplegen.budget_figures import BudgetFigures
+from samplegen.compose_narrative import pct_text
+from samplegen.defects import BUDGET_KINDS, Defect
+from samplegen.docmodel import DocModel, Num, Para
 
 
 def budget_defect(kind: str, location: dict[str, str], expected: str, shown: str, description: str) -> Defect:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from ingest.samplegen.docmodel import Block, DocTable, Para
+from samplegen.docmodel import Block, DocTable, Para
 
 
 def text_lines(blocks: list[Block], rng: random.Random) -> list[str]:

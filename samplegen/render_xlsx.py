@@ -7,7 +7,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from ingest.samplegen.docmodel import Block, DocTable, Para
+from samplegen.docmodel import Block, DocTable, Para
 
 FIXED_ZIP_TIME = (2001, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ingest.samplegen.docmodel import Block, DocTable, Para
-from ingest.samplegen.render_xlsx import stable_zip
+from samplegen.docmodel import Block, DocTable, Para
+from samplegen.render_xlsx import stable_zip
 
 
 def _table(doc, t: DocTable) -> None:

@@ -12,13 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.samplegen.budget_figures import BudgetFigures, BudgetLine
-from ingest.samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
-from ingest.samplegen.compose_narrative import Builder, money_num, pct_text
-from ingest.samplegen.compose_tables import CN_NUM
-from ingest.samplegen.county import COUNTY, Department
-from ingest.samplegen.docmodel import Block, Cell, DocModel, DocTable, Num, Para
-from ingest.samplegen.figures import YearFigures, money
+from samplegen.budget_figures import BudgetFigures, BudgetLine
+from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
+from samplegen.compose_narrative import Builder, money_num, pct_text
+from samplegen.compose_tables import CN_NUM
+from samplegen.county import COUNTY, Department
+from samplegen.docmodel import Block, Cell, DocModel, DocTable, Num, Para
+from samplegen.figures import YearFigures, money
 
 HUNDRED = Decimal(100)
 

@@ -15,20 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.samplegen.budget_defects import (
+from samplegen.budget_defects import (
     BUDGET_EDITORS,
     budget_defect,
     move_between_lines,
     plan_budget_defects,
     quote_mismatch,
 )
-from ingest.samplegen.budget_figures import BudgetFigures, department_budget, unit_budgets
-from ingest.samplegen.compose_budget import BudgetStyle, compose_budget
-from ingest.samplegen.county import Department
-from ingest.samplegen.defects import Defect
-from ingest.samplegen.docmodel import DocModel
-from ingest.samplegen.figures import YearFigures, money
-from ingest.samplegen.truth import defect_dict, facts_and_cells
+from samplegen.budget_figures import BudgetFigures, department_budget, unit_budgets
+from samplegen.compose_budget import BudgetStyle, compose_budget
+from samplegen.county import Department
+from samplegen.defects import Defect
+from samplegen.docmodel import DocModel
+from samplegen.figures import YearFigures, money
+from samplegen.truth import defect_dict, facts_and_cells
 
 Render = Callable[[DocModel, tuple[int, int], Path, random.Random], list[dict[str, Any]]]
 

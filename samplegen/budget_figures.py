@@ -12,9 +12,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ingest.samplegen.catalog import PERSONNEL_CLASSES, PUBLIC_CLASSES
-from ingest.samplegen.county import Department
-from ingest.samplegen.figures import Sangong, YearFigures, allocate
+from samplegen.catalog import PERSONNEL_CLASSES, PUBLIC_CLASSES
+from samplegen.county import Department
+from samplegen.figures import Sangong, YearFigures, allocate
 
 
 @dataclass(frozen=True, slots=True)
