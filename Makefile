@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 INBOX ?= data/inbox
 WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: setup run test lint sample docs eval bench bench-marts server serve runs report clean
+.PHONY: setup run test test-fast check lint sample docs eval bench bench-marts server serve runs report clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,17 @@ run: setup $(INBOX)
 test: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/pytest
+
+# unit tests only (no test marked slow: those build warehouses, start dbt or Prefect); well under a minute
+test-fast: setup
+	@$(BIN)/ruff check .
+	@$(BIN)/pytest -m "not slow"
+
+# a department's self-check of its files against the published warehouse, nothing published:
+#   make check FILE="a.pdf b.xlsx" [WAREHOUSE=…] [OUT=reports/]
+check: setup
+	@test -n "$(FILE)" || { echo "usage: make check FILE=path/to/file [OUT=folder for the page and workbook]"; exit 2; }
+	@$(BIN)/juesuan check $(FILE) --warehouse $(WAREHOUSE) $(if $(OUT),--out $(OUT))
 
 REALDATA ?= ../shared/realdata
 EVAL := data/eval

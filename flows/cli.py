@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from flows import access_cli, ops_cli, review_cli
+from flows import access_cli, check_cli, ops_cli, review_cli
 from flows.options import DEFAULT_INBOX, DEFAULT_WAREHOUSE, RunOptions, add_run_options
 from flows.options import fail as _fail
 from flows.settings import configure_environment
@@ -47,15 +47,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
-    from flows.nightly import consolidate, preflight, run_consolidation
+    from flows.nightly import preflight, run_consolidation, tracking_requested
 
     started = time.monotonic()
     options = RunOptions.from_args(args)
-    idle, refusal = preflight(inbox, warehouse, options)
-    if refusal is not None or (idle and not args.force):
-        # the same run, without starting Prefect's temporary API: nothing to parse and rebuild, or refused
+    tracked = tracking_requested(options)
+    if tracked:
+        idle, refusal = preflight(inbox, warehouse, options)
+        tracked = refusal is None and not (idle and not args.force and not args.full_refresh)
+    if not tracked:
+        # the same run, without Prefect: no Prefect API to report to, nothing to parse and rebuild, or refused
         report = run_consolidation(inbox, warehouse, options, tracked=False)
     else:
+        from flows.tracked import consolidate
+
         report = consolidate(inbox=inbox, warehouse=warehouse, options=options.to_parameters())
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
@@ -126,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     ops_cli.register(sub)
     access_cli.register(sub)
     review_cli.register(sub)
+    check_cli.register(sub)
     return parser
 
 

@@ -9,6 +9,7 @@ warehouse is only ever replaced by a complete build (warehouse/publish.py).
 from __future__ import annotations
 
 import errno
+import os
 import time
 import uuid
 from collections.abc import Callable
@@ -16,17 +17,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from prefect import Task, flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
-
 from flows.options import RunOptions
 from ingest.batch import ParseOutcome, parse_inbox
 from ingest.cache import ResultCache, parser_fingerprint
 from ingest.discover import InboxFile, scan
 from ingest.pipeline import PARSER_VERSION, FileLimits
 from ingest.records import IngestResult
-from warehouse.dbt import DBT_PROJECT_DIR, DbtOutcome, dbt_build
+from warehouse.build.compile import CompileFailed, CompileJob, cache_root, start_compile
+from warehouse.build.runner import BuildOutcome, BuildSettings
+from warehouse.build.runner import build as build_models
+from warehouse.dbt import DBT_PROJECT_DIR, dbt_build
 from warehouse.load import (
     ChangePlan,
     DocRow,
@@ -83,7 +83,7 @@ class RunReport:
     warehouse: str
     files_found: int
     record: RunRecord
-    dbt: DbtOutcome
+    dbt: BuildOutcome
     summary: WarehouseSummary | None
 
     @property
@@ -95,7 +95,8 @@ class RunReport:
         return self.record.reason or self.dbt.message
 
 
-_SKIPPED_DBT = DbtOutcome(True, 0, 0, 0, (), "dbt build skipped: nothing changed")
+_SKIPPED_DBT = BuildOutcome(True, message="dbt build skipped: nothing changed", mode="skipped")
+BUILDER_ENV = "JUESUAN_BUILDER"
 
 
 def _progress(done: int, total: int, res: IngestResult) -> None:
@@ -193,13 +194,11 @@ def scan_state(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float 
     return ScanState(files, rows, unchanged, found.deferred, known, published)
 
 
-@task(name="scan", cache_policy=NO_CACHE)
-def scan_task(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float) -> ScanState:
+def scan_step(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float) -> ScanState:
     return scan_state(inbox, warehouse, fingerprint, lock_wait)
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse_task(
+def parse_step(
     files: list[InboxFile], unchanged: set[str], layout: DataLayout, fingerprint: str, options: RunOptions
 ) -> ParseOutcome:
     return parse_inbox(
@@ -209,8 +208,7 @@ def parse_task(
     )
 
 
-@task(name="load", cache_policy=NO_CACHE)
-def load_task(
+def load_step(
     build: Path, plan: ChangePlan, run_id: str, fingerprint: str, runs: list[RunRecord], bureau: BureauInputs
 ) -> None:
     import duckdb
@@ -222,13 +220,22 @@ def load_task(
         write_inputs(con, bureau, run_id)
 
 
-@task(name="dbt-build", cache_policy=NO_CACHE)
-def dbt_task(build: Path, work_dir: Path) -> DbtOutcome:
-    return dbt_build(build, work_dir)
+def build_step(build: Path, layout: DataLayout, compiled: CompileJob | None, options: RunOptions) -> BuildOutcome:
+    """The dbt project's models and data tests on the build file: the compiled SQL run in DuckDB, incremental
+    when the last build of this warehouse used the same project (``builder='dbt'``: a `dbt build` instead)."""
+    if options.builder == "dbt" or compiled is None:
+        out = dbt_build(build, layout.dbt_dir)
+        return BuildOutcome(out.success, out.models, out.tests, out.seeds, out.failed, out.message, "dbt")
+    try:
+        project = compiled.result()
+    except CompileFailed as exc:
+        return BuildOutcome(False, failed=(str(exc),), message=str(exc))
+    limit = os.environ.get("JUESUAN_BUILD_MEMORY_LIMIT") or os.environ.get("JUESUAN_DBT_MEMORY_LIMIT", "1536MB")
+    settings = BuildSettings(memory_limit=limit, temp_directory=layout.build_dir / "spill")
+    return build_models(build, project, compiled.seeds_file, full_refresh=options.full_refresh, settings=settings)
 
 
-@task(name="publish", cache_policy=NO_CACHE)
-def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int, archive: bool = True) -> RunRecord:
+def publish_step(layout: DataLayout, build: Path, record: RunRecord, keep: int, archive: bool = True) -> RunRecord:
     """Swap the build in. The log says ``publishing`` (final counts) just before: a run killed right after the
     swap is then recognised by the next run as published, from the record its warehouse carries.
 
@@ -246,6 +253,11 @@ def publish_task(layout: DataLayout, build: Path, record: RunRecord, keep: int, 
     append_record(layout.runs_log, replace(final, status="publishing"))
     publish(layout, build, keep=keep, archive_previous=archive)
     return replace(final, ended_at=now(), publish_seconds=time.monotonic() - started)
+
+
+STEPS: dict[str, Callable[..., Any]] = {
+    "scan": scan_step, "parse": parse_step, "load": load_step, "dbt-build": build_step, "publish": publish_step,
+}
 
 
 def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, str | None]:
@@ -276,24 +288,37 @@ def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, 
     return not inputs_changed(warehouse, read_inputs(warehouse, inbox, options.registry)), None
 
 
-def _stage(step: Task, tracked: bool) -> Callable[..., Any]:
+def _stage(name: str, tracked: bool) -> Callable[..., Any]:
     """The stage as a Prefect task (tracked) or its plain function (a run that needs no Prefect API)."""
-    return step if tracked else step.fn
+    if not tracked:
+        return STEPS[name]
+    from flows.tracked import TASKS
+
+    return TASKS[name]
+
+
+def tracking_requested(options: RunOptions) -> bool:
+    """Whether `juesuan run` should run the stages as Prefect tasks in a flow: as asked (``options.track``), and by
+    default only when a Prefect API is configured to record the flow run in (PREFECT_API_URL, e.g. `juesuan
+    server`): starting Prefect's temporary local API costs ≈ 7 s and keeps nothing the run log does not. Even
+    then an idle or refused run (:func:`preflight`) runs untracked."""
+    if options.track is not None:
+        return options.track
+    return bool(os.environ.get("PREFECT_API_URL"))
 
 
 def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked: bool = True) -> RunReport:
     """The whole run; never raises for a failed run: the report says why.
 
     ``tracked`` runs the stages as Prefect tasks (inside a flow); untracked calls the same functions directly —
-    `juesuan run` does that when :func:`preflight` finds nothing changed (or a refusal), so an idle night costs no
-    Prefect start-up.
+    `juesuan run` does that unless :func:`tracking_requested` says otherwise, so a run costs no Prefect start-up.
     """
     inbox, warehouse = Path(inbox), Path(warehouse)
     layout = DataLayout(warehouse)
     run_id = uuid.uuid4().hex[:12]
     record = RunRecord(run_id=run_id, started_at=now(), status="running", inbox=str(inbox),
                        executor=options.executor)
-    no_dbt = DbtOutcome(False, 0, 0, 0, (), "")
+    no_dbt = BuildOutcome(False)
     try:
         with run_lock(layout):
             return _locked_run(inbox, warehouse, layout, options, record, tracked)
@@ -309,14 +334,20 @@ def _locked_run(
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
     build: Path | None = None
-    dbt = DbtOutcome(False, 0, 0, 0, (), "")
+    dbt = BuildOutcome(False)
     files: list[InboxFile] = []
+    compiled: CompileJob | None = None
     try:
         _adopt_legacy_log(layout, options.lock_wait)
         append_record(layout.runs_log, record)
         if not inbox.is_dir():
             raise _RunFailed(inbox_missing(inbox))
-        state = _stage(scan_task, tracked)(inbox, warehouse, fp, options.lock_wait)
+        state = _stage("scan", tracked)(inbox, warehouse, fp, options.lock_wait)
+        if options.builder != "dbt" and os.environ.get(BUILDER_ENV) != "dbt":
+            # the compiled project (once per dbt project fingerprint) is prepared while files are parsed
+            compiled = start_compile(cache_root(layout.cache_dir), dbt_fp)
+        else:
+            options = replace(options, builder="dbt")
         files, rows, unchanged = state.files, state.rows, state.unchanged
         deferred = f"; 写入中，推迟到下次 still being written, deferred {len(state.deferred)}" if state.deferred else ""
         print(f"发现文件 found {len(files)} file(s) in {inbox}; 未变化 unchanged {len(unchanged)}{deferred}",
@@ -324,7 +355,7 @@ def _locked_run(
         if not options.allow_withdraw and (refused := withdrawal_refusal(
                 state.known_keys, {f.logical_key for f in files}, options.max_withdraw_share)):
             raise _RunFailed(refused)
-        parsed = _stage(parse_task, tracked)(files, unchanged, layout, fp, options)
+        parsed = _stage("parse", tracked)(files, unchanged, layout, fp, options)
         plan = plan_changes(rows, files, parsed.results, fp)
         quarantined = sum(1 for r in parsed.results.values() if r.quarantine is not None)
         record = replace(
@@ -341,7 +372,7 @@ def _locked_run(
         for issue in bureau.registry.issues:
             print(f"  部门名录 registry: {issue}", flush=True)
         needs_dbt = (
-            options.force or not plan.empty or not warehouse.exists() or prior is None
+            options.force or options.full_refresh or not plan.empty or not warehouse.exists() or prior is None
             or prior.dbt_fingerprint != dbt_fp or inputs_changed(warehouse, bureau)
         )
         t = time.monotonic()
@@ -349,21 +380,30 @@ def _locked_run(
         # quote(): Prefect must not walk the plan's ~100k records looking for futures (that took seconds)
         runs = [r for r in history if r.run_id != record.run_id]
         if tracked:
-            load_task(build, quote(plan), record.run_id, fp, quote(runs), quote(bureau))
+            from prefect.utilities.annotations import quote
+
+            _stage("load", tracked)(build, quote(plan), record.run_id, fp, quote(runs), quote(bureau))
         else:
-            load_task.fn(build, plan, record.run_id, fp, runs, bureau)
+            load_step(build, plan, record.run_id, fp, runs, bureau)
         record = replace(record, load_seconds=time.monotonic() - t)
         if needs_dbt:
             print("  dbt build …", flush=True)
             t = time.monotonic()
-            dbt = _stage(dbt_task, tracked)(build, layout.dbt_dir)
+            if tracked:
+                from prefect.utilities.annotations import quote
+
+                dbt = _stage("dbt-build", tracked)(build, layout, quote(compiled), options)
+            else:
+                dbt = build_step(build, layout, compiled, options)
             record = replace(record, dbt_seconds=time.monotonic() - t, dbt_built=True)
+            if dbt.success:
+                print(f"  {dbt.message}", flush=True)
             if not dbt.success:
                 raise _RunFailed(dbt.message)
         else:
             dbt = _SKIPPED_DBT
         idle = plan.empty and not needs_dbt  # the same data as published: history stays as it is
-        record = _stage(publish_task, tracked)(layout, build, record, options.keep, not idle)
+        record = _stage("publish", tracked)(layout, build, record, options.keep, not idle)
         build = None
         append_record(layout.runs_log, record)
         _record_sightings(warehouse)
@@ -374,6 +414,8 @@ def _locked_run(
         append_record_best_effort(layout.runs_log, record)
         return RunReport(record.run_id, str(inbox), str(warehouse), len(files), record, dbt, None)
     finally:
+        if compiled is not None:
+            compiled.cancel()
         if build is not None:
             discard_build(build)
 
@@ -417,26 +459,11 @@ def _adopt_legacy_log(layout: DataLayout, lock_wait: float) -> None:
     adopt_legacy_log(layout.legacy_runs_log, layout.runs_log, ids)
 
 
-@flow(name="juesuan-consolidation", log_prints=False, validate_parameters=False)
-def consolidate(inbox: Path | str, warehouse: Path | str, options: dict[str, Any] | None = None) -> RunReport:
-    """One run, as `juesuan run` starts it: returns the report (a failed run is a report, not an exception).
+def __getattr__(name: str) -> Any:
+    """The Prefect flows (``consolidate``, ``nightly``) live in flows/tracked.py: Prefect is imported only by a
+    run that is tracked (or served), not by every run."""
+    if name in ("consolidate", "nightly"):
+        from flows import tracked
 
-    ``options``: :meth:`flows.options.RunOptions.to_parameters` (names missing take their defaults).
-    """
-    return run_consolidation(Path(inbox), Path(warehouse), RunOptions.from_parameters(options))
-
-
-@flow(name="juesuan-nightly", log_prints=True, validate_parameters=False)
-def nightly(inbox: str, warehouse: str, options: dict[str, Any] | None = None) -> dict[str, object]:
-    """The served (scheduled) deployment: same run; a failed run fails the flow run with its reason.
-
-    ``options`` as the deployment's parameters give them (`juesuan serve` writes those of its flags). A scheduled
-    run never forces a rebuild nor withdraws more than ``max_withdraw_share`` of the files.
-    """
-    scheduled = replace(RunOptions.from_parameters(options), force=False, allow_withdraw=False)
-    report = run_consolidation(Path(inbox), Path(warehouse), scheduled)
-    if not report.ok:
-        raise RuntimeError(f"juesuan run {report.run_id} failed: {report.reason}")
-    rec = report.record
-    return {"run_id": rec.run_id, "files_seen": rec.files_seen, "files_parsed": rec.files_parsed,
-            "files_skipped": rec.files_skipped, "status": rec.status}
+        return getattr(tracked, name)
+    raise AttributeError(name)

@@ -41,6 +41,11 @@ class RunOptions:
     max_withdraw_share: float = DEFAULT_MAX_WITHDRAW_SHARE
     lock_wait: float = LOCK_WAIT_SECONDS  # seconds to wait for someone's write lock on the published warehouse
     registry: Path | None = None  # the department registry file (default: found in the data folder)
+    full_refresh: bool = False  # rebuild every model, not only what changed since the last build
+    # run the stages as Prefect tasks: None = when a Prefect API is configured (PREFECT_API_URL); True starts
+    # Prefect's temporary local API when there is none (≈ 7 s); False never
+    track: bool | None = None
+    builder: str = "sql"  # sql: the compiled project run in DuckDB (incremental); dbt: `dbt build` in a child
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> RunOptions:
@@ -87,6 +92,10 @@ def add_run_options(p: argparse.ArgumentParser, *, one_off: bool) -> None:
     if not one_off:  # a scheduled run never forces a rebuild nor withdraws more than max_withdraw_share
         return
     p.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild every model, not only those of the documents that changed")
+    p.add_argument("--prefect", dest="track", action="store_const", const=True, default=_DEFAULTS.track,
+                   help="run as a Prefect flow even without a configured Prefect API (starts a temporary one)")
     p.add_argument("--registry", type=Path, default=_DEFAULTS.registry,
                    help="department registry file (default: department_registry.csv in the warehouse's folder)")
     p.add_argument("--lock-wait", type=float, default=_DEFAULTS.lock_wait,

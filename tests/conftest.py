@@ -1,8 +1,11 @@
-"""Shared fixtures: one Prefect test harness per session for every flow test."""
+"""Shared fixtures: one Prefect test harness per session for every flow test; one compiled dbt project for every
+run of the session (and the next ones: it is keyed by the project's fingerprint)."""
 
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +13,8 @@ from flows.settings import QUIET_PREFECT_ENV
 
 for _key, _value in QUIET_PREFECT_ENV.items():  # before prefect is imported by any test
     os.environ.setdefault(_key, _value)
+# every test warehouse (and every `juesuan run` a test starts) reuses the compiled project instead of compiling
+os.environ.setdefault("JUESUAN_BUILD_CACHE", str(Path(tempfile.gettempdir()) / f"juesuan-build-cache-{os.getuid()}"))
 
 
 @pytest.fixture(scope="session")
@@ -18,3 +23,22 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# modules whose tests build warehouses (a run, dbt, the compiled project), start Prefect or a browser: marked slow
+# here, in one place, so that `make test-fast` (pytest -m "not slow") keeps the unit tests only
+SLOW_MODULES = frozenset({
+    "test_bi", "test_budget_checks", "test_checks_real", "test_conflicts", "test_dbt_marts", "test_flow",
+    "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_reliability", "test_report",
+    "test_report_browser", "test_review_loop", "test_sql",
+})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: runs whole builds (warehouse, dbt, Prefect); not in `make test-fast`")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -37,12 +37,7 @@ def marts(built: tuple[Path, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def test_dbt_unit_tests_pass(built: tuple[Path, Path]) -> None:
-    """The YAML unit tests (name resolution, roll-ups, interval comparison) — excluded from the nightly build."""
-    warehouse, work = built
-    outcome = dbt_build(warehouse, work / "dbt-unit", select="test_type:unit", exclude=None, command="test")
-    assert outcome.success, outcome.message
-    assert outcome.tests >= 4
+# the YAML unit tests: tests/test_dbt_unit.py (a unit test, in `make test-fast`)
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:

@@ -72,7 +72,12 @@ def _read_run_results(target: Path) -> tuple[dict[str, int], list[str]]:
 NIGHTLY_EXCLUDE = "resource_type:unit_test"
 
 
-def _die_with_parent() -> None:
+def dbt_env() -> dict[str, str]:
+    """The environment of a dbt child process: ours, with dbt's telemetry off."""
+    return {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+
+
+def die_with_parent() -> None:
     """In the child: receive SIGKILL when the parent dies (Linux), so a killed run leaves no dbt behind."""
     try:
         import ctypes
@@ -114,11 +119,10 @@ def dbt_build(
         args += ["--select", select]
     if exclude:
         args += ["--exclude", exclude]
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
     try:
         proc = subprocess.run(
-            args, capture_output=True, text=True, timeout=timeout, env=env, check=False,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            args, capture_output=True, text=True, timeout=timeout, env=dbt_env(), check=False,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
     except subprocess.TimeoutExpired:
         return DbtOutcome(False, 0, 0, 0, (), f"dbt build timed out after {timeout} s")

@@ -11,7 +11,7 @@ marts (:func:`inputs_changed`). After publishing, the run records what it saw in
 from __future__ import annotations
 
 import hashlib
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from warehouse.review.store import (
     Decision,
     ReviewStore,
     Sighting,
-    insert_sql,
+    insert_rows,
 )
 from warehouse.sql import read_only
 
@@ -56,14 +56,13 @@ def read_inputs(warehouse: Path, inbox: Path | None = None, registry: Path | Non
 def write_inputs(con: duckdb.DuckDBPyConnection, inputs: BureauInputs, run_id: str | None) -> None:
     """Replace the bureau tables of a build with ``inputs`` (the raw schema must exist)."""
     tables = {
-        "department_registry": (REGISTRY_COLUMNS, [astuple(r) for r in inputs.registry.rows]),
-        "review_decisions": (DECISION_COLUMNS, [astuple(d) for d in inputs.decisions]),
-        "finding_sightings": (SIGHTING_COLUMNS, [astuple(s) for s in inputs.sightings]),
+        "department_registry": (REGISTRY_COLUMNS, inputs.registry.rows),
+        "review_decisions": (DECISION_COLUMNS, inputs.decisions),
+        "finding_sightings": (SIGHTING_COLUMNS, inputs.sightings),
     }
     for name, (columns, rows) in tables.items():
         con.execute(f"DELETE FROM raw.{name}")
-        if rows:
-            con.executemany(insert_sql(f"raw.{name}", columns), [list(r) for r in rows])
+        insert_rows(con, f"raw.{name}", columns, rows)
     reg = inputs.registry
     con.execute("DELETE FROM raw.bureau_inputs")
     con.execute("INSERT INTO raw.bureau_inputs VALUES (?, ?, ?, ?, ?, ?, ?)", [

@@ -87,6 +87,23 @@ def insert_sql(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], rows: Sequence[object],
+                suffix: str = "") -> None:
+    """Insert dataclass records (their attributes named like ``columns``) in one statement, through Arrow
+    (DuckDB's executemany costs ≈ 1 ms a row; ``dataclasses.astuple`` deep-copies every value)."""
+    if not rows:
+        return
+    import pyarrow as pa
+
+    frame = pa.table({c: pa.array([getattr(r, c) for r in rows]) for c in columns})
+    con.register("incoming_rows", frame)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM incoming_rows {suffix}")
+    finally:
+        con.unregister("incoming_rows")
+
+
 def _ddl() -> list[str]:
     return [
         f"CREATE TABLE IF NOT EXISTS decisions ({RAW_TABLES['review_decisions']}, PRIMARY KEY (event_id))",
@@ -200,9 +217,8 @@ class ReviewStore:
         with self._write() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                con.executemany(
-                    insert_sql("sightings", SIGHTING_COLUMNS) + " "
-                    f"ON CONFLICT (finding_id) DO UPDATE SET {keep}", [list(astuple(s)) for s in seen])
+                insert_rows(con, "sightings", SIGHTING_COLUMNS, seen,
+                            f"ON CONFLICT (finding_id) DO UPDATE SET {keep}")
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -230,10 +246,8 @@ class ReviewStore:
             try:
                 con.execute("DELETE FROM decisions")
                 con.execute("DELETE FROM sightings")
-                con.executemany(insert_sql("decisions", DECISION_COLUMNS),
-                                [list(astuple(d)) for d in decisions])
-                con.executemany(insert_sql("sightings", SIGHTING_COLUMNS),
-                                [list(astuple(s)) for s in sightings])
+                insert_rows(con, "decisions", DECISION_COLUMNS, decisions)
+                insert_rows(con, "sightings", SIGHTING_COLUMNS, sightings)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

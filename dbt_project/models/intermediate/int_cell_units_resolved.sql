@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- The unit of every table cell: the unit its recognised table states (元 / 万元 / 亿元; 万元 when it states none).
 -- A cell belongs to the last recognised table of its key starting on or before the cell's page. Read by the budget
 -- models (which convert to 万元 exactly) and by the final-account marts (which state the unit of each line).

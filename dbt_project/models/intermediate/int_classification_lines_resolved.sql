@@ -1,5 +1,5 @@
 -- A table: the resolution (exact, historical, fuzzy) runs once for the marts and the checks that read it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Every classification line with its resolved code, the canonical name of that code for the line's year,
 -- and whether the reported name is the current one, an older/newer name of the code, or a different one.
 with lines as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every expenditure line by functional or economic classification, from all sources, in one shape:
 --   * line_items (table rows of T2/T3/T5/T6/T8/T9 and budget tables, narrative 类/项 lines);
 --   * the 类 rows of the summary tables T1/T4, which carry a class name but no code ("八、社会保障和就业支出").

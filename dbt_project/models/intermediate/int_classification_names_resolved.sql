@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- One row per distinct (classification, year, level, reported code, name parts, hints): the code it resolves to.
 --   1. a reported code that is in the catalogue wins (method 'code');
 --   2. otherwise the names resolve level by level, each inside its parent: 类 (or the hint from the code

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- One row per department and fiscal year with a current final-account disclosure (决算), over all its files
 -- (a disclosure split into 情况说明 + 报表 files is one department-year).
 with documents as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every parsed document (all revisions) with its department resolved to the registry (name, then alias).
 with documents as (
     select * from {{ ref('stg_raw__documents') }}

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Which document and which source gives each department-year's functional breakdown for the county views.
 -- Source of truth, in order: T3 支出决算表 (table_key expenditure), then T5 一般公共预算财政拨款支出决算表,
 -- then the narrative's function lines. Exactly one (document, source) per department-year, so a

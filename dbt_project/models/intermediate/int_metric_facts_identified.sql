@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Facts joined to the identity of their document (all revisions) and to the metric catalogue's label.
 with facts as (
     select * from {{ ref('stg_raw__metric_facts') }}

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- One value per department-year, metric and basis among the current final-account documents: the table
 -- figure first, the narrative second (then the first document, the first place) — so a disclosure split
 -- over two files, or a figure restated in the narrative, is never counted twice.

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Project rows of the performance tables (项目支出绩效目标完成情况表 / 绩效自评表): each numeric cell with
 -- what it is (budget / execution / score, from the label just before it in its row) and the project's name
 -- and indicator rows, read from the table's text block.

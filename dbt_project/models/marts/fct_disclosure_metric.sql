@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every scalar fact of every current document (current revision), as displayed, with provenance.
 -- All revisions: fct_disclosure_metric_history.
 with facts as (

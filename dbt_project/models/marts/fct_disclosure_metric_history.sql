@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every scalar fact of every revision of every document, with the revision it belongs to: what a
 -- department published before it replaced or withdrew a file stays queryable.
 with facts as (

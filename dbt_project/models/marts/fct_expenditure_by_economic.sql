@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Expenditure by economic classification (部门预算支出经济分类), one row per line × measure of every current final
 -- account (T6 一般公共预算财政拨款基本支出决算表). Budgets are in marts.fct_budget_by_economic. Amounts as printed,
 -- in the unit of their table (`unit`).

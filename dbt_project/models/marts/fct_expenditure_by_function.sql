@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Expenditure by functional classification (支出功能分类), one row per line × measure of every current final account
 -- (决算): expenditure tables (T3, T5, T8, T9), the 类 rows of T1/T4, and the narrative's function lines. Budgets
 -- (预算) are in marts.fct_budget_by_function (their tables are often printed in 元, converted there exactly).

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- 预算绩效 (performance) of current documents: per project of the performance tables its budget, execution,
 -- execution rate and indicator rows; plus the narrative's performance-management figures (perf_* metrics:
 -- projects with targets, amounts, self-evaluation scores …) with project_name null.

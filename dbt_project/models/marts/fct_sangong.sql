@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- “三公”经费 by item (total, 因公出国（境）, 公务用车购置及运行 and its two parts, 公务接待) and basis
 -- (budget / actual / yoy …), from T7 and from the narrative, for current documents. `is_preferred` marks the
 -- one figure per department-year, item and basis to use: the table first, the narrative second.

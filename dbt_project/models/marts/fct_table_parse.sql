@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- One row per recognised table of a current document: how it was read and whether its own identities hold.
 with parses as (
     select * from {{ ref('stg_raw__table_parses') }}

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 with source as (
     select * from {{ source('raw', 'table_parses') }}
 ),

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- 年初结转和结余 of year Y (T1, and 年初财政拨款结转和结余 of T4) = 年末 of year Y−1, same department.
 with figures as (
     select * from {{ ref('int_check_table_figures') }}

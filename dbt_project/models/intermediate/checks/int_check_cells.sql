@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Table cells with their rounding interval, the filing they belong to, and a clean row name.
 with source as (
     select * from {{ ref('stg_raw__table_cells') }}

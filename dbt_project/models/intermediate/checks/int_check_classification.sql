@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Function codes across the tables of one filing (T2, T3, T5, T8, T9; a budget's 收入/支出预算总表 and fund tables): the same code with two names
 -- (the minority name is outdated or mistyped), the same name with two codes (the minority code is unknown),
 -- and 款/项 rows whose parent is missing. Issue 5's classification seed (function_classification with

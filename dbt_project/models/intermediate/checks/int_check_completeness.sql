@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Per filing (department + year): the nine tables, the required explanations, the 三公 breakdown, and a
 -- statement wherever T8/T9 has no amount.
 with cells as (

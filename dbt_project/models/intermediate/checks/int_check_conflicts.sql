@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Document-level rules: document.conflict — two different current documents of one department, year and kind
 -- that state the same figures differently (int_document_conflicts); a split 情况说明 + 报表 filing passes.
 with documents as (

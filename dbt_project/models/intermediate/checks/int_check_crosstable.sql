@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- The same figure in two tables: T1↔T2, T1↔T3 (合计 and each class), T2↔T4, T4↔T5 (合计 and each class),
 -- T5↔T6. The finding sits on the second table's cell.
 with cells as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- direction.word_vs_sign: 增加/减少 agrees with the change (last year's document, or — without it — the only
 -- direction in which the stated change and % agree); direction.budget_comparison: 决算数大于/小于/等于预算数;
 -- direction.reason_present: 决算 ≠ 预算 needs 主要原因.

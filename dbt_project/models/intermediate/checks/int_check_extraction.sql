@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Extraction family: a recognised table whose own identities fail in a way no single wrong figure explains
 -- (ingest.table_verify) is reported once, instead of a cascade of identity findings on misread figures; a total
 -- or parent row that the table prints but whose figures were not read is reported too (never silence).

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Scalar facts of 决算 documents (metric facts and narrative line items) with rounding interval, section and
 -- paragraph.
 with metric_facts as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Identities inside each table: 合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 (function and economic tables),
 -- row total = Σ columns, the summary tables' 合计/总计 rows (T1, T4), 三公 合计 = Σ items, 小计 = 购置 + 运行,
 -- T6 人员经费合计 / 公用经费合计 = Σ 类. A blank cell is an exact zero; every figure is an interval.

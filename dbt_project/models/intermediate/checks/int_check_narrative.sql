@@ -1,3 +1,5 @@
+-- county-wide for the incremental build (no juesuan_scope): which metrics the claims keep depends on the metrics
+-- any table of the county states (`metric in (select distinct metric from figures)`), not only the filing's own
 -- Every amount the narrative claims against the tables of the same filing (三公 amounts: int_check_sangong).
 -- A claim passes when any table stating that figure agrees (an inconsistency between two tables is an
 -- identity finding, not a narrative one); not_evaluable when the filing has no table stating it.
@@ -94,7 +96,9 @@ judged as (
         -- the narrative quotes a table figure: at equal precision the quote must be exact (half-open intervals)
         bool_or({{ chk_meets_quote('c.lo', 'c.hi', 'm.lo', 'm.hi') }}) as any_meets,
         arg_min(m.value, abs(m.value - c.value)) as nearest,
-        arg_min(m.table_key, abs(m.value - c.value)) as nearest_table
+        -- ties (several tables state the figure) name the first table key: the same message every build
+        arg_min(m.table_key, (abs(m.value - c.value), m.table_key))
+            filter (where m.value is not null and c.value is not null) as nearest_table
     from claims as c
     left join matches as m
         on m.document_id = c.document_id and m.fact_index = c.fact_index and m.fact_kind = c.fact_kind

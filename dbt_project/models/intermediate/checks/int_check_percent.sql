@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Stated percentages vs computed ratios (rounding-aware, exact DECIMAL):
 -- percent.share (占X%), percent.completion (完成预算X%), percent.growth (增长/下降X%).
 with facts as (

@@ -1,6 +1,6 @@
 -- Every evaluation of every rule (pass, fail, not_evaluable), one family model each.
 -- A table, not a view: its tests and the two check marts would otherwise each recompute every check.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 {%- set families = [
     'int_check_budget_identity', 'int_check_budget_narrative', 'int_check_budget_text', 'int_check_budget_completeness', 'int_check_budget_link',
     'int_check_identity', 'int_check_crosstable', 'int_check_narrative', 'int_check_percent',
@@ -24,6 +24,8 @@ with unioned as (
 -- one defect, one finding: a rule that reaches the same figure twice (a sentence read as two facts) gives two
 -- identical rows; keep one (passes and not_evaluable rows too, so check_summary counts each evaluation once)
 select * from unioned
+-- (ordered on every column: the same row is kept every build, so its evidence hash, and so its decisions, hold)
 qualify row_number() over (
-    partition by check_id, document_id, status, message, page order by locator nulls last
+    partition by check_id, document_id, status, message, page
+    order by locator nulls last, evidence nulls last, expected nulls last, actual nulls last, difference nulls last
 ) = 1

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- 三公: narrative amounts vs the 三公 table (T7); each T7 item vs its economic line in T6
 -- (因公出国 30212, 公务接待 30217, 公务用车运行 30231, 公务用车购置 31013) — in both directions.
 with facts as (

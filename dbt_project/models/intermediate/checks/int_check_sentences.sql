@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Checks on the sentences themselves (their own words and arithmetic), read from the text blocks with a
 -- window of the next four blocks (a page text wraps a sentence over several lines; a match is reported on the
 -- block where it starts):

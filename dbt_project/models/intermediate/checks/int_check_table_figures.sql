@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every figure a table states, keyed by metric (and function code / name for function lines), per filing:
 -- the summary / 三公 rows the ingest already maps to metrics, plus the 合计 cells of T2, T3, T5, T6.
 with facts as (

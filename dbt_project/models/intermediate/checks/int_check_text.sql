@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Text checks on every paragraph and heading: template residue, impossible dates, units, punctuation,
 -- shares without %, percentage precision (from the extracted facts), heading numbering.
 with texts as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Cell validity: amounts that cannot be negative, shares over 100%.
 with cells as (
     select * from {{ ref('int_check_cells') }}

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- yoy.cross_document: the change claimed against last year equals |this year − last year's document|.
 with basis as (
     select * from {{ ref('int_check_yoy_basis') }}

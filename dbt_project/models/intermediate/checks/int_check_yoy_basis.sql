@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Shared by percent / direction / yoy: every year-over-year claim (change and %, same sentence and metric)
 -- with the current figure's candidates and last year's figures (previous-year filing, same department).
 with facts as (

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every finding (a failed or not evaluable rule evaluation) with its stable id and evidence hash, exact
 -- duplicates folded into one row with a count.
 --

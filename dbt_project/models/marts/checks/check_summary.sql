@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Per check and document: how many times the rule was evaluated, passed, failed, could not be evaluated,
 -- and how many of the failures a reviewer accepted or rejected (as of the review store copied in by the run).
 with results as (
