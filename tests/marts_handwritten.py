@@ -1,4 +1,5 @@
-"""Hand-written marts for the export, sql and BI tests (a few contract columns, written in well under a second).
+"""Hand-written marts for the export, sql and BI tests (a few contract columns, written in well under a second),
+of the same departments and figures as the dbt-built fixture.
 
 The report tests do not use these: they read marts dbt built from a raw fixture (tests/fixtures_marts.py).
 """
@@ -10,10 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-FINANCE = "示例县财政局"
-EDUCATION = "示例县教育局"
-TOWN = "示例县城关镇人民政府"
-INJECTION = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+from tests.fixtures_marts import FIGURES, FINANCE, INJECTION, TOWN, UNITS
 
 DIM_DOCUMENT = """CREATE TABLE marts.dim_document (document_id VARCHAR NOT NULL, department_name VARCHAR NOT NULL,
     fiscal_year INTEGER, doc_type VARCHAR NOT NULL, source_file VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL,
@@ -29,33 +27,6 @@ FCT_CHECK = """CREATE TABLE marts.fct_check_result (run_id VARCHAR, check_id VAR
     expected DECIMAL(18, 2), actual DECIMAL(18, 2), difference DECIMAL(18, 2), evidence VARCHAR, page INTEGER,
     locator VARCHAR)"""
 
-# (department, year) → metric → (basis → value); units 万元 unless listed in UNITS
-FIGURES: dict[tuple[str, int], dict[str, dict[str, str]]] = {
-    (FINANCE, 2023): {"income_total": {"actual": "1000.00"}, "expenditure_current_year": {"actual": "900.00"},
-                      "expenditure_grand_total": {"actual": "1000.00"}, "sangong_total": {"actual": "20.00"},
-                      "admin_operating_cost": {"actual": "100.00"}, "staff_actual": {"actual": "50"}},
-    (FINANCE, 2024): {"income_total": {"actual": "1200.50", "yoy_change": "200.50"},
-                      "income_fiscal_appropriation": {"actual": "1100.50"}, "income_business": {"actual": "60.00"},
-                      "carryover_begin": {"actual": "40.00"},
-                      "expenditure_current_year": {"actual": "1150.25"},
-                      "expenditure_grand_total": {"actual": "1200.50"},
-                      "expenditure_basic": {"actual": "800.25"}, "expenditure_project": {"actual": "350.00"},
-                      "sangong_total": {"actual": "18.00", "yoy_change": "-2.00"},
-                      "sangong_overseas": {"actual": "0.00"}, "sangong_vehicle_purchase": {"actual": "5.00"},
-                      "sangong_vehicle_operation": {"actual": "8.00"}, "sangong_reception": {"actual": "5.00"},
-                      "admin_operating_cost": {"actual": "120.00"}, "staff_actual": {"actual": "48"},
-                      "basic_personnel": {"actual": "600.00"}, "basic_public": {"actual": "200.25"},
-                      "procurement_total": {"actual": "88.00"}},
-    (EDUCATION, 2024): {"income_total": {"actual": "5000.00", "yoy_change": "-500.00"},
-                        "expenditure_current_year": {"actual": "4900.00", "yoy_change": "-450.00"},
-                        "expenditure_basic": {"actual": "3000.00"}, "expenditure_project": {"actual": "1900.00"},
-                        "sangong_total": {"actual": "30.00"}, "admin_operating_cost": {"actual": "150.00"},
-                        "staff_actual": {"actual": "200"}},
-    (TOWN, 2024): {"income_total": {"actual": "3000.00"}, "expenditure_current_year": {"actual": "2950.00"},
-                   "expenditure_basic": {"actual": "2000.00"}, "expenditure_project": {"actual": "950.00"},
-                   "sangong_total": {"actual": "12.00"}, "staff_actual": {"actual": "80"}},
-}
-UNITS = {"staff_actual": "人"}
 BUDGET_SENTENCE = "2024年度一般公共预算财政拨款支出决算数为1100.00万元，调整预算数为1250.00万元，完成预算88.00%。"
 
 

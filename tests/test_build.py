@@ -5,14 +5,15 @@ raw data (warehouse/build/verify.py)."""
 
 from __future__ import annotations
 
-import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from flows.nightly import RunOptions, RunReport, run_consolidation
 from samplegen import generate_county
+from tests.textedit import shift_figure
 from warehouse.build.changes import Change, of_documents, scope_closure, source_change
 from warehouse.build.verify import full_rebuild_differences
 from warehouse.publish import DataLayout, history, restore
@@ -29,17 +30,7 @@ def _run(inbox: Path, warehouse: Path, **options: object) -> RunReport:
 
 def _bump_first_amount(path: Path) -> None:
     """Change one printed figure of a Tika text file (a department's corrected file)."""
-    raw = path.read_bytes()
-    encoding = "utf-8"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-        text = raw.decode(encoding)
-    match = re.search(r"\d+\.\d\d", text)
-    assert match is not None
-    bumped = f"{float(match.group(0)) + 1:.2f}"
-    path.write_bytes((text[:match.start()] + bumped + text[match.end():]).encode(encoding))
+    shift_figure(path, Decimal(1), lambda figures: figures[0])
 
 
 def _same_as_full(warehouse: Path, tmp: Path) -> None:

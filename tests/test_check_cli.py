@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,7 @@ import pytest
 from flows.nightly import RunOptions, run_consolidation
 from ingest.pipeline import ingest_file
 from samplegen import generate_county
+from tests.textedit import shift_figure
 from warehouse.build.compile import cache_root, start_compile
 from warehouse.build.selfcheck import COUNTY_WIDE_FAMILIES, check_against
 from warehouse.dbt import DBT_PROJECT_DIR
@@ -41,17 +43,11 @@ def _findings(warehouse: Path, document_id: str) -> list[tuple]:
 
 
 def _corrupt_a_figure(path: Path) -> None:
-    raw = path.read_bytes()
-    encoding = "utf-8"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-        text = raw.decode(encoding)
-    figures = list(re.finditer(r"\d+\.\d\d", text))
-    assert len(figures) > 4
-    m = figures[len(figures) // 2]
-    path.write_bytes((text[:m.start()] + f"{float(m.group(0)) + 7:.2f}" + text[m.end():]).encode(encoding))
+    def middle(figures: list[re.Match[str]]) -> re.Match[str]:
+        assert len(figures) > 4
+        return figures[len(figures) // 2]
+
+    shift_figure(path, Decimal(7), middle)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def _cell_sites(pages: tuple[str, ...], head: Callable[[str], bool]) -> list[Sit
             continue
         start = len(h) + (len(line) - len(line.lstrip()))
         for m in _AMOUNT.finditer(line, start):
-            if float(_canon(m.group(1))) != 0:
+            if Decimal(_canon(m.group(1))) != 0:
                 new = bump_number(m.group(1))
                 out.append(Site(p, off + m.start(1), off + m.end(1), new, (_canon(new),)))
     return out
@@ -301,7 +302,7 @@ def quoted_cell_blanked(pages: tuple[str, ...]) -> list[Site]:
     out = []
     for p, off, line, h in _table_lines(pages):
         for m in _AMOUNT.finditer(line, len(h)):
-            if _canon(m.group(1)) in quoted and float(_canon(m.group(1))) != 0:
+            if _canon(m.group(1)) in quoted and Decimal(_canon(m.group(1))) != 0:
                 out.append(Site(p, off + m.start(1) - 1, off + m.end(1), "", (_canon(m.group(1)),)))
     return out
 
@@ -496,7 +497,7 @@ def row_total_cell(pages: tuple[str, ...]) -> list[Site]:
         if not re.fullmatch(r"\d{3}(?:\d{2}){0,2}", h):
             continue
         cells = list(_AMOUNT.finditer(line, len(h) + (len(line) - len(line.lstrip()))))
-        if len(cells) >= 3 and float(_canon(cells[0].group(1))) != 0:
+        if len(cells) >= 3 and Decimal(_canon(cells[0].group(1))) != 0:
             new = bump_number(cells[0].group(1))
             out.append(Site(p, off + cells[0].start(1), off + cells[0].end(1), new, (_canon(new),)))
     return out
@@ -511,7 +512,7 @@ def sangong_table_cell(pages: tuple[str, ...]) -> list[Site]:
         cells = list(_AMOUNT.finditer(line)) or list(re.finditer(r"(?<![\d.])(\d+)(?![\d.])", line))
         if len(re.findall(r"\S+", line)) >= 4:
             for m in cells:
-                if float(_canon(m.group(1))) != 0:
+                if Decimal(_canon(m.group(1))) != 0:
                     new = bump_number(m.group(1))
                     out.append(Site(p, off + m.start(1), off + m.end(1), new, (_canon(new),)))
     return out
