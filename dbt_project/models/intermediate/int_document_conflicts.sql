@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Conflicting filings: two different current documents of one department, year and kind that state the same
 -- figure differently — two versions of one disclosure, not a split filing (a 情况说明 file and a 报表 file state
 -- different figures, or the same ones alike). Self-verifying, not a guess from file names: a pair conflicts when

@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Table cells of current budget documents, with the unit of their table (元 / 万元 / 亿元, as recognised) and
 -- the figure as an exact interval in 元 (yuan_lo, yuan_hi: every unit converts to 元 by an integer factor, so
 -- comparisons across tables and documents stay exact) and its value in 万元 (value_wan, exact).

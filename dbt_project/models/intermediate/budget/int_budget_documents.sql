@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Current budget (预算) documents with their level — 部门预算 (a department's consolidated budget) or 单位预算
 -- (one budget unit's) — and, for a 单位预算, the unit (预算单位) it describes. Both are read once, at ingest
 -- (ingest.identify: the cover title …年区级单位预算, else the file name …单位25年预算, else the cover's label line

@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Scalar facts of current budget documents (tables and narrative), with money in 万元 and as an exact interval
 -- in 元. In a 预算 a figure stated for the document's own year is a budget figure: basis 'actual' (the
 -- extractor's reading of an unqualified figure) becomes 'budget'; a figure whose clause is about another year

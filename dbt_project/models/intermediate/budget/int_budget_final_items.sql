@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- What each current final account (决算) states about the items its year's budget plans (int_budget_plan_items),
 -- one row per figure, with its role:
 --   final            the 决算 figure (T5 一般公共预算财政拨款支出 / T3 支出决算 / T6 基本支出 lines, the 高等学校

@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Classification lines (支出功能分类 / 部门预算支出经济分类) of current budget documents, resolved like the final
 -- accounts' lines (int_classification_lines_resolved), with each line's fund scope and its amount in 万元 and
 -- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元), and whether

@@ -1,5 +1,5 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
-{{ config(materialized='table') }}
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- What each current budget document plans, item by item, in the shape the final accounts are compared with:
 --   * function lines (支出功能分类, every level) of 一般公共预算支出功能分类预算表 (fund_scope general_budget),
 --     支出预算总表 (all_funds) and 财政拨款支出预算表 (fiscal), column 合计;

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Completeness of a budget (预算) against its own table of contents and against the Shanghai budget template:
 --   budget.required_tables          every table its 目录 lists is in the document; a budget in the Shanghai template
 --                                   (its tables are named 财务收支预算总表 …) has all nine of the template's tables;

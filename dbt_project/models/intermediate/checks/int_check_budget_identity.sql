@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Budget (预算) tables' own identities, in each table's unit, every figure an interval (a blank cell is an exact 0):
 --   budget.rollup        合计 = Σ 类, 类 = Σ 款, 款 = Σ 项 per column (function and economic tables);
 --   budget.row_total     合计 column = Σ its component columns in every row;

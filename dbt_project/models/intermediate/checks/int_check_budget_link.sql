@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- 预算 ↔ 决算 and 部门预算 ↔ 单位预算:
 --   budget.final_quotes_budget      a 年初预算 the 决算 states (narrative 项 lines and totals; the 三公 预算数 of table 7
 --                                   and of the narrative) equals the same department-year's 部门预算 document: a

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- A budget's narrative against its own tables, and against last year's budget:
 --   budget.narrative_vs_table   an amount the narrative states (metric, or a function line by code) equals what
 --                               the tables state for it (the table facts, the 合计 of the 一般公共预算 table …);

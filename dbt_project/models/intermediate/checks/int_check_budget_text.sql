@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Wording of budget (预算) documents, read from their own text and year:
 --   budget.compared_year     a Y budget compares with the Y−1 budget: 比/与/较 N年预算 with N ≠ Y−1;
 --   budget.outdated_name     a function-class name the classification gives its code only in other years

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Budgets by economic classification (部门预算支出经济分类): one row per line × measure of the 一般公共预算基本支出
 -- 经济分类预算表 (and any other economic budget table) of every current budget document, with the 款's group
 -- (人员经费 / 公用经费). Amounts in 万元, exact; as printed in amount_reported / unit_reported.

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Budgets by functional classification (支出功能分类), one row per line × measure of every current budget document:
 -- the expenditure tables (支出预算总表, 一般公共预算 / 政府性基金 / 国有资本经营预算支出功能分类预算表, 财政拨款支出预算表),
 -- the 类 rows of the summary tables and the narrative's lines. Amounts in 万元, exact (a table printed in 元 keeps

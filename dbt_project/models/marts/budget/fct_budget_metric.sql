@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- Every scalar figure of every current budget document (tables and narrative): metric × basis, money in 万元
 -- (exact). In a 预算 a figure stated for the year is a budget (basis budget); yoy_change / yoy_pct compare with
 -- the previous year's budget; basis_reported keeps the extractor's reading. A sibling of fct_disclosure_metric
