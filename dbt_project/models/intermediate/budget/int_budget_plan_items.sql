@@ -128,7 +128,12 @@ unioned as (
 final as (
     select
         unioned.* exclude (item_name),
-        coalesce(unioned.item_name, catalog.label_zh) as item_name
+        coalesce(unioned.item_name, catalog.label_zh) as item_name,
+        -- the 部门预算 a department-year's plan is read from: one per department-year (the first document when two
+        -- are current); the execution mart and the 预算 ↔ 决算 checks compare with it
+        unioned.budget_level = 'department' and dense_rank() over (
+            partition by unioned.department_name, unioned.fiscal_year, unioned.budget_level
+            order by unioned.document_id) = 1 as is_department_plan
     from unioned
     left join catalog on unioned.item_kind = 'metric' and unioned.item_code = catalog.key
 )

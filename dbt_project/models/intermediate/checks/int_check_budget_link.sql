@@ -24,10 +24,7 @@ documents as (
 ),
 
 department_plans as (
-    select *
-    from plan_items
-    where budget_level = 'department'
-    qualify dense_rank() over (partition by department_name, fiscal_year order by document_id) = 1
+    select * from plan_items where is_department_plan
 ),
 
 plan_years as (

@@ -11,11 +11,7 @@ final_items as (
 ),
 
 department_plans as (
-    -- one 部门预算 per department-year (the first document when two are current)
-    select *
-    from plan_items
-    where budget_level = 'department'
-    qualify dense_rank() over (partition by department_name, fiscal_year order by document_id) = 1
+    select * from plan_items where is_department_plan
 ),
 
 unit_plan_years as (
