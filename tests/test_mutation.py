@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from warehouse.mutation.__main__ import subset
 from warehouse.mutation.constraint import constraint
 from warehouse.mutation.harness import Finding, Mutant, Source, draw, new_findings, points_at, tag
 from warehouse.mutation.operators import KINDS, Site, apply, bump_number
@@ -55,6 +56,16 @@ def test_draw_is_deterministic_and_tags_are_chinese() -> None:
     b = draw([src], seed=3)
     assert [(m.kind, m.site) for m in a] == [(m.kind, m.site) for m in b]
     assert tag(407) == "变异零四零七"
+
+
+def test_a_subset_run_keeps_the_full_draws_numbers_and_sites() -> None:
+    one = Source("某某局", "示例县某某局", "示例县某某局2024年度部门决算", PAGES, True, ".page_texts.json")
+    other = Source("另一局", "示例县另一局", "示例县另一局2024年度部门决算", PAGES, True, ".page_texts.json")
+    full = draw([one, other], seed=3)
+    kept, sources = subset(full, [one, other], "narrative_amount,year_heading", "另一")
+    assert kept and {m.kind for m in kept} <= {"narrative_amount", "year_heading"}
+    assert {m.source for m in kept} == {other.name} and sources == [other]
+    assert [(m.mutant_id, m.site) for m in kept] == [(m.mutant_id, m.site) for m in full if m in kept]
 
 
 def test_a_finding_counts_when_new_and_pointing_at_the_edit() -> None:
