@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ingest.amounts import parse_amount
 from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
 from ingest.records import TableParse
+from ingest.standard_tables import StandardTable, load_standard_tables
 from ingest.table_verify import verify_table
 from ingest.tables_grid import (
     Block,
@@ -40,51 +41,7 @@ from ingest.tables_grid import (
 )
 from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
 
-Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
-Kind = Literal["final", "budget", "performance"]
-
-
-@dataclass(frozen=True, slots=True)
-class StandardTable:
-    key: str
-    title_zh: str
-    kind: Kind
-    layout: Layout
-    number: int | None  # position in the nine-table set of a 决算 (T1…T9)
-
-
-def _std(key: str, title: str, kind: Kind, layout: Layout, number: int | None = None) -> StandardTable:
-    return StandardTable(key, title, kind, layout, number)
-
-
-STANDARD_TABLES: MappingProxyType[str, StandardTable] = MappingProxyType({
-    t.key: t
-    for t in (
-        _std("income_expenditure_summary", "收入支出决算总表", "final", "summary", 1),
-        _std("income", "收入决算表", "final", "lines", 2),
-        _std("expenditure", "支出决算表", "final", "lines", 3),
-        _std("fiscal_summary", "财政拨款收入支出决算总表", "final", "summary", 4),
-        _std("general_budget_expenditure", "一般公共预算财政拨款支出决算表", "final", "lines", 5),
-        _std("general_budget_basic", "一般公共预算财政拨款基本支出决算表", "final", "economic", 6),
-        _std("sangong", "一般公共预算财政拨款“三公”经费支出决算表", "final", "sangong", 7),
-        _std("govfund", "政府性基金预算财政拨款收入支出决算表", "final", "lines", 8),
-        _std("soe_capital", "国有资本经营预算财政拨款支出决算表", "final", "lines", 9),
-        _std("fiscal_expenditure", "财政拨款支出决算表", "final", "lines"),
-        _std("budget_income_expenditure_summary", "收支预算总表", "budget", "summary"),
-        _std("budget_income", "收入预算表", "budget", "lines"),
-        _std("budget_expenditure", "支出预算表", "budget", "lines"),
-        _std("budget_fiscal_summary", "财政拨款收支预算总表", "budget", "summary"),
-        _std("budget_general_expenditure", "一般公共预算支出功能分类预算表", "budget", "lines"),
-        _std("budget_govfund", "政府性基金预算支出功能分类预算表", "budget", "lines"),
-        _std("budget_soe_capital", "国有资本经营预算支出功能分类预算表", "budget", "lines"),
-        _std("budget_general_basic", "一般公共预算基本支出经济分类预算表", "budget", "economic"),
-        _std("budget_sangong", "“三公”经费预算表", "budget", "sangong"),
-        _std("budget_fiscal_expenditure", "财政拨款支出预算表", "budget", "lines"),
-        _std("budget_fiscal_basic", "财政拨款基本支出预算表", "budget", "economic"),
-        _std("budget_admin_operating", "机关运行经费支出预算表", "budget", "economic"),
-        _std("performance", "项目支出绩效目标完成情况表 / 绩效自评表", "performance", "generic"),
-    )
-})
+STANDARD_TABLES: MappingProxyType[str, StandardTable] = load_standard_tables()  # seed standard_table.csv
 
 # ordered, most specific first; matched against the cleaned title (no spaces, no quotes)
 _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.standard_tables import standard_set
 from samplegen.budget_figures import BudgetFigures, BudgetLine
 from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
 from samplegen.compose_narrative import Builder, money_num, pct_text
@@ -52,17 +53,8 @@ class Level:
         return "单位" if self.unit else "部门"
 
 
-TABLES: tuple[tuple[str, str], ...] = (
-    ("budget_income_expenditure_summary", "财务收支预算总表"),
-    ("budget_income", "收入预算总表"),
-    ("budget_expenditure", "支出预算总表"),
-    ("budget_fiscal_summary", "财政拨款收支预算总表"),
-    ("budget_general_expenditure", "一般公共预算支出功能分类预算表"),
-    ("budget_govfund", "政府性基金预算支出功能分类预算表"),
-    ("budget_soe_capital", "国有资本经营预算支出功能分类预算表"),
-    ("budget_general_basic", "一般公共预算基本支出部门预算经济分类预算表"),
-    ("budget_sangong", "“三公”经费和机关运行经费预算表"),
-)
+# the tables of a 预算 in template order (1…9), titles from the seed standard_table.csv
+TABLES: tuple[tuple[str, str], ...] = tuple((t.key, t.title_zh) for t in standard_set("budget"))
 
 
 def budget_title(name: str, year: int, unit: bool) -> str:

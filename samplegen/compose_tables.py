@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.standard_tables import standard_set
 from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
 from samplegen.docmodel import Cell, DocTable
 from samplegen.figures import INCOME_SOURCES, YearFigures, money
@@ -38,17 +39,8 @@ CN_NUM = (
     "二十五",
 )
 
-TABLE_TITLES: dict[str, str] = {
-    "income_expenditure_summary": "收入支出决算总表",
-    "income": "收入决算表",
-    "expenditure": "支出决算表",
-    "fiscal_summary": "财政拨款收入支出决算总表",
-    "general_budget_expenditure": "一般公共预算财政拨款支出决算表",
-    "general_budget_basic": "一般公共预算财政拨款基本支出决算表",
-    "sangong": "一般公共预算财政拨款“三公”经费支出决算表",
-    "govfund": "政府性基金预算财政拨款收入支出决算表",
-    "soe_capital": "国有资本经营预算财政拨款支出决算表",
-}
+# the nine tables of a 决算 (T1…T9), titles and order from the seed standard_table.csv
+TABLE_TITLES: dict[str, str] = {t.key: t.title_zh for t in standard_set("final")}
 TABLE_ORDER = tuple(TABLE_TITLES)
 
 

@@ -1,15 +1,9 @@
-{#- Chinese name of a standard table key, for messages -#}
+{#- Chinese name of a standard table key, for messages: its title in the seed standard_table (the key itself when
+    it is not a standard table) -#}
 {% macro chk_table_zh(table_key) -%}
-    case {{ table_key }}
-        when 'income_expenditure_summary' then '收入支出决算总表'
-        when 'income' then '收入决算表'
-        when 'expenditure' then '支出决算表'
-        when 'fiscal_summary' then '财政拨款收入支出决算总表'
-        when 'general_budget_expenditure' then '一般公共预算财政拨款支出决算表'
-        when 'general_budget_basic' then '一般公共预算财政拨款基本支出决算表'
-        when 'sangong' then '一般公共预算财政拨款“三公”经费支出决算表'
-        when 'govfund' then '政府性基金预算财政拨款收入支出决算表'
-        when 'soe_capital' then '国有资本经营预算财政拨款支出决算表'
-        else {{ budget_table_zh(table_key) }}
-    end
+    coalesce(
+        (select standard_table.title_zh from {{ ref('standard_table') }} as standard_table
+         where standard_table.key = {{ table_key }}),
+        {{ table_key }}
+    )
 {%- endmacro %}

@@ -16,6 +16,10 @@ documents as (
     select * from {{ ref('int_documents_identified') }}
 ),
 
+standard_tables as (
+    select * from {{ ref('standard_table') }}
+),
+
 from_line_items as (
     select
         document_id,
@@ -62,10 +66,7 @@ summary_class_rows as (
         locator,
         evidence
     from table_cells
-    where table_key in (
-            'income_expenditure_summary', 'fiscal_summary',
-            'budget_income_expenditure_summary', 'budget_fiscal_summary'
-        )
+    where table_key in (select key from standard_tables where layout = 'summary')  -- T1/T4 and the budgets' 总表
         and measure in (
             'expenditure', 'expenditure_total', 'expenditure_general_budget', 'expenditure_govfund',
             'expenditure_soe_capital'

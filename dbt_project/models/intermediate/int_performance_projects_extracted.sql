@@ -16,7 +16,7 @@ performance_cells as (
         cast(regexp_extract(cells.locator, '/block:([0-9]+)', 1) as integer) as block_index,
         trim(coalesce(list_extract(string_split(cells.evidence, ' | '), cells.col_index), '')) as label_before
     from cells
-    where cells.table_key = 'performance'
+    where cells.table_key in (select key from {{ ref('standard_table') }} where kind = 'performance')
 ),
 
 final as (

@@ -39,6 +39,11 @@ findings as (
     select * from {{ ref('fct_check_result') }}
 ),
 
+final_table_set as (
+    -- the nine tables of a 决算 (T1…T9)
+    select key as table_key from {{ ref('standard_table') }} where kind = 'final' and number is not null
+),
+
 metric_values as (
     select
         department_name,
@@ -99,10 +104,7 @@ tables_present as (
     from recognised_tables
     inner join documents on recognised_tables.document_id = documents.document_id
     where documents.is_in_marts and documents.doc_type = 'final_account'
-        and recognised_tables.table_key in (
-            'income_expenditure_summary', 'income', 'expenditure', 'fiscal_summary', 'general_budget_expenditure',
-            'general_budget_basic', 'sangong', 'govfund', 'soe_capital'
-        )
+        and recognised_tables.table_key in (select table_key from final_table_set)
     group by documents.department_name, documents.fiscal_year
 ),
 
@@ -186,7 +188,7 @@ final as (
         case when prior_year_total_expenditure > 0
             then 100 * (total_expenditure - prior_year_total_expenditure) / prior_year_total_expenditure
         end as yoy_growth_pct,
-        100.0 * tables_present / 9 as completeness_pct,
+        100.0 * tables_present / (select count(*) from final_table_set) as completeness_pct,
         rank() over (partition by fiscal_year order by total_expenditure desc nulls last) as rank_in_county,
         rank() over (partition by fiscal_year, peer_group order by total_expenditure desc nulls last)
             as rank_in_peer_group

@@ -1,0 +1,115 @@
+"""The seed standard_table.csv is the one list of table keys: every key used anywhere must be one of its keys.
+
+A renamed or misspelt key in a model, a macro, a template family, a title rule or the page-text reader fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.standard_tables import (
+    DEFAULT_STANDARD_TABLE_PATH,
+    load_standard_tables,
+    parse_standard_tables,
+    standard_set,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DBT = ROOT / "dbt_project"
+KEYS = frozenset(load_standard_tables())
+
+# a column holding a table key: table_key, b_table_key, lines.table_key, nearest_table, target_table …
+_COLUMN = r"[\w.]*(?:table_key|_table)\b"
+_LITERAL = re.compile(r"'([^']*)'")
+_COMPARED = re.compile(rf"{_COLUMN}\s*(?:=|<>|!=)\s*'([^']*)'|'([^']*)'\s*(?:=|<>|!=)\s*{_COLUMN}")
+_IN_LIST = re.compile(rf"{_COLUMN}\s+(?:not\s+)?in\s*\(([^()]*)\)", re.IGNORECASE)
+_CASE = re.compile(rf"\bcase\s+(?:\{{\{{\s*)?{_COLUMN}(?:\s*\}}\}})?(.*?)\bend\b", re.IGNORECASE | re.DOTALL)
+_WHEN = re.compile(r"\bwhen\s+'([^']*)'", re.IGNORECASE)
+_COMMENTS = re.compile(r"--[^\n]*|\{#.*?#\}", re.DOTALL)
+
+
+def table_key_literals(sql: str) -> list[str]:
+    """The string literals a SQL text compares with a table-key column (=, <>, in (…), case … when)."""
+    sql = _COMMENTS.sub("", sql)
+    found = [a or b for a, b in _COMPARED.findall(sql)]
+    found += [lit for group in _IN_LIST.findall(sql) if not re.search(r"\bselect\b", group, re.IGNORECASE)
+              for lit in _LITERAL.findall(group)]
+    found += [lit for body in _CASE.findall(sql) for lit in _WHEN.findall(body)]
+    return found
+
+
+def test_the_scanner_finds_every_form_of_literal() -> None:
+    sql = """
+        select case lines.table_key when 'income' then 1 when 'incme' then 2 end,
+               case {{ table_key }} when 'govfund' then 'x' end
+        from t where b_table_key = 'sangong' and 'expenditure' <> target_table -- 'commented_out'
+          and table_key not in ('soe_capital', 'budget_sangong_x') and metric = 'not_a_table'
+          and table_key in (select key from standard_table where layout = 'summary')
+    """
+    assert sorted(table_key_literals(sql)) == sorted(
+        ["income", "incme", "govfund", "sangong", "expenditure", "soe_capital", "budget_sangong_x"])
+
+
+def _sql_files() -> list[Path]:
+    return sorted([*DBT.glob("models/**/*.sql"), *DBT.glob("macros/**/*.sql"), *DBT.glob("tests/**/*.sql")])
+
+
+def test_every_table_key_literal_of_a_model_or_macro_is_a_seed_key() -> None:
+    unknown: list[str] = []
+    n_literals = 0
+    for path in _sql_files():
+        literals = table_key_literals(path.read_text(encoding="utf-8"))
+        n_literals += len(literals)
+        unknown += [f"{path.relative_to(DBT)}: '{lit}'" for lit in literals if lit not in KEYS]
+    assert not unknown, "table keys not in seeds/standard_table.csv:\n" + "\n".join(unknown)
+    assert n_literals > 100  # the scanner sees the models' literals (it must not pass by finding none)
+
+
+def test_template_families_name_seed_tables() -> None:
+    with (DBT / "seeds/template_family.csv").open(encoding="utf-8", newline="") as fh:
+        keys = {row["table_key"] for row in csv.DictReader(fh)}
+    assert keys - KEYS == set()
+
+
+def test_title_rules_and_page_text_schemas_name_seed_tables() -> None:
+    from ingest.readers.text_tables import SCHEMAS
+    from ingest.tables import _TITLE_RULES, STANDARD_TABLES
+
+    assert {k for k, _ in _TITLE_RULES} - KEYS == set()
+    assert {s.key for s in SCHEMAS} - KEYS == set()
+    assert set(STANDARD_TABLES) == KEYS
+
+
+def test_standard_sets_are_numbered_one_to_nine() -> None:
+    assert [t.number for t in standard_set("final")] == list(range(1, 10))
+    assert [t.number for t in standard_set("budget")] == list(range(1, 10))
+    assert standard_set("final")[6].key == "sangong"  # T7
+    assert load_standard_tables(DEFAULT_STANDARD_TABLE_PATH)["fiscal_expenditure"].number is None
+
+
+def test_the_sample_county_prints_the_seed_titles() -> None:
+    from samplegen.compose_budget import TABLES
+    from samplegen.compose_tables import TABLE_ORDER, TABLE_TITLES
+
+    assert tuple(t.key for t in standard_set("final")) == TABLE_ORDER
+    assert TABLE_TITLES["sangong"] == "一般公共预算财政拨款“三公”经费支出决算表"
+    assert [k for k, _ in TABLES] == [t.key for t in standard_set("budget")]
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"key": "x", "title_zh": "表", "kind": "final_account", "layout": "lines", "number": ""}, "kind"),
+    ({"key": "x", "title_zh": "表", "kind": "final", "layout": "grid", "number": ""}, "layout"),
+])
+def test_a_bad_seed_row_is_refused(row: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_standard_tables([row])
+
+
+def test_a_duplicate_key_is_refused() -> None:
+    row = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": ""}
+    with pytest.raises(ValueError, match="duplicate"):
+        parse_standard_tables([row, row])
