@@ -51,6 +51,9 @@ FIGURES: dict[tuple[str, int], dict[str, dict[str, str]]] = {
                         "sangong_total": {"actual": "30.00"}, "admin_operating_cost": {"actual": "150.00"},
                         "staff_actual": {"actual": "200"}},
     (TOWN, 2024): {"income_total": {"actual": "3000.00"}, "expenditure_current_year": {"actual": "2950.00"},
+                   # no 财政拨款收入 line: its three appropriation kinds (two of them stated)
+                   "income_general_budget_appropriation": {"actual": "2500.00"},
+                   "income_govfund_appropriation": {"actual": "300.00"},
                    "expenditure_basic": {"actual": "2000.00"}, "expenditure_project": {"actual": "950.00"},
                    "sangong_total": {"actual": "12.00"}, "sangong_vehicle_purchase": {"actual": "4.00"},
                    "sangong_vehicle_operation": {"actual": "4.00"}, "sangong_reception": {"actual": "3.00"},

@@ -51,9 +51,23 @@ def test_derived_indicators_and_prior_year(county: data.CountyData):
     edu = county.get(EDUCATION, 2024)
     assert fin is not None and edu is not None
     assert data.indicator_value(fin, "admin_cost_per_staff") == Decimal("2.5")
-    assert data.prior_value(county, fin, "expenditure_total") == Decimal("900.00")  # from the 2023 disclosure
-    assert data.prior_value(county, edu, "expenditure_total") == Decimal("5350.00")  # 4900 − (−450), as stated
-    assert data.prior_value(county, fin, "admin_cost_per_staff") == Decimal(2)
+    assert data.prior_value(fin, "expenditure_total") == Decimal("900.00")  # from the 2023 disclosure
+    assert data.prior_value(edu, "expenditure_total") == Decimal("5350.00")  # 4900 − (−450), as stated
+    assert data.prior_value(fin, "admin_cost_per_staff") == Decimal(2)
+    assert data.prior_value(fin, "sangong_total") == Decimal("20.00")  # last year's row
+    assert data.prior_value(edu, "income_total") == Decimal("5500.00")  # 5000 − (−500), as stated
+    assert data.prior_value(fin, "procurement_total") is None  # neither last year's row nor a stated change
+
+
+def test_fiscal_appropriation_is_the_county_marts(county: data.CountyData, dbt_marts: Path):
+    fin, town = county.get(FINANCE, 2024), county.get(TOWN, 2024)
+    assert fin is not None and town is not None
+    assert data.indicator_value(fin, "fiscal_appropriation") == Decimal("1100.50")  # as stated
+    assert data.indicator_value(town, "fiscal_appropriation") == Decimal("2800.00")  # 2500 + 300, its kinds
+    assert data.income_structure(town)[0] == ("财政拨款收入", Decimal("2800.00"))
+    sources = dict(_mart(dbt_marts, "SELECT department_name, fiscal_appropriation_income_source "
+                                    "FROM marts.county_department_summary WHERE fiscal_year = 2024"))
+    assert sources == {FINANCE: "stated", TOWN: "appropriation_kinds", EDUCATION: None}
 
 
 def test_peer_groups_and_ranks(county: data.CountyData, dbt_marts: Path):

@@ -21,7 +21,6 @@ import duckdb
 import polars as pl
 
 KILLED_REASON = "运行未正常结束（进程被终止或崩溃） / run ended before finishing (killed or crashed)"
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)

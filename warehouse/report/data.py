@@ -126,9 +126,6 @@ INCOME_PARTS: tuple[tuple[str, str], ...] = (
     ("income_business", "事业收入"), ("income_operating", "经营收入"),
     ("income_from_affiliates", "附属单位上缴收入"), ("income_other", "其他收入"),
 )
-FISCAL_INCOME_PARTS: tuple[str, ...] = (
-    "income_general_budget_appropriation", "income_govfund_appropriation", "income_soe_capital_appropriation",
-)
 EXPENDITURE_PARTS: tuple[tuple[str, str], ...] = (
     ("expenditure_basic", "基本支出"), ("expenditure_project", "项目支出"),
     ("expenditure_to_superior", "上缴上级支出"), ("expenditure_operating", "经营支出"),
@@ -319,23 +316,32 @@ def _load_functions(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int],
             dy.functions.append((re.sub(r"（类）|\(类\)|支出$", "", fname) or fname, Decimal(total)))
 
 
-# indicator key → column of marts.county_department_summary (the county mart decides these indicators)
-SUMMARY_COLUMNS = {
-    "expenditure_total": "total_expenditure", "expenditure_basic": "basic_expenditure",
-    "expenditure_project": "project_expenditure", "sangong_total": "sangong_actual",
-    "admin_operating_cost": "admin_operating_cost", "staff": "staff_count",
-    "admin_cost_per_staff": "admin_cost_per_staff", "execution_rate": "budget_execution_pct",
-    "completeness": "completeness_pct", "prior_expenditure_total": "prior_year_total_expenditure",
+# indicator key → (column, last year's column) of marts.county_department_summary: the county mart decides every
+# indicator and its last-year value (last year's row, else as this year's disclosure states it)
+SUMMARY_COLUMNS: dict[str, tuple[str, str]] = {
+    "income_total": ("income_total", "income_total_prior"),
+    "expenditure_total": ("total_expenditure", "total_expenditure_prior"),
+    "expenditure_basic": ("basic_expenditure", "basic_expenditure_prior"),
+    "expenditure_project": ("project_expenditure", "project_expenditure_prior"),
+    "fiscal_appropriation": ("fiscal_appropriation_income", "fiscal_appropriation_income_prior"),
+    "sangong_total": ("sangong_actual", "sangong_actual_prior"),
+    "admin_operating_cost": ("admin_operating_cost", "admin_operating_cost_prior"),
+    "staff": ("staff_count", "staff_count_prior"),
+    "admin_cost_per_staff": ("admin_cost_per_staff", "admin_cost_per_staff_prior"),
+    "execution_rate": ("budget_execution_pct", "budget_execution_pct_prior"),
+    "procurement_total": ("procurement_total", "procurement_total_prior"),
 }
+COMPLETENESS_COLUMN = "completeness_pct"
 
 
 def _load_summary(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
-    select = ", ".join(SUMMARY_COLUMNS.values())
+    columns = [COMPLETENESS_COLUMN, *(c for pair in SUMMARY_COLUMNS.values() for c in pair)]
     for dept, year, *values in con.execute(
-            f"SELECT department_name, fiscal_year, {select} FROM marts.county_department_summary").fetchall():
+            f"SELECT department_name, fiscal_year, {', '.join(columns)} FROM marts.county_department_summary"
+    ).fetchall():
         dy = years.get((dept, year))
         if dy is not None:
-            dy.summary = {k: v for k, v in zip(SUMMARY_COLUMNS, values, strict=True)}
+            dy.summary = dict(zip(columns, values, strict=True))
 
 
 def _load_peer_groups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -392,47 +398,23 @@ def load_county(warehouse: Path) -> CountyData:
 
 # ---- derived indicators ----------------------------------------------------------------------------------
 
-def _sum_parts(dy: DepartmentYear, metrics: Sequence[str]) -> Decimal | None:
-    values = [v for m in metrics if (v := dy.actual(m)) is not None]
-    return sum(values, Decimal(0)) if values else None
-
-
 def indicator_value(dy: DepartmentYear, key: str) -> Decimal | None:
     """The value of one of :data:`INDICATORS` for a department-year (None when the disclosure lacks it).
 
-    marts.county_department_summary decides the indicators it has, so pages agree with the county mart; the
-    others are the department-year's figures (marts.fct_department_metric).
+    marts.county_department_summary decides every indicator, so pages agree with the county mart.
     """
-    if key in SUMMARY_COLUMNS:
-        return dy.summary.get(key)
-    if key == "fiscal_appropriation":  # no 财政拨款收入 line: the three appropriation kinds it consists of
-        v = dy.actual("income_fiscal_appropriation")
-        return v if v is not None else _sum_parts(dy, FISCAL_INCOME_PARTS)
-    return dy.actual(key)
+    return dy.summary.get(SUMMARY_COLUMNS[key][0])
 
 
-_STATED_BASE = {"expenditure_total": "expenditure_current_year", "fiscal_appropriation": "income_fiscal_appropriation"}
-
-
-def prior_value(county: CountyData, dy: DepartmentYear, key: str) -> Decimal | None:
-    """Last year's value: from last year's disclosure in the warehouse, else as this year's disclosure states it."""
-    prev = county.get(dy.department, dy.year - 1)
-    if prev is not None and (v := indicator_value(prev, key)) is not None:
-        return v
-    if key == "expenditure_total" and (v := dy.summary.get("prior_expenditure_total")) is not None:
-        return v
-    metric = _STATED_BASE.get(key, key)
-    if (v := dy.stated(metric, "prior_year")) is not None:
-        return v
-    current, change = dy.actual(metric), dy.stated(metric, "yoy_change")
-    if current is not None and change is not None and key not in ("admin_cost_per_staff", "execution_rate"):
-        return current - change
-    return None
+def prior_value(dy: DepartmentYear, key: str) -> Decimal | None:
+    """Last year's value (marts.county_department_summary: last year's row, else as this year's disclosure states
+    it, else this year's figure minus its stated change)."""
+    return dy.summary.get(SUMMARY_COLUMNS[key][1])
 
 
 def completeness(dy: DepartmentYear) -> Decimal | None:
     """Share (0–100) of the nine standard tables with figures (marts.county_department_summary.completeness_pct)."""
-    return dy.summary.get("completeness")
+    return dy.summary.get(COMPLETENESS_COLUMN)
 
 
 def error_count(dy: DepartmentYear) -> int:
@@ -467,7 +449,7 @@ def compare(county: CountyData, dy: DepartmentYear) -> list[Comparison]:
     out = []
     for ind in INDICATORS:
         cur = indicator_value(dy, ind.key)
-        prior = prior_value(county, dy, ind.key)
+        prior = prior_value(dy, ind.key)
         values = [v for p in peers if (v := indicator_value(p, ind.key)) is not None]
         rank = None
         if cur is not None:
@@ -484,11 +466,9 @@ def structure(dy: DepartmentYear, parts: Sequence[tuple[str, str]]) -> list[tupl
 
 
 def income_structure(dy: DepartmentYear) -> list[tuple[str, Decimal | None]]:
-    items = structure(dy, INCOME_PARTS)
-    if items[0][1] is None:  # no 财政拨款收入 line: the three appropriation kinds
-        fiscal = _sum_parts(dy, FISCAL_INCOME_PARTS)
-        items[0] = ("财政拨款收入", fiscal)
-    return items
+    """The income parts; 财政拨款收入 as the county mart has it (stated, else its three appropriation kinds)."""
+    _, fiscal_label = INCOME_PARTS[0]
+    return [(fiscal_label, indicator_value(dy, "fiscal_appropriation")), *structure(dy, INCOME_PARTS[1:])]
 
 
 def sangong_structure(dy: DepartmentYear) -> list[tuple[str, Decimal | None]]:

@@ -315,7 +315,7 @@ def department_page(
     budget_files = "、".join(f"{name}" + (f"（{pages} 页）" if pages else "") for _, name, pages in dy.budget_documents)
     kind = "部门决算" if dy.documents or not dy.budget_documents else "部门预算"
     cur_exp = indicator_value(dy, "expenditure_total")
-    prior_exp = prior_value(county, dy, "expenditure_total")
+    prior_exp = prior_value(dy, "expenditure_total")
     back = f'<a href="{_href(index_link)}">← 返回全县总览</a>' if index_link else ""
     body = (
         f'<header class="top"><div class="wrap"><div class="meta">{back}</div>'
@@ -400,7 +400,7 @@ def _movers(county: CountyData, year: int, link: dict[str, str]) -> str:
     movers = []
     for dy in county.in_year(year):
         cur = indicator_value(dy, "expenditure_total")
-        prior = prior_value(county, dy, "expenditure_total")
+        prior = prior_value(dy, "expenditure_total")
         if cur is not None and prior is not None:
             movers.append((dy.department, prior, cur, cur - prior, change_pct(cur, prior)))
     if not movers:

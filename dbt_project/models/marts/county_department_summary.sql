@@ -1,6 +1,23 @@
 -- One row per department and fiscal year (current final accounts): size, structure, 三公 and 机关运行经费 per
 -- staff, growth, budget execution, review findings, completeness and rank in the county and the peer group.
 -- Two conflicting versions of one department-year are never mixed: that department-year is left out.
+-- Every indicator the review reports compare has its last-year value here (<indicator>_prior): last year's row,
+-- else the figure this year's disclosure states for last year (上年数), else this year's figure minus its stated
+-- change (比上年增减).
+{#- indicator column → the metric whose stated 上年数 / 比上年增减 stand in for last year's row (none: row only) -#}
+{%- set prior_indicators = [
+    ('income_total', 'income_total'),
+    ('total_expenditure', 'expenditure_current_year'),
+    ('basic_expenditure', 'expenditure_basic'),
+    ('project_expenditure', 'expenditure_project'),
+    ('fiscal_appropriation_income', 'income_fiscal_appropriation'),
+    ('sangong_actual', 'sangong_total'),
+    ('admin_operating_cost', 'admin_operating_cost'),
+    ('staff_count', none),
+    ('admin_cost_per_staff', none),
+    ('budget_execution_pct', none),
+    ('procurement_total', 'procurement_total'),
+] %}
 with conflicts as (
     select * from {{ ref('int_document_conflicts') }}
 ),
@@ -59,7 +76,21 @@ metric_values as (
         max(value) filter (where metric = 'general_budget_expenditure' and basis = 'actual') as gb_actual,
         max(value) filter (where metric = 'general_budget_expenditure' and basis = 'budget') as gb_budget,
         max(value) filter (where metric = 'general_budget_expenditure' and basis = 'completion_pct')
-            as gb_completion_stated
+            as gb_completion_stated,
+        max(value) filter (where metric = 'income_total' and basis = 'actual') as income_total,
+        max(value) filter (where metric = 'income_fiscal_appropriation' and basis = 'actual') as fiscal_income_stated,
+        max(value) filter (where metric = 'income_general_budget_appropriation' and basis = 'actual')
+            as general_budget_income,
+        max(value) filter (where metric = 'income_govfund_appropriation' and basis = 'actual') as govfund_income,
+        max(value) filter (where metric = 'income_soe_capital_appropriation' and basis = 'actual')
+            as soe_capital_income,
+        max(value) filter (where metric = 'procurement_total' and basis = 'actual') as procurement_total,
+        {%- for _, metric in prior_indicators if metric %}
+        max(value) filter (where metric = '{{ metric }}' and basis = 'actual') as {{ metric }}__actual,
+        max(value) filter (where metric = '{{ metric }}' and basis = 'prior_year') as {{ metric }}__prior_year,
+        max(value) filter (where metric = '{{ metric }}' and basis = 'yoy_change') as {{ metric }}__yoy_change
+        {{- ',' if not loop.last }}
+        {%- endfor %}
     from facts
     group by department_name, fiscal_year
 ),
@@ -138,6 +169,27 @@ combined as (
         coalesce(metric_values.staff_actual, metric_values.staff_authorized) as staff_count,
         metric_values.sangong_actual,
         metric_values.admin_operating_cost,
+        metric_values.income_total,
+        -- 财政拨款收入 as stated, else the three appropriation kinds it consists of
+        coalesce(
+            metric_values.fiscal_income_stated,
+            case
+                when coalesce(metric_values.general_budget_income, metric_values.govfund_income,
+                              metric_values.soe_capital_income) is not null
+                    then coalesce(metric_values.general_budget_income, 0) + coalesce(metric_values.govfund_income, 0)
+                        + coalesce(metric_values.soe_capital_income, 0)
+            end
+        ) as fiscal_appropriation_income,
+        case
+            when metric_values.fiscal_income_stated is not null then 'stated'
+            when coalesce(metric_values.general_budget_income, metric_values.govfund_income,
+                          metric_values.soe_capital_income) is not null then 'appropriation_kinds'
+        end as fiscal_appropriation_income_source,
+        metric_values.procurement_total,
+        {%- for _, metric in prior_indicators if metric %}
+        metric_values.{{ metric }}__prior_year,
+        metric_values.{{ metric }}__actual - metric_values.{{ metric }}__yoy_change as {{ metric }}__from_change,
+        {%- endfor %}
         metric_values.gb_actual,
         metric_values.gb_budget,
         coalesce(
@@ -193,6 +245,24 @@ final as (
         rank() over (partition by fiscal_year, peer_group order by total_expenditure desc nulls last)
             as rank_in_peer_group
     from with_prior
+),
+
+with_prior_values as (
+    select
+        current_year.*,
+        {%- for column, metric in prior_indicators %}
+        {%- if metric %}
+        coalesce(
+            prior_year.{{ column }}, current_year.{{ metric }}__prior_year, current_year.{{ metric }}__from_change
+        ) as {{ column }}_prior
+        {%- else %}
+        prior_year.{{ column }} as {{ column }}_prior
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from final as current_year
+    left join final as prior_year
+        on current_year.department_name = prior_year.department_name
+        and prior_year.fiscal_year = current_year.fiscal_year - 1
 )
 
 select
@@ -224,5 +294,20 @@ select
     cast(tables_present as integer) as tables_present,
     cast(completeness_pct as decimal(5, 2)) as completeness_pct,
     cast(rank_in_county as integer) as rank_in_county,
-    cast(rank_in_peer_group as integer) as rank_in_peer_group
-from final
+    cast(rank_in_peer_group as integer) as rank_in_peer_group,
+    cast(income_total as decimal(18, 2)) as income_total,
+    cast(fiscal_appropriation_income as decimal(18, 2)) as fiscal_appropriation_income,
+    cast(fiscal_appropriation_income_source as varchar) as fiscal_appropriation_income_source,
+    cast(procurement_total as decimal(18, 2)) as procurement_total,
+    cast(income_total_prior as decimal(18, 2)) as income_total_prior,
+    cast(total_expenditure_prior as decimal(18, 2)) as total_expenditure_prior,
+    cast(basic_expenditure_prior as decimal(18, 2)) as basic_expenditure_prior,
+    cast(project_expenditure_prior as decimal(18, 2)) as project_expenditure_prior,
+    cast(fiscal_appropriation_income_prior as decimal(18, 2)) as fiscal_appropriation_income_prior,
+    cast(sangong_actual_prior as decimal(18, 2)) as sangong_actual_prior,
+    cast(admin_operating_cost_prior as decimal(18, 2)) as admin_operating_cost_prior,
+    cast(staff_count_prior as integer) as staff_count_prior,
+    cast(admin_cost_per_staff_prior as decimal(18, 4)) as admin_cost_per_staff_prior,
+    cast(budget_execution_pct_prior as decimal(9, 2)) as budget_execution_pct_prior,
+    cast(procurement_total_prior as decimal(18, 2)) as procurement_total_prior
+from with_prior_values
