@@ -11,13 +11,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.marts_handwritten import write_mart_warehouse
+from tests.fixtures_marts import copy_marts, dbt_marts
 from warehouse.export import export_marts
+
+__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_mart_warehouse(tmp_path_factory.mktemp("bi") / "w.duckdb")
+def warehouse(dbt_marts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the marts dbt built from the raw fixture (a test opens it for writing)."""
+    return copy_marts(dbt_marts, tmp_path_factory.mktemp("bi") / "w.duckdb")
 
 
 def test_sqlalchemy_duckdb_engine_reads_read_only(warehouse: Path):
@@ -52,7 +55,7 @@ def test_parquet_route_for_tools_without_duckdb(warehouse: Path, tmp_path: Path)
     export_marts(warehouse, "parquet", tmp_path)
     with duckdb.connect() as con:  # any Parquet reader will do; this is the one the docs show
         n, total = con.execute(
-            f"SELECT count(*), sum(value) FROM read_parquet('{tmp_path}/fct_disclosure_metric.parquet') "
+            f"SELECT count(*), sum(value) FROM read_parquet('{tmp_path}/fct_department_metric.parquet') "
             "WHERE basis = 'actual' AND metric = 'income_total'").fetchone()
     assert n == 4 and total == Decimal("10200.50")
 

@@ -14,16 +14,20 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.marts_handwritten import write_mart_warehouse
+from tests.fixtures_marts import dbt_marts
 from warehouse.sql import WarehouseUnavailable, format_csv, format_json, format_table, query
 
 NEGATIVE_SQL = ("SELECT department_name, value FROM marts.fct_disclosure_metric "
                 "WHERE basis = 'yoy_change' AND value < 0 ORDER BY value")
 
 
+__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
+
+
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_mart_warehouse(tmp_path_factory.mktemp("sql") / "w.duckdb")
+def warehouse(dbt_marts: Path) -> Path:
+    """The marts dbt built from the raw fixture (tests/fixtures_marts.py); the tests only read it."""
+    return dbt_marts
 
 
 def test_query_returns_decimals_and_formats(warehouse: Path):
@@ -170,7 +174,7 @@ def test_sql_door_keeps_introspection(warehouse: Path):
     assert ("fct_disclosure_metric",) in tables
     assert query(warehouse, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'marts'").rows[0][0]
     assert query(warehouse, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").rows[0][0] >= 3
-    assert query(warehouse, "SELECT current_database()").rows == [("w",)]  # named by the file, as plain DuckDB does
+    assert query(warehouse, "SELECT current_database()").rows == [(warehouse.stem,)]  # named by the file
     settings = query(warehouse, "SELECT current_setting('enable_external_access'), "
                                 "current_setting('lock_configuration'), current_setting('autoload_known_extensions'),"
                                 " current_setting('autoinstall_known_extensions')").rows
