@@ -89,6 +89,7 @@ runs: setup
 
 lint: setup
 	@$(BIN)/ruff check .
+	@$(BIN)/mypy
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs

@@ -142,7 +142,7 @@ class _Worker:
 
 @dataclass(slots=True)
 class _Pool:
-    ctx: mp.context.BaseContext
+    ctx: mp.context.ForkServerContext
     parse_fn: ParseFn
     limits: FileLimits
     memory: int | None = WORKER_MEMORY_BYTES
@@ -336,6 +336,14 @@ class ParseOutcome:
         return self.cached + self.unchanged
 
 
+def _cache_put(cache: ResultCache) -> Callable[[ParseTask, IngestResult], None]:
+    """Store each parsed result under its file's hash as soon as it arrives (a file without one is not cached)."""
+    def put(task: ParseTask, result: IngestResult) -> None:
+        if task.sha256:
+            cache.put(task.sha256, result)
+    return put
+
+
 def parse_inbox(
     files: Sequence[InboxFile],
     unchanged: set[str],
@@ -377,7 +385,7 @@ def parse_inbox(
     tasks = [ParseTask(f.path, f.sha256) for f in todo]
     parsed = parse_tasks(
         tasks, workers=workers, progress=progress, limits=limits, executor=executor, dask_address=dask_address,
-        parse_fn=parse_fn, on_result=lambda t, r: cache.put(t.sha256 or "", r) if t.sha256 else None,
+        parse_fn=parse_fn, on_result=_cache_put(cache),
     )
     for f, res in zip(todo, parsed, strict=True):
         results[f.logical_key] = res

@@ -14,6 +14,7 @@ An inbox is written by people and scripts we do not control, so discovery trusts
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -121,7 +122,7 @@ def scan(inbox: Path, limits: FileLimits = DEFAULT_FILE_LIMITS, settle_seconds: 
             continue
         try:
             before = entry.path.stat()
-            sha = with_io_retries(lambda p=entry.path: file_sha256(p), limits)
+            sha = with_io_retries(functools.partial(file_sha256, entry.path), limits)
             after = entry.path.stat()
         except OSError:
             continue  # vanished or unreadable while scanning: seen again next run

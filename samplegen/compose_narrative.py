@@ -189,7 +189,7 @@ def explanation(
         ("经营收入", inc["operating"], "income_operating"),
         ("其他收入", inc["other"], "income_other"),
     ]
-    parts = []
+    parts: list[list[str | Num]] = []
     for lab, v, metric in items:
         if v == 0 and metric not in ("income_general_budget_appropriation",):
             continue

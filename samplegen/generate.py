@@ -68,7 +68,7 @@ def _figure_plans(kinds: dict[int, tuple[str, ...]], rng: random.Random) -> dict
 
 def _split(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
     """(narrative file blocks, tables file blocks) for a split document."""
-    standard = [b for b in blocks if isinstance(b, DocTable) and b.key != "performance"]
+    standard: list[Block] = [b for b in blocks if isinstance(b, DocTable) and b.key != "performance"]
     narrative = [
         b
         for b in blocks
@@ -252,6 +252,9 @@ def generate_county(
     documents = sorted((d for r, _ in results for d in r), key=lambda d: (d["year"], d["dept_id"]))
     budget_docs = sorted((d for _, r in results for d in r), key=lambda d: (d["year"], d["dept_id"], d["doc_id"]))
     n_defects = sum(len(d["defects"]) for d in documents) + sum(len(d["defects"]) for d in budget_docs)
+    defect_kinds = {k: {"check_family": f, "severity": s} for k, (f, s) in KINDS.items()}
+    if budgets:
+        defect_kinds.update({k: {"check_family": f, "severity": s} for k, (f, s) in BUDGET_KINDS.items()})
     truth = {
         "county": COUNTY,
         "seed": seed,
@@ -271,11 +274,10 @@ def generate_county(
             }
             for d in depts
         ],
-        "defect_kinds": {k: {"check_family": f, "severity": s} for k, (f, s) in KINDS.items()},
+        "defect_kinds": defect_kinds,
         "documents": documents,
     }
     if budgets:
-        truth["defect_kinds"].update({k: {"check_family": f, "severity": s} for k, (f, s) in BUDGET_KINDS.items()})
         truth["budget_layout"] = "<year>/<部门><year>年部门预算.<ext>, <year>/<单位><year>年单位预算.<ext>"
         truth["budget_documents"] = budget_docs
     truth_path = out_dir / "truth.json"

@@ -31,8 +31,8 @@ def table_lines(t: DocTable) -> list[str]:
     out.append("")
     for row in t.header:
         out += [f"\t{c}" for c in row] + [""]
-    for row in t.rows:
-        out += [f"\t{c.text}" for c in row] + [""]
+    for cells in t.rows:
+        out += [f"\t{c.text}" for c in cells] + [""]
     if t.note:
         out.append(t.note)
     out.append("")

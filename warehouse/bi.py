@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.sql import list_marts, read_only
+from warehouse.sql import list_marts, one_row, read_only
 
 BI_STORAGE_VERSION = "v1.4.0"
 BI_FILE = "juesuan-bi.duckdb"
@@ -46,7 +46,7 @@ def write_bi_copy(warehouse: Path, target: Path) -> BiCopy:
     tables: dict[str, int] = {}
     with read_only(warehouse) as probe:
         marts = list_marts(probe)
-        catalog = probe.execute("SELECT current_database()").fetchone()[0]
+        catalog = one_row(probe, "SELECT current_database()")[0]
     with duckdb.connect() as con:
         # under the name dbt built it with, so the marts that are views (pipeline_run) resolve their references
         con.execute(f'ATTACH {_literal(warehouse)} AS "{catalog}" (READ_ONLY)')
@@ -55,7 +55,7 @@ def write_bi_copy(warehouse: Path, target: Path) -> BiCopy:
             con.execute(f'CREATE SCHEMA dst."{schema}"')
         for mart in marts:
             con.execute(f'CREATE TABLE dst.marts."{mart}" AS SELECT * FROM "{catalog}".marts."{mart}"')
-            tables[mart] = con.execute(f'SELECT count(*) FROM dst.marts."{mart}"').fetchone()[0]
+            tables[mart] = one_row(con, f'SELECT count(*) FROM dst.marts."{mart}"')[0]
         con.execute("DETACH dst")
         con.execute(f'DETACH "{catalog}"')
     part.replace(target)
@@ -95,6 +95,12 @@ def _dialect_class() -> type:
     from duckdb_engine import Dialect
     from sqlalchemy import text
     from sqlalchemy.engine import default
+    from sqlalchemy.engine.interfaces import (
+        ReflectedColumn,
+        ReflectedPrimaryKeyConstraint,
+        ReflectedTableComment,
+        ReflectedUniqueConstraint,
+    )
 
     class JuesuanDuckDBDialect(Dialect):  # type: ignore[misc, valid-type]
         """duckdb-engine with reflection on DuckDB's catalog functions (see the module doc)."""
@@ -109,7 +115,9 @@ def _dialect_class() -> type:
                 return "schema_name = :schema AND database_name = current_database()", {"schema": name}
             return "schema_name = :schema AND database_name = :database", {"schema": name, "database": database}
 
-        def get_columns(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> list[dict]:
+        def get_columns(
+            self, connection: Any, table_name: str, schema: str | None = None, **kw: Any,
+        ) -> list[ReflectedColumn]:
             where, params = self._where(schema)
             rows = connection.execute(text(
                 f"SELECT column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns() "
@@ -126,13 +134,15 @@ def _dialect_class() -> type:
             ).fetchall()
             return [list(r[0]) for r in rows]
 
-        def get_pk_constraint(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+        def get_pk_constraint(
+            self, connection: Any, table_name: str, schema: str | None = None, **kw: Any,
+        ) -> ReflectedPrimaryKeyConstraint:
             found = self._constraint_columns(connection, table_name, schema, "PRIMARY KEY")
             return {"constrained_columns": found[0] if found else [], "name": None}
 
         def get_unique_constraints(
             self, connection: Any, table_name: str, schema: str | None = None, **kw: Any,
-        ) -> list[dict]:
+        ) -> list[ReflectedUniqueConstraint]:
             return [{"name": None, "column_names": cols}
                     for cols in self._constraint_columns(connection, table_name, schema, "UNIQUE")]
 
@@ -146,7 +156,9 @@ def _dialect_class() -> type:
                                   **kw: Any) -> list:
             return []
 
-        def get_table_comment(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
+        def get_table_comment(
+            self, connection: Any, table_name: str, schema: str | None = None, **kw: Any,
+        ) -> ReflectedTableComment:
             where, params = self._where(schema)
             row = connection.execute(text(
                 f"SELECT comment FROM duckdb_tables() WHERE {where} AND table_name = :table"),
@@ -155,14 +167,15 @@ def _dialect_class() -> type:
 
         # SQLAlchemy 2's Inspector and Table(autoload_with=…) call the get_multi_* methods, which the PostgreSQL
         # dialect (and duckdb-engine) implement on pg_catalog: use SQLAlchemy's default, per table, instead.
-        get_multi_columns = default.DefaultDialect.get_multi_columns
-        get_multi_pk_constraint = default.DefaultDialect.get_multi_pk_constraint
-        get_multi_foreign_keys = default.DefaultDialect.get_multi_foreign_keys
-        get_multi_indexes = default.DefaultDialect.get_multi_indexes
-        get_multi_unique_constraints = default.DefaultDialect.get_multi_unique_constraints
-        get_multi_check_constraints = default.DefaultDialect.get_multi_check_constraints
-        get_multi_table_comment = default.DefaultDialect.get_multi_table_comment
-        get_multi_table_options = default.DefaultDialect.get_multi_table_options
+        # (mypy: the PostgreSQL dialect spells these signatures differently from DefaultDialect's.)
+        get_multi_columns = default.DefaultDialect.get_multi_columns  # type: ignore[assignment]
+        get_multi_pk_constraint = default.DefaultDialect.get_multi_pk_constraint  # type: ignore[assignment]
+        get_multi_foreign_keys = default.DefaultDialect.get_multi_foreign_keys  # type: ignore[assignment]
+        get_multi_indexes = default.DefaultDialect.get_multi_indexes  # type: ignore[assignment]
+        get_multi_unique_constraints = default.DefaultDialect.get_multi_unique_constraints  # type: ignore[assignment]
+        get_multi_check_constraints = default.DefaultDialect.get_multi_check_constraints  # type: ignore[assignment]
+        get_multi_table_comment = default.DefaultDialect.get_multi_table_comment  # type: ignore[assignment]
+        get_multi_table_options = default.DefaultDialect.get_multi_table_options  # type: ignore[assignment]
 
         def get_table_options(self, connection: Any, table_name: str, schema: str | None = None, **kw: Any) -> dict:
             return {}

@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -118,8 +119,10 @@ def build_frames(
                 "document_id": d.document_id, "table_key": t.table_key, "title": t.title, "page": t.page,
                 "n_rows": t.n_rows, "unit": t.unit, "unit_stated": t.unit_stated,
             })
-    rows = {"documents": docs, "metric_facts": facts, "line_items": lines, "table_cells": cells,
-            "table_parses": parses, "text_blocks": blocks, "recognised_tables": tables, "quarantine": quarantine}
+    rows: dict[str, list[dict[str, Any]]] = {
+        "documents": docs, "metric_facts": facts, "line_items": lines, "table_cells": cells, "table_parses": parses,
+        "text_blocks": blocks, "recognised_tables": tables, "quarantine": quarantine,
+    }
     return {name: _frame(rows[name], frame_schema(name)) for name in SNAPSHOT_TABLES}
 
 

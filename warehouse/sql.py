@@ -238,3 +238,11 @@ def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1"
     ).fetchall()]
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | None = None) -> tuple[Any, ...]:
+    """The single row an aggregate query returns (count(*), sum …); a query that returned none is a bug."""
+    row = con.execute(sql, list(params or ())).fetchone()
+    if row is None:
+        raise LookupError(f"query returned no row: {sql}")
+    return row

@@ -23,7 +23,7 @@ import duckdb
 from warehouse.report.budget import BudgetLine, load_budget_lines
 from warehouse.report.fmt import change_pct
 from warehouse.review.workbook import SEVERITY_LABEL, SEVERITY_ORDER
-from warehouse.sql import list_marts, read_only
+from warehouse.sql import list_marts, one_row, read_only
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,9 +373,9 @@ def load_county(warehouse: Path) -> CountyData:
             missing.append(f"数据集市尚未生成 marts not built: {', '.join('marts.' + m for m in absent)}；报告暂无数据")
         else:
             _load_documents(con, years)
-            loaded, n_quarantined = con.execute(
-                "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'quarantined') "
-                "FROM marts.dim_document").fetchone()
+            loaded, n_quarantined = one_row(
+                con, "SELECT count(*) FILTER (status = 'loaded'), count(*) FILTER (status = 'quarantined') "
+                "FROM marts.dim_document")
             quarantined = [(d, Path(f).name, r or "") for d, f, r in con.execute(
                 "SELECT department_name, source_file, status_reason FROM marts.dim_document "
                 "WHERE status = 'quarantined' ORDER BY 1, 2").fetchall()]
@@ -390,8 +390,7 @@ def load_county(warehouse: Path) -> CountyData:
             peer_groups = _load_peer_groups(con)
             history = _load_history(con)
             not_submitted = _load_not_submitted(con)
-            has_registry = bool(con.execute(
-                "SELECT count(*) FILTER (in_registry) FROM marts.dim_department").fetchone()[0])
+            has_registry = bool(one_row(con, "SELECT count(*) FILTER (in_registry) FROM marts.dim_department")[0])
     return CountyData(warehouse, marts, years, int(loaded), int(n_quarantined), quarantined, peer_groups, missing,
                       history, not_submitted, has_registry)
 

@@ -103,6 +103,13 @@ def page(title: str, body: str) -> str:
     )
 
 
+def _pct1(value: Decimal | None) -> str:
+    return pct(value, 1)
+
+
+_RANKING_FORMATS: dict[str, svg.Formatter] = {"money": money, "pct": _pct1, "count": count}
+
+
 def _n(text: str, cls: str = "n") -> str:
     return f'<td class="{cls}">{escape(text)}</td>'
 
@@ -390,7 +397,7 @@ def _rankings(county: CountyData, year: int, has_findings: bool) -> str:
             continue
         values = sorted(((dy.department, v) for dy in rows if (v := _ranking_value(dy, key)) is not None),
                         key=lambda kv: kv[1], reverse=True)
-        fmt = {"money": money, "pct": lambda v: pct(v, 1), "count": count}[kind]
+        fmt = _RANKING_FORMATS[kind]
         note = f"前 {TOP_N} 名，共 {len(values)} 个部门" if len(values) > TOP_N else f"共 {len(values)} 个部门"
         panels.append(_panel(title, svg.hbar_chart(values[:TOP_N], title, value_fmt=fmt, width=380), note))
     return '<div class="grid3">' + "".join(panels) + "</div>"

@@ -22,7 +22,7 @@ from warehouse.review.states import (
     next_state,
 )
 from warehouse.review.store import Decision, ReviewStore
-from warehouse.sql import list_marts, read_only
+from warehouse.sql import list_marts, one_row, read_only
 
 FINDING_COLUMNS = (
     "finding_id", "check_id", "title_zh", "severity", "status", "lifecycle", "department_name", "fiscal_year",
@@ -95,7 +95,7 @@ def load_findings(warehouse: Path, include_fixed: bool = False) -> list[ReviewFi
                 ORDER BY department_name, fiscal_year, locator, finding_id""").fetchall()
         built_upto = 0
         if "fct_review_decision" in marts:
-            built_upto = con.execute("SELECT coalesce(max(event_id), 0) FROM marts.fct_review_decision").fetchone()[0]
+            built_upto = one_row(con, "SELECT coalesce(max(event_id), 0) FROM marts.fct_review_decision")[0]
     decisions = ReviewStore.of(warehouse).decisions()
     return overlay([ReviewFinding(*r) for r in rows + fixed], decisions, int(built_upto))
 

@@ -26,7 +26,7 @@ from warehouse.review.store import (
     Sighting,
     insert_rows,
 )
-from warehouse.sql import read_only
+from warehouse.sql import one_row, read_only
 
 REGISTRY_COLUMNS = ("department_name", "department_code", "aliases", "peer_group", "parent", "county",
                     "expected_to_file", "source_file", "source_row")
@@ -76,7 +76,7 @@ def published_fingerprint(warehouse: Path) -> str | None:
         return None
     try:
         with read_only(warehouse) as con:
-            return con.execute("SELECT any_value(fingerprint) FROM raw.bureau_inputs").fetchone()[0]
+            return one_row(con, "SELECT any_value(fingerprint) FROM raw.bureau_inputs")[0]
     except (duckdb.CatalogException, duckdb.BinderException):
         return None
 

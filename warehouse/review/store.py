@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.schema import RAW_TABLES
-from warehouse.sql import read_only
+from warehouse.sql import one_row, read_only
 
 SCHEMA_VERSION = "1"
 
@@ -196,7 +196,7 @@ class ReviewStore:
                         raise ConcurrentChange(
                             "以下问题刚被他人处理，未记录任何决定 decided by someone else meanwhile, nothing "
                             f"recorded: {', '.join(moved[:10])}")
-                start = con.execute("SELECT coalesce(max(event_id), 0) FROM decisions").fetchone()[0]
+                start = one_row(con, "SELECT coalesce(max(event_id), 0) FROM decisions")[0]
                 recorded = []
                 for i, d in enumerate(new, start=1):
                     row = replace(d, event_id=start + i, decided_at=stamp)
