@@ -4,19 +4,20 @@
 -- Every indicator the review reports compare has its last-year value here (<indicator>_prior): last year's row,
 -- else the figure this year's disclosure states for last year (上年数), else this year's figure minus its stated
 -- change (比上年增减).
-{#- indicator column → the metric whose stated 上年数 / 比上年增减 stand in for last year's row (none: row only) -#}
+{#- indicator column, its type, the metric whose stated 上年数 / 比上年增减 stand in for last year's row (none: the
+    row only) -#}
 {%- set prior_indicators = [
-    ('income_total', 'income_total'),
-    ('total_expenditure', 'expenditure_current_year'),
-    ('basic_expenditure', 'expenditure_basic'),
-    ('project_expenditure', 'expenditure_project'),
-    ('fiscal_appropriation_income', 'income_fiscal_appropriation'),
-    ('sangong_actual', 'sangong_total'),
-    ('admin_operating_cost', 'admin_operating_cost'),
-    ('staff_count', none),
-    ('admin_cost_per_staff', none),
-    ('budget_execution_pct', none),
-    ('procurement_total', 'procurement_total'),
+    ('income_total', 'decimal(18, 2)', 'income_total'),
+    ('total_expenditure', 'decimal(18, 2)', 'expenditure_current_year'),
+    ('basic_expenditure', 'decimal(18, 2)', 'expenditure_basic'),
+    ('project_expenditure', 'decimal(18, 2)', 'expenditure_project'),
+    ('fiscal_appropriation_income', 'decimal(18, 2)', 'income_fiscal_appropriation'),
+    ('sangong_actual', 'decimal(18, 2)', 'sangong_total'),
+    ('admin_operating_cost', 'decimal(18, 2)', 'admin_operating_cost'),
+    ('staff_count', 'integer', none),
+    ('admin_cost_per_staff', 'decimal(18, 4)', none),
+    ('budget_execution_pct', 'decimal(9, 2)', none),
+    ('procurement_total', 'decimal(18, 2)', 'procurement_total'),
 ] %}
 with conflicts as (
     select * from {{ ref('int_document_conflicts') }}
@@ -85,7 +86,7 @@ metric_values as (
         max(value) filter (where metric = 'income_soe_capital_appropriation' and basis = 'actual')
             as soe_capital_income,
         max(value) filter (where metric = 'procurement_total' and basis = 'actual') as procurement_total,
-        {%- for _, metric in prior_indicators if metric %}
+        {%- for _, _, metric in prior_indicators if metric %}
         max(value) filter (where metric = '{{ metric }}' and basis = 'actual') as {{ metric }}__actual,
         max(value) filter (where metric = '{{ metric }}' and basis = 'prior_year') as {{ metric }}__prior_year,
         max(value) filter (where metric = '{{ metric }}' and basis = 'yoy_change') as {{ metric }}__yoy_change
@@ -186,7 +187,7 @@ combined as (
                           metric_values.soe_capital_income) is not null then 'appropriation_kinds'
         end as fiscal_appropriation_income_source,
         metric_values.procurement_total,
-        {%- for _, metric in prior_indicators if metric %}
+        {%- for _, _, metric in prior_indicators if metric %}
         metric_values.{{ metric }}__prior_year,
         metric_values.{{ metric }}__actual - metric_values.{{ metric }}__yoy_change as {{ metric }}__from_change,
         {%- endfor %}
@@ -250,7 +251,7 @@ final as (
 with_prior_values as (
     select
         current_year.*,
-        {%- for column, metric in prior_indicators %}
+        {%- for column, _, metric in prior_indicators %}
         {%- if metric %}
         coalesce(
             prior_year.{{ column }}, current_year.{{ metric }}__prior_year, current_year.{{ metric }}__from_change
@@ -299,15 +300,7 @@ select
     cast(fiscal_appropriation_income as decimal(18, 2)) as fiscal_appropriation_income,
     cast(fiscal_appropriation_income_source as varchar) as fiscal_appropriation_income_source,
     cast(procurement_total as decimal(18, 2)) as procurement_total,
-    cast(income_total_prior as decimal(18, 2)) as income_total_prior,
-    cast(total_expenditure_prior as decimal(18, 2)) as total_expenditure_prior,
-    cast(basic_expenditure_prior as decimal(18, 2)) as basic_expenditure_prior,
-    cast(project_expenditure_prior as decimal(18, 2)) as project_expenditure_prior,
-    cast(fiscal_appropriation_income_prior as decimal(18, 2)) as fiscal_appropriation_income_prior,
-    cast(sangong_actual_prior as decimal(18, 2)) as sangong_actual_prior,
-    cast(admin_operating_cost_prior as decimal(18, 2)) as admin_operating_cost_prior,
-    cast(staff_count_prior as integer) as staff_count_prior,
-    cast(admin_cost_per_staff_prior as decimal(18, 4)) as admin_cost_per_staff_prior,
-    cast(budget_execution_pct_prior as decimal(9, 2)) as budget_execution_pct_prior,
-    cast(procurement_total_prior as decimal(18, 2)) as procurement_total_prior
+    {%- for column, data_type, _ in prior_indicators %}
+    cast({{ column }}_prior as {{ data_type }}) as {{ column }}_prior{{ ',' if not loop.last }}
+    {%- endfor %}
 from with_prior_values
