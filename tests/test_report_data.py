@@ -125,3 +125,19 @@ def test_charts_are_svg_with_one_shape_per_value():
     assert svg.donut_chart([("零", Decimal("0"))], "空") == svg.EMPTY
     assert svg.grouped_bar_chart(["收入"], [("上年", [None]), ("本年", [None])], "空") == svg.EMPTY
     assert "<script" not in bars + donut
+
+
+def test_the_report_reads_contract_columns_only():
+    """Every column the report selects is in the enforced contract of its mart (_marts__models.yml, _checks__…)."""
+    import yaml
+
+    from warehouse.dbt import DBT_PROJECT_DIR
+
+    contract: dict[str, set[str]] = {}
+    for path in (DBT_PROJECT_DIR / "models" / "marts").rglob("_*__models.yml"):
+        for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
+            contract[model["name"]] = {c["name"] for c in model.get("columns", [])}
+    summary = {data.COMPLETENESS_COLUMN, *(c for pair in data.SUMMARY_COLUMNS.values() for c in pair)}
+    assert summary - contract["county_department_summary"] == set()
+    assert set(data.FINDING_COLUMNS.values()) - contract["fct_check_result"] == set()
+    assert {i.key for i in data.INDICATORS} == set(data.SUMMARY_COLUMNS)

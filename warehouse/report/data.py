@@ -1,10 +1,11 @@
 """Everything the review reports show, read once from the marts on a short read-only connection.
 
 The reports read the marts' contracts only (dbt_project/models/marts/**/_*__models.yml): one figure per
-department-year, metric and basis from ``fct_department_metric``, the county's indicators and completeness from
-``county_department_summary``, findings from ``fct_check_result`` (severities of the check registry), the
-function structure from ``fct_expenditure_by_function`` and peer groups from ``dim_department``. A warehouse
-whose marts were never built gives empty sections (暂无数据) with a note, not an error.
+department-year, metric and basis from ``fct_department_metric``; every indicator the pages compare, its
+last-year value and the completeness from ``county_department_summary``; findings from ``fct_check_result``
+(severities of the check registry); the function structure from ``fct_expenditure_by_function`` and peer groups
+from ``dim_department``. A warehouse whose marts were never built gives empty sections (暂无数据) with a note,
+not an error.
 """
 
 from __future__ import annotations
@@ -196,13 +197,6 @@ class CountyData:
         for _, y in self.years:
             counts[y] += 1
         return max(counts, key=lambda y: (counts[y], y)) if counts else None
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ? "
-        "ORDER BY ordinal_position", [table]
-    ).fetchall()]
 
 
 def _load_figures(con: duckdb.DuckDBPyConnection, years: dict[tuple[str, int], DepartmentYear]) -> None:
