@@ -1,20 +1,26 @@
 """The standard tables of a disclosure, read from the reference seed ``dbt_project/seeds/standard_table.csv``.
 
-The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, joined by the models and
-the macro ``chk_table_zh``): key, Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the
-grid is read) and number (position in the standard set of its kind). Adding a standard table is one row there.
+The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join): key,
+Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read) and number (position
+in the standard set of its kind). Adding a standard table is one row there. The dbt macro ``chk_table_zh`` (the
+table's name in check messages) is written from it — ``python -m ingest.standard_tables`` — rather than joining
+the seed, so that a check model's unit tests need no seed input; tests/test_standard_table_seed.py fails while
+the macro is stale.
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, cast, get_args
 
-DEFAULT_STANDARD_TABLE_PATH = Path(__file__).resolve().parents[1] / "dbt_project/seeds/standard_table.csv"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_STANDARD_TABLE_PATH = ROOT / "dbt_project/seeds/standard_table.csv"
+TABLE_ZH_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
 
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
@@ -71,3 +77,36 @@ def standard_set(kind: Kind, path: Path = DEFAULT_STANDARD_TABLE_PATH) -> tuple[
     """The numbered tables of one kind in their order (the nine tables of a 决算: T1…T9)."""
     numbered = [t for t in load_standard_tables(path).values() if t.kind == kind and t.number is not None]
     return tuple(sorted(numbered, key=lambda t: t.number or 0))
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def table_zh_macro(tables: MappingProxyType[str, StandardTable]) -> str:
+    """The dbt macro ``chk_table_zh``: a table key's Chinese title (the key itself when it is no standard table)."""
+    whens = "".join(f"        when {_sql_literal(t.key)} then {_sql_literal(t.title_zh)}\n" for t in tables.values())
+    return (
+        "{#- Chinese name of a standard table key, for messages. Written by `python -m ingest.standard_tables` from\n"
+        "    seeds/standard_table.csv: edit the seed, not this file -#}\n"
+        "{% macro chk_table_zh(table_key) -%}\n"
+        "    case {{ table_key }}\n"
+        f"{whens}"
+        "        else {{ table_key }}\n"
+        "    end\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def write_table_zh_macro(path: Path = TABLE_ZH_MACRO_PATH, seed: Path = DEFAULT_STANDARD_TABLE_PATH) -> bool:
+    """Rewrite the macro from the seed; True when the file changed."""
+    wanted = table_zh_macro(load_standard_tables(seed))
+    changed = not path.is_file() or path.read_text(encoding="utf-8") != wanted
+    if changed:
+        path.write_text(wanted, encoding="utf-8")
+    return changed
+
+
+if __name__ == "__main__":
+    print(f"{TABLE_ZH_MACRO_PATH} {'written' if write_table_zh_macro() else 'already current'}")
+    sys.exit(0)

@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.standard_tables import standard_set
 from samplegen.budget_figures import BudgetFigures, BudgetLine
 from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
 from samplegen.compose_narrative import Builder, money_num, pct_text
@@ -20,6 +19,7 @@ from samplegen.compose_tables import CN_NUM
 from samplegen.county import COUNTY, Department
 from samplegen.docmodel import Block, Cell, DocModel, DocTable, Num, Para
 from samplegen.figures import YearFigures, money
+from samplegen.standard_tables import numbered_titles
 
 HUNDRED = Decimal(100)
 
@@ -54,7 +54,7 @@ class Level:
 
 
 # the tables of a 预算 in template order (1…9), titles from the seed standard_table.csv
-TABLES: tuple[tuple[str, str], ...] = tuple((t.key, t.title_zh) for t in standard_set("budget"))
+TABLES: tuple[tuple[str, str], ...] = numbered_titles("budget")
 
 
 def budget_title(name: str, year: int, unit: bool) -> str:

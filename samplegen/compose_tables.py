@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ingest.standard_tables import standard_set
 from samplegen.catalog import CLASS_ROWS, ECONOMIC_NAMES, name_for
 from samplegen.docmodel import Cell, DocTable
 from samplegen.figures import INCOME_SOURCES, YearFigures, money
+from samplegen.standard_tables import numbered_titles
 
 CN_NUM = (
     "一",
@@ -40,7 +40,7 @@ CN_NUM = (
 )
 
 # the nine tables of a 决算 (T1…T9), titles and order from the seed standard_table.csv
-TABLE_TITLES: dict[str, str] = {t.key: t.title_zh for t in standard_set("final")}
+TABLE_TITLES: dict[str, str] = dict(numbered_titles("final"))
 TABLE_ORDER = tuple(TABLE_TITLES)
 
 

@@ -13,9 +13,11 @@ import pytest
 
 from ingest.standard_tables import (
     DEFAULT_STANDARD_TABLE_PATH,
+    TABLE_ZH_MACRO_PATH,
     load_standard_tables,
     parse_standard_tables,
     standard_set,
+    table_zh_macro,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +84,13 @@ def test_title_rules_and_page_text_schemas_name_seed_tables() -> None:
     assert {k for k, _ in _TITLE_RULES} - KEYS == set()
     assert {s.key for s in SCHEMAS} - KEYS == set()
     assert set(STANDARD_TABLES) == KEYS
+
+
+def test_the_table_name_macro_is_written_from_the_seed() -> None:
+    """dbt_project/macros/checks/labels.sql is `python -m ingest.standard_tables`'s output for the current seed."""
+    macro = TABLE_ZH_MACRO_PATH.read_text(encoding="utf-8")
+    assert macro == table_zh_macro(load_standard_tables()), "run: python -m ingest.standard_tables"
+    assert "when 'sangong' then '一般公共预算财政拨款“三公”经费支出决算表'" in macro
 
 
 def test_standard_sets_are_numbered_one_to_nine() -> None:
