@@ -11,6 +11,10 @@ import pytest
 
 from flows.settings import QUIET_PREFECT_ENV
 
+# the session fixture dbt_marts (marts dbt built from a raw fixture): registered here once, so that every module
+# that reads it shares one build (a fixture imported into each test module would be built once per module)
+pytest_plugins = ["tests.fixtures_marts"]
+
 for _key, _value in QUIET_PREFECT_ENV.items():  # before prefect is imported by any test
     os.environ.setdefault(_key, _value)
 # every test warehouse (and every `juesuan run` a test starts) reuses the compiled project instead of compiling

@@ -4,7 +4,7 @@ The raw fixture is a handful of :class:`ingest.records.IngestResult` records —
 the extraction would hand them over — loaded by :func:`warehouse.load.load_results` and built by
 :func:`warehouse.dbt.dbt_build`, so the reports are tested against the schema dbt really builds.
 
-Import the fixture into a test module (``from tests.fixtures_marts import dbt_marts``) and copy the warehouse
+The fixture is registered once in tests/conftest.py (``pytest_plugins``): ask for ``dbt_marts`` and copy the warehouse
 (:func:`copy_marts`) before writing to it.
 """
 

@@ -11,10 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.fixtures_marts import copy_marts, dbt_marts
+from tests.fixtures_marts import copy_marts
 from warehouse.export import export_marts
-
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")

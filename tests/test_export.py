@@ -12,11 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from tests.fixtures_marts import INJECTION, copy_marts, dbt_marts
+from tests.fixtures_marts import INJECTION, copy_marts
 from warehouse.export import export_marts, load_labels
 from warehouse.sql import escape_formula, list_marts, read_only
-
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")

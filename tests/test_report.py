@@ -12,11 +12,9 @@ import pytest
 from openpyxl import load_workbook
 
 from flows.cli import main
-from tests.fixtures_marts import EDUCATION, FINANCE, INCOME_SENTENCE, INJECTION, TOWN, copy_marts, dbt_marts
+from tests.fixtures_marts import EDUCATION, FINANCE, INCOME_SENTENCE, INJECTION, TOWN, copy_marts
 from warehouse.report import build_reports
 from warehouse.report.html import department_filename
-
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")

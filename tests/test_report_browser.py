@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import SKIP_REASON, chromium_path, render_many
-from tests.fixtures_marts import FINANCE, dbt_marts
+from tests.fixtures_marts import FINANCE
 from warehouse.report import build_reports
 from warehouse.report.html import department_filename
 
 pytestmark = pytest.mark.skipif(chromium_path() is None, reason=SKIP_REASON)
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 CJK_FONTS = ("Noto Sans CJK", "Noto Serif CJK", "Source Han", "WenQuanYi", "Microsoft YaHei", "PingFang")
 
 

@@ -8,10 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.fixtures_marts import EDUCATION, FINANCE, TOWN, dbt_marts
+from tests.fixtures_marts import EDUCATION, FINANCE, TOWN
 from warehouse.report import data, fmt, svg
-
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")

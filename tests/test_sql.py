@@ -14,14 +14,11 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from tests.fixtures_marts import dbt_marts
 from warehouse.sql import WarehouseUnavailable, format_csv, format_json, format_table, query
 
 NEGATIVE_SQL = ("SELECT department_name, value FROM marts.fct_disclosure_metric "
                 "WHERE basis = 'yoy_change' AND value < 0 ORDER BY value")
 
-
-__all__ = ["dbt_marts"]  # the session fixture, imported for pytest
 
 
 @pytest.fixture(scope="module")
