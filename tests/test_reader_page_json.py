@@ -199,3 +199,22 @@ def test_a_sangong_figure_is_placed_where_the_text_names_its_item_as_spending():
     assert ("公务用车购置费", "actual") not in got
     # the 预算数 30.67: 购置费 or 运行维护费, the text does not say — left out and reported
     assert [u for u in built.unreadable if "30.67" in u] and not [u for u in built.unreadable if "19.56" in u]
+
+
+def test_a_row_printing_every_column_is_kept_when_its_sums_fail():
+    # a budget 三公 table whose 小计 (2.98) is not 购置费 + 运行费 (0.00 + 9.98) nor 合计's part (10.71 ≠ 0.00 + 0.73
+    # + 2.98): every column is printed, so the row places itself; the 三公 identities judge the sums (before: no cell)
+    page = "\n".join([
+        "2026年单位“三公”经费和机关运行经费预算表", "编制单位：示例单位 单位:万元", "“三公”经费预算数", "机关运行经费预算",
+        "数合计 因公出国(境)费 公务接待费公务用车购置及运行费", "小计 购置费 运行费",
+        "10.71 0.00 0.73 2.98 0.00 9.98 184.59",
+    ])
+    built = page_blocks([page])
+    ex = extract_tables(_doc(built.blocks))
+    got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}
+    assert got == {
+        "合计": Decimal("10.71"), "因公出国（境）费": Decimal("0.00"), "公务接待费": Decimal("0.73"),
+        "公务用车购置及运行费": Decimal("2.98"), "购置费": Decimal("0.00"), "运行费": Decimal("9.98"),
+        "机关运行经费": Decimal("184.59"),
+    }
+    assert built.unreadable == []

@@ -320,7 +320,8 @@ def placements(
     numbers: list[str], block: BlockSchema, active: int | None = None,
     bound: tuple[Decimal | None, ...] | None = None,
 ) -> list[tuple[int, ...]]:
-    """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums.
+    """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums (a row that
+    prints every column is placed as printed even when its sums fail: the identities judge it).
 
     ``bound`` (the same row of a table that contains this one: a fund's line within the all-funds line) caps
     each column it names (None: a column the containing table does not have): a placement putting more in a
@@ -342,6 +343,10 @@ def placements(
         cols for cols in combinations(range(n), k)
         if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
     ]
+    if not candidates and k == n:
+        # every column printed: the row itself is its only placement; that its sums fail is a finding of the
+        # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
+        candidates = [tuple(range(n))]
     if bound is not None:
         within = [cols for cols in candidates
                   if all(bound[c] is None or v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
