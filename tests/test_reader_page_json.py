@@ -205,7 +205,8 @@ def test_a_row_printing_every_column_is_kept_when_its_sums_fail():
     # a budget 三公 table whose 小计 (2.98) is not 购置费 + 运行费 (0.00 + 9.98) nor 合计's part (10.71 ≠ 0.00 + 0.73
     # + 2.98): every column is printed, so the row places itself; the 三公 identities judge the sums (before: no cell)
     page = "\n".join([
-        "2026年单位“三公”经费和机关运行经费预算表", "编制单位：示例单位 单位:万元", "“三公”经费预算数", "机关运行经费预算",
+        "2026年单位“三公”经费和机关运行经费预算表", "编制单位：示例单位 单位:万元", "“三公”经费预算数",
+        "机关运行经费预算",
         "数合计 因公出国(境)费 公务接待费公务用车购置及运行费", "小计 购置费 运行费",
         "10.71 0.00 0.73 2.98 0.00 9.98 184.59",
     ])
