@@ -223,7 +223,8 @@ def test_a_row_printing_every_column_is_kept_when_its_sums_fail():
 
 def test_a_one_amount_coded_table_is_read_when_its_sums_confirm_it():
     # 江苏省人民检察院 2019 部门预算 p.16 (公开05表): 科目代码 / 名称 / 金额, a template no schema describes; read
-    # because 合计 24,169.74 = Σ 类 and each 类/款 = Σ its children. The next table's title ends it (2018 p.20: 公开12表).
+    # because 合计 24,169.74 = Σ 类 and each 类/款 = Σ its children. The next table's title ends it
+    # (2018 p.20: 公开12表).
     page = "\n".join([
         "财政拨款支出预算表（功能科目）", "部门名称：示例单位 单位：万元", "功能科目代码 功能科目名称 金额",
         "合 计 24,169.74", "204 公共安全支出 16,593.12", "20404 检察 16,593.12", "2040401 行政运行 12,268.62",
