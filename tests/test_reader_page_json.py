@@ -24,6 +24,14 @@ def test_blank_cells_are_placed_by_the_row_sums():
     cells, left_out = place_amounts(["31.47", "19.86", "30.67", "19.56", "30.67", "19.56", "0.80", "0.30"], block)
     assert cells[:2] == ["31.47", "19.86"] and cells[4:6] == ["30.67", "19.56"] and cells[10:] == ["0.80", "0.30"]
     assert left_out == 2  # 公务用车购置费 or 运行维护费: ambiguous, left out
+    # 公务接待费 预算数 0.80 → 0.90: no placement keeps every sum now (合计 31.47 ≠ 0 + 30.67 + 0.90); the placements
+    # failing only that sum put every figure where the original's do, so the cells are read and the identity judges
+    # them (before: no cell at all)
+    cells, left_out = place_amounts(["31.47", "19.86", "30.67", "19.56", "30.67", "19.56", "0.90", "0.30"], block)
+    assert cells[:2] == ["31.47", "19.86"] and cells[4:6] == ["30.67", "19.56"] and cells[10:] == ["0.90", "0.30"]
+    assert left_out == 2
+    # a row no placement fits even in part stays unread (no figure is guessed into a column)
+    assert place_amounts(["1.00", "2.00", "3.00", "50.00", "7.00", "90.00", "0.10", "800.00"], block)[1] == 8
 
 
 def test_wrapped_names_and_children_resolve_columns():
