@@ -394,8 +394,6 @@ def placements(
         # every column printed: the row itself is its only placement; that its sums fail is a finding of the
         # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
         candidates = [tuple(range(n))]
-    elif not candidates and len(block.constraints) > 1:
-        candidates = _nearest_placements(values, block, tol, k)
     if bound is not None:
         within = [cols for cols in candidates
                   if all(bound[c] is None or v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
@@ -405,20 +403,6 @@ def placements(
         if preferred:
             candidates = preferred
     return candidates
-
-
-def _nearest_placements(values: list[Decimal], block: BlockSchema, tol: Decimal, k: int) -> list[tuple[int, ...]]:
-    """A row no placement keeps every sum of (a figure that does not add up): the placements failing the fewest of
-    its sums, when at least one sum holds — the figures they all put in one column are read (agreed_cells), and
-    the identities report the sum that fails."""
-    failures: dict[tuple[int, ...], int] = {}
-    for cols in combinations(range(len(block.amounts)), k):
-        placed = dict(zip(cols, values, strict=True))
-        failures[cols] = sum(1 for c in block.constraints if not _fits(placed, (c,), tol))
-    fewest = min(failures.values(), default=len(block.constraints))
-    if fewest >= len(block.constraints):
-        return []
-    return [cols for cols, n in failures.items() if n == fewest]
 
 
 def _values(numbers: list[str]) -> list[Decimal] | None:
