@@ -7,7 +7,8 @@
 --   budget.required_sections        a Shanghai-template budget has its explanations: 名词解释, 预算编制说明, 三公经费,
 --                                   机关运行经费, 政府采购, 绩效目标, 国有资产占有使用 (and 项目经费情况说明 in a 部门预算).
 --   budget.table_rows_missing       a table whose 合计 is not the sum of its 类 rows (budget.rollup) and whose title
---                                   stands on an earlier page than its first row: that page's rows are gone.
+--                                   stands on an earlier page than its first row: that page's rows are gone; a 收支总表
+--                                   printing its 总计 rows and no other row.
 -- A table is present when it was recognised or when its title stands in the text after the 目录.
 with texts as (
     select * from {{ ref('stg_raw__text_blocks') }}
@@ -285,7 +286,28 @@ titles_before_rows as (
     group by all
 ),
 
+totals_only as (
+    -- a 收支总表 that prints its 总计 with a figure and no other row at all: a total of nothing (its rows removed)
+    select r.document_id, r.table_key, r.page, r.table_title,
+        string_agg(distinct c.row_name, '」「') as total_rows
+    from recognised as r
+    inner join cells as c on c.document_id = r.document_id and c.table_key = r.table_key
+    where r.table_key in ('budget_income_expenditure_summary', 'budget_fiscal_summary')
+    group by all
+    having bool_and(regexp_matches(c.row_name, '(总计|合计)$')) and bool_or(c.yuan_value <> 0)
+),
+
 rows_missing_final as (
+    select
+        'budget.table_rows_missing' as check_id,
+        document_id,
+        'fail' as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '《' || table_title || '》只有「' || total_rows || '」行、没有任何收支明细行：'
+            || '该表的数据行缺失；请补上。' as message,
+        table_title as evidence, page, 'table:' || table_key as locator
+    from totals_only
+    union all
     select
         'budget.table_rows_missing' as check_id,
         document_id,
