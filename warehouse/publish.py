@@ -193,6 +193,41 @@ def prepare_build(layout: DataLayout) -> Path:
     return build
 
 
+class PendingBuild:
+    """:func:`prepare_build` in a background thread, started as soon as the run holds its lock: the copy of the
+    published warehouse (hundreds of MB for a large county) is made while the inbox is scanned and parsed.
+
+    :meth:`path` waits for it (and raises what the copy raised); :meth:`discard` waits and removes it (a run that
+    fails or is refused before it loads anything). We hold the run lock, so the published file does not change
+    while it is copied."""
+
+    def __init__(self, layout: DataLayout) -> None:
+        import threading
+
+        self._result: Path | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._copy, args=(layout,), name="juesuan-prepare-build", daemon=True)
+        self._thread.start()
+
+    def _copy(self, layout: DataLayout) -> None:
+        try:
+            self._result = prepare_build(layout)
+        except BaseException as exc:  # handed to the run by path()
+            self._error = exc
+
+    def path(self) -> Path:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    def discard(self) -> None:
+        self._thread.join()
+        if self._result is not None:
+            discard_build(self._result)
+
+
 def discard_build(build: Path) -> None:
     for path in (build, build.with_name(build.name + ".wal")):
         path.unlink(missing_ok=True)
