@@ -113,7 +113,7 @@ def start_compile(root: Path, fingerprint: str) -> CompileJob:
         return CompileJob(root, fingerprint)
     root.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.build.compile", "--cache", str(root), "--fingerprint", fingerprint],
+        [sys.executable, "-m", "warehouse.build.compile", "--cache", str(root.resolve()), "--fingerprint", fingerprint],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dbt_env(),
         preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )

@@ -352,8 +352,11 @@ def _incremental(run: _Run) -> None:
                 docs = scope_closure(change.docs, (run.scopes_old, run.scopes_new))
                 change = Change(docs)
                 if node.is_table:
-                    _execute(run, node, lambda n=node, d=docs: _recompute_documents(run, n, d))
-                    run.modes.append((node.name, f"{len(docs)} documents"))
+                    differ: list[frozenset[str]] = []
+                    _execute(run, node, lambda n=node, d=docs, out=differ: out.append(_recompute_documents(run, n, d)))
+                    # what changed for its readers: the documents whose rows differ from the last build's
+                    change = Change(differ[0])
+                    run.modes.append((node.name, f"{len(docs)} documents, {len(differ[0])} changed"))
             elif node.is_table:
                 _execute(run, node, lambda n=node: _create_table(run, n))
                 run.modes.append((node.name, "full: " + _why(run, node)))
@@ -473,10 +476,19 @@ def _set_affected(run: _Run, docs: frozenset[str]) -> None:
     run.affected = docs
 
 
-def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> None:
+def _document_digests(run: _Run, node: Node, affected: str) -> dict[str, tuple[int, int]]:
+    return {d: (n, h) for d, n, h in run.q(
+        f"SELECT document_id, count(*), sum(hash(t)::HUGEINT) FROM {node.relation} AS t "
+        f"WHERE document_id IN {affected} GROUP BY ALL")}
+
+
+def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> frozenset[str]:
+    """Replace the table's rows of ``docs``; returns the documents whose rows differ from before (by digest,
+    as sources are compared): readers need not recompute the others."""
     _set_affected(run, docs)
     sql = _rewrite(run, node)
     affected = f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
+    before = _document_digests(run, node, affected)
     run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
     if node.contract and node.columns:
         names = ", ".join(_ident(c.name) for c in node.columns)
@@ -486,6 +498,8 @@ def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> None:
         run.con.execute(f"INSERT INTO {node.relation} BY NAME SELECT * FROM ({sql}) AS model_subq "
                         f"WHERE document_id IN {affected}")
     run.recomputed_docs |= docs
+    after = _document_digests(run, node, affected)
+    return frozenset(d for d in before.keys() | after.keys() if before.get(d) != after.get(d))
 
 
 def _recompute_and_diff(run: _Run, node: Node, readers: list[Node], usage: dict) -> None:

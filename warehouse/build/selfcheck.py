@@ -99,6 +99,8 @@ def prepare(published: Path, results: Sequence[IngestResult], scratch: Path) -> 
             "SELECT table_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = 'raw' "
             "AND column_name = 'document_id'", [PUBLISHED]).fetchall()}
         for table in RAW_TABLES:
+            if table in keyed and not scope:
+                continue  # no published document of the scope: nothing of this table to copy
             where = " WHERE document_id IN (SELECT document_id FROM scope_docs)" if table in keyed else ""
             con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM {PUBLISHED}.raw.{table}{where}")
         con.execute(f"DETACH {PUBLISHED}")
