@@ -211,7 +211,11 @@ class PendingBuild:
 
     def _copy(self, layout: DataLayout) -> None:
         try:
-            self._result = prepare_build(layout)
+            build = prepare_build(layout)
+            if build.exists():  # on disk now, so that publishing has only this run's changes left to sync
+                with build.open("rb+") as fh:
+                    os.fsync(fh.fileno())
+            self._result = build
         except BaseException as exc:  # handed to the run by path()
             self._error = exc
 
@@ -247,9 +251,10 @@ def publish(layout: DataLayout, build: Path, keep: int = 5, archive_previous: bo
     ``archive_previous`` off: the previous warehouse holds the same data (an idle run that only adds its run
     record), so it is not kept — history stays a list of distinct versions.
     """
-    with duckdb.connect(str(build)) as con:  # fold any WAL into the file before it is published
-        con.execute("CHECKPOINT")
     wal = build.with_name(build.name + ".wal")
+    if wal.exists():  # fold the WAL into the file before it is published (a clean close leaves none)
+        with duckdb.connect(str(build)) as con:
+            con.execute("CHECKPOINT")
     if wal.exists():
         raise RuntimeError(f"build file still has a write-ahead log: {wal}")
     with build.open("rb+") as fh:

@@ -353,7 +353,9 @@ def _incremental(run: _Run) -> None:
                 change = Change(docs)
                 if node.is_table:
                     differ: list[frozenset[str]] = []
-                    _execute(run, node, lambda n=node, d=docs, out=differ: out.append(_recompute_documents(run, n, d)))
+                    read = bool(consumers.get(node.uid))
+                    _execute(run, node, lambda n=node, d=docs, out=differ, r=read:
+                             out.append(_recompute_documents(run, n, d, r)))
                     # what changed for its readers: the documents whose rows differ from the last build's
                     change = Change(differ[0])
                     run.modes.append((node.name, f"{len(docs)} documents, {len(differ[0])} changed"))
@@ -446,22 +448,23 @@ def _ensure_scope_catalog(run: _Run) -> None:
 
 
 def _ensure_scope_relation(run: _Run, node: Node) -> None:
-    """The affected documents' rows of a document-scoped relation, in the scope catalog: a copy of a table's (or
-    a source's) rows, made once per set of affected documents (so that no filter of a model runs on the whole
-    table before the documents are picked), or the view itself reading such copies."""
+    """The affected documents' rows of a document-scoped relation, in the scope catalog, made once per set of
+    affected documents: a copy of a table's (or a source's) rows (so that no filter of a model runs on the whole
+    table before the documents are picked), or a view's rows computed from such copies — a few rows, and every
+    model reading it binds a table instead of the view's SQL again (binding and planning are most of the cost of
+    recomputing a model for a few documents)."""
     _ensure_scope_catalog(run)
-    if node.is_view:
-        if node.uid not in run.scope_ready:
-            run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
-            run.con.execute(f"CREATE OR REPLACE VIEW {_scope_relation(run, node)} AS {_rewrite(run, node)}")
-            run.scope_ready.add(node.uid)
-        return
     if run.copies.get(node.uid) == run.affected:
         return
-    run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
-    run.con.execute(f"CREATE OR REPLACE TABLE {_scope_relation(run, node)} AS SELECT * FROM {node.relation} "
-                    f"WHERE document_id IS NULL "
-                    f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
+    if node.uid not in run.scope_ready:
+        run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
+        run.scope_ready.add(node.uid)
+    if node.is_view:
+        body = _rewrite(run, node)
+    else:
+        body = (f"SELECT * FROM {node.relation} WHERE document_id IS NULL "
+                f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
+    run.con.execute(f"CREATE OR REPLACE TABLE {_scope_relation(run, node)} AS {body}")
     assert run.affected is not None
     run.copies[node.uid] = run.affected
 
@@ -482,13 +485,14 @@ def _document_digests(run: _Run, node: Node, affected: str) -> dict[str, tuple[i
         f"WHERE document_id IN {affected} GROUP BY ALL")}
 
 
-def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> frozenset[str]:
+def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool = True) -> frozenset[str]:
     """Replace the table's rows of ``docs``; returns the documents whose rows differ from before (by digest,
-    as sources are compared): readers need not recompute the others."""
+    as sources are compared): readers need not recompute the others. A table no model reads (``read`` off) is
+    not compared: all of ``docs``."""
     _set_affected(run, docs)
     sql = _rewrite(run, node)
     affected = f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
-    before = _document_digests(run, node, affected)
+    before = _document_digests(run, node, affected) if read else {}
     run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
     if node.contract and node.columns:
         names = ", ".join(_ident(c.name) for c in node.columns)
@@ -498,6 +502,8 @@ def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> frozens
         run.con.execute(f"INSERT INTO {node.relation} BY NAME SELECT * FROM ({sql}) AS model_subq "
                         f"WHERE document_id IN {affected}")
     run.recomputed_docs |= docs
+    if not read:
+        return docs
     after = _document_digests(run, node, affected)
     return frozenset(d for d in before.keys() | after.keys() if before.get(d) != after.get(d))
 
