@@ -132,5 +132,5 @@ def check_against(
     with duckdb.connect(str(scratch), read_only=True) as con:
         context = con.execute("SELECT count(*) FROM raw.documents").fetchone()[0] - len(checked)
     outcome = build(scratch, project, seeds_file, full_refresh=True, settings=settings, data_tests=False,
-                    keep_state=False, only=only)
+                    keep_state=False, only=only, views_as_tables=True)
     return ScratchWarehouse(scratch, tuple(checked), int(context), tuple(superseded), seconds, outcome)
