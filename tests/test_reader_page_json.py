@@ -199,3 +199,59 @@ def test_a_sangong_figure_is_placed_where_the_text_names_its_item_as_spending():
     assert ("公务用车购置费", "actual") not in got
     # the 预算数 30.67: 购置费 or 运行维护费, the text does not say — left out and reported
     assert [u for u in built.unreadable if "30.67" in u] and not [u for u in built.unreadable if "19.56" in u]
+
+
+def test_a_row_printing_every_column_is_kept_when_its_sums_fail():
+    # a budget 三公 table whose 小计 (2.98) is not 购置费 + 运行费 (0.00 + 9.98) nor 合计's part (10.71 ≠ 0.00 + 0.73
+    # + 2.98): every column is printed, so the row places itself; the 三公 identities judge the sums (before: no cell)
+    page = "\n".join([
+        "2026年单位“三公”经费和机关运行经费预算表", "编制单位：示例单位 单位:万元", "“三公”经费预算数",
+        "机关运行经费预算",
+        "数合计 因公出国(境)费 公务接待费公务用车购置及运行费", "小计 购置费 运行费",
+        "10.71 0.00 0.73 2.98 0.00 9.98 184.59",
+    ])
+    built = page_blocks([page])
+    ex = extract_tables(_doc(built.blocks))
+    got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}
+    assert got == {
+        "合计": Decimal("10.71"), "因公出国（境）费": Decimal("0.00"), "公务接待费": Decimal("0.73"),
+        "公务用车购置及运行费": Decimal("2.98"), "购置费": Decimal("0.00"), "运行费": Decimal("9.98"),
+        "机关运行经费": Decimal("184.59"),
+    }
+    assert built.unreadable == []
+
+
+def test_a_one_amount_coded_table_is_read_when_its_sums_confirm_it():
+    # 江苏省人民检察院 2019 部门预算 p.16 (公开05表): 科目代码 / 名称 / 金额, a template no schema describes; read
+    # because 合计 24,169.74 = Σ 类 and each 类/款 = Σ its children. The next table's title ends it
+    # (2018 p.20: 公开12表).
+    page = "\n".join([
+        "财政拨款支出预算表（功能科目）", "部门名称：示例单位 单位：万元", "功能科目代码 功能科目名称 金额",
+        "合 计 24,169.74", "204 公共安全支出 16,593.12", "20404 检察 16,593.12", "2040401 行政运行 12,268.62",
+        "2040499 其他检察支出 4,324.50", "208 社会保障和就业支出 1,890.27", "20805 行政事业单位离退休 1,890.27",
+        "2080505 机关事业单位基本养老保险缴费支出 1,890.27", "221 住房保障支出 5,686.35", "22102 住房改革支出 5,686.35",
+        "2210201 住房公积金 5,686.35", "公开12表：政府采购支出预算表", "采购品目大类 专项名称 总计", "合计 3,096.24",
+    ])
+    built = page_blocks([page])
+    ex = extract_tables(_doc(built.blocks))
+    got = {(c.code or c.row_label): c.amount.value for c in ex.cells if c.table_key == "budget_fiscal_expenditure"}
+    assert got["合计"] == Decimal("24169.74") and got["204"] == Decimal("16593.12")
+    assert got["2040401"] == Decimal("12268.62") and got["2210201"] == Decimal("5686.35") and len(got) == 11
+    assert {c.measure for c in ex.cells} == {"total"}
+    assert not any(c.amount.value == Decimal("3096.24") for c in ex.cells)
+
+
+def test_a_one_amount_table_whose_sums_fail_everywhere_is_not_guessed():
+    page = "\n".join([
+        "财政拨款支出预算表（功能科目）", "功能科目代码 功能科目名称 金额", "合 计 100.00", "204 公共安全支出 60.00",
+        "20404 检察 50.00", "208 社会保障和就业支出 30.00", "20805 行政事业单位离退休 20.00",
+    ])
+    assert not extract_tables(_doc(page_blocks([page]).blocks)).cells
+
+
+def test_a_row_whose_sums_fail_with_blank_columns_stays_unread():
+    # 宜川路 T7 with 合计 决算数 19.86 → 12.86: 8 figures for 12 columns, and the placements failing the fewest sums
+    # disagree on 12.86 (合计 or 因公出国 决算数) — reading the others would hide the wrong figure, so no cell is read
+    # and the table is reported as recognised without figures (completeness.required_tables)
+    block = next(s for s in SCHEMAS if s.key == "sangong").blocks[0]
+    assert place_amounts(["31.47", "12.86", "30.67", "19.56", "30.67", "19.56", "0.80", "0.30"], block)[1] == 8

@@ -100,6 +100,18 @@ def test_group_lines_orders_by_box_not_by_drawing_order() -> None:
     assert [ln.text for ln in lines] == ["支出18.5万元", "下"]
 
 
+def test_a_space_drawn_over_the_figure_does_not_split_it() -> None:
+    # generated budget PDF (示例县滨江街道办事处2024年部门预算 p.1): a padded text object's space sits at the line
+    # start, over the 3 of 340.49 — read 减少340.49万元, not 减少3 40.49万元; a space drawn after a word still separates
+    digits = [_char(d, 20 + 5.5 * j, 100) for j, d in enumerate("340.49")]
+    chars = [_char("少", 10, 100), digits[0], Char(" ", 20, 22.5, 100, 110, 10.0), *digits[1:],
+             _char("万", 53, 100), _char("元", 63, 100)]
+    assert group_lines(chars)[0].text == "少340.49万元"
+    words = [_char(c, 10 + 5.5 * i, 100) for i, c in enumerate("ab")]
+    spaced = [*words, Char(" ", 21, 24, 100, 110, 10.0), _char("c", 24, 100)]
+    assert group_lines(spaced)[0].text == "ab c"
+
+
 def test_join_wrapped_cjk_without_space_latin_with_space() -> None:
     assert join_wrapped(["一般公共预算财政拨款", "收入"]) == "一般公共预算财政拨款收入"
     assert join_wrapped(["本年收入合", "计"]) == "本年收入合计"

@@ -99,7 +99,8 @@ class _Builder:
         trailing = _trailing_text(table)
         if trailing:
             table.data = table.data[:-len(trailing)]
-        schema = find_schema(table.key, [t for _, t in table.header]) if table.data else None
+        header, data = [t for _, t in table.header], [t for _, t in table.data]
+        schema = find_schema(table.key, header, data) if table.data else None
         if schema is not None and table.header and _starts_without_name(table.data[0][1]):
             table.data.insert(0, table.header.pop())  # a wrapped name's first part above the first row
         if schema is None:
@@ -172,6 +173,15 @@ def _ends_table(line: str) -> bool:
             or bool(_SENTENCE_FIGURE.search(line)))
 
 
+_OTHER_TITLE = re.compile(r"^(?:公开\d+表[：:]\s*)?\S{2,40}表$")
+
+
+def _is_other_table_title(line: str) -> bool:
+    """The title of a table the catalogue does not know (公开12表：政府采购支出预算表) after a table's rows: it ends
+    that table (its rows are not the table's)."""
+    return bool(_OTHER_TITLE.match(line.strip())) and not _has_figures(line)
+
+
 def page_blocks(pages: list[str]) -> _Builder:
     """Paragraphs and rebuilt tables of the page texts (pure)."""
 
@@ -194,7 +204,7 @@ def page_blocks(pages: list[str]) -> _Builder:
             if table is None:
                 out.paragraph(page_no, line, first)
                 continue
-            if is_note_line(line) or _ends_table(line):
+            if is_note_line(line) or _ends_table(line) or (table.data and _is_other_table_title(line)):
                 out.close(table)
                 table = None
                 out.paragraph(page_no, line, first)

@@ -129,7 +129,9 @@ def _join_chars(chars: list[Char]) -> str:
     pending_space = False
     for ch in chars:
         if ch.text == " ":  # a space the PDF really draws
-            pending_space = prev is not None
+            # ... unless it is drawn over the character before it (a text object padded with a space, placed at
+            # the same spot as the figure after it: 减少3 40.49 for 减少340.49): no gap between two words
+            pending_space = prev is not None and ch.x0 >= prev.x1 - 0.5 * (prev.x1 - prev.x0)
             continue
         if prev is not None:
             gap = ch.x0 - prev.x1

@@ -231,15 +231,62 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
 )
 
 
-def find_schema(key: str, header_lines: list[str]) -> TextTableSchema | None:
-    """The schema of table ``key`` whose header words all appear in ``header_lines``."""
+def find_schema(key: str, header_lines: list[str], data_lines: list[str] | None = None) -> TextTableSchema | None:
+    """The schema of table ``key`` whose header words all appear in ``header_lines``; else, given the table's
+    ``data_lines``, a one-amount coded table that its own sums confirm (:func:`single_amount_schema`)."""
     text = re.sub(r"\s|[“”\"]", "", "".join(header_lines))
     for schema in SCHEMAS:
         if schema.key != key:
             continue
         if all(w in text for w in schema.keywords) and not any(w in text for w in schema.absent):
             return schema
-    return None
+    return single_amount_schema(key, text, data_lines) if data_lines else None
+
+
+_CODE_HEADER = re.compile(r"(?:科目|项目)(?:编码|代码)")
+_NAME_HEADER = "科目名称"
+
+
+def single_amount_schema(key: str, header: str, data_lines: list[str]) -> TextTableSchema | None:
+    """A coded table with one amount column (``科目编码 科目名称 金额``, the column named after 科目名称), whichever
+    template prints it: recognised only when every data line prints at most one figure and the table's own sums
+    confirm the reading — its 合计 is the sum of its 类 rows, or some 类 (款) row is the sum of the rows of the next
+    code level under it (at least one parent with children, all within the rounding)."""
+    if not _CODE_HEADER.search(header) or _NAME_HEADER not in header:
+        return None
+    column = header.rsplit(_NAME_HEADER, 1)[1]
+    if not 1 <= len(column) <= 12 or _CODE_HEADER.search(column):
+        return None
+    rows: list[tuple[str | None, str, Decimal]] = []
+    tol = Decimal("0.005")
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        numbers = [t.text for t in tokens if t.kind == "number"]
+        if len(numbers) > 1:
+            return None
+        amount = parse_amount(numbers[0]) if numbers else None
+        if amount is not None:
+            code = next((t.text for t in tokens if t.kind == "code"), None)
+            label = "".join(t.text for t in tokens if t.kind == "label")
+            rows.append((code, label, amount.value))
+            tol = max(tol, amount.half_ulp)
+    if not _sums_confirm(rows, tol):
+        return None
+    return TextTableSchema(key, (), (BlockSchema(_CODE_COLS, ((column,),), has_code=True),))
+
+
+def _sums_confirm(rows: list[tuple[str | None, str, Decimal]], tol: Decimal) -> bool:
+    """Some parent of the rows (合计 over the 类, a 类 over its 款, a 款 over its 项) is the sum of its children."""
+    coded = {code: value for code, _, value in rows if code}
+    parents: list[tuple[Decimal, list[Decimal]]] = []
+    total = next((value for code, label, value in rows if code is None and _ROOT.search(label)), None)
+    if total is not None:
+        parents.append((total, [v for c, v in coded.items() if len(c) == 3]))
+    for code, value in coded.items():
+        if len(code) in (3, 5):
+            parents.append((value, [v for c, v in coded.items() if len(c) == len(code) + 2 and c.startswith(code)]))
+    return any(children and abs(parent - sum(children, Decimal(0))) <= tol * (len(children) + 1)
+               for parent, children in parents)
 
 
 # ---- rows -----------------------------------------------------------------------------------------
@@ -320,7 +367,8 @@ def placements(
     numbers: list[str], block: BlockSchema, active: int | None = None,
     bound: tuple[Decimal | None, ...] | None = None,
 ) -> list[tuple[int, ...]]:
-    """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums.
+    """Every left-to-right placement of a row's numbers on the block's columns that keeps its sums (a row that
+    prints every column is placed as printed even when its sums fail: the identities judge it).
 
     ``bound`` (the same row of a table that contains this one: a fund's line within the all-funds line) caps
     each column it names (None: a column the containing table does not have): a placement putting more in a
@@ -342,6 +390,10 @@ def placements(
         cols for cols in combinations(range(n), k)
         if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
     ]
+    if not candidates and k == n:
+        # every column printed: the row itself is its only placement; that its sums fail is a finding of the
+        # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
+        candidates = [tuple(range(n))]
     if bound is not None:
         within = [cols for cols in candidates
                   if all(bound[c] is None or v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]

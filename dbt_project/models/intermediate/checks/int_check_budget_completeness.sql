@@ -6,6 +6,9 @@
 --                                   (本表为空表, 无…预算);
 --   budget.required_sections        a Shanghai-template budget has its explanations: 名词解释, 预算编制说明, 三公经费,
 --                                   机关运行经费, 政府采购, 绩效目标, 国有资产占有使用 (and 项目经费情况说明 in a 部门预算).
+--   budget.table_rows_missing       a table whose 合计 is not the sum of its 类 rows (budget.rollup) and whose title
+--                                   stands on an earlier page than its first row: that page's rows are gone; a 收支总表
+--                                   printing its 总计 rows and no other row.
 -- A table is present when it was recognised or when its title stands in the text after the 目录.
 with texts as (
     select * from {{ ref('stg_raw__text_blocks') }}
@@ -263,8 +266,64 @@ sections_final as (
     from sections_checked
 ),
 
+total_failures as (
+    -- the 合计 rows that are not the sum of their table's 类 rows (budget.rollup, identity model), per table
+    select document_id, regexp_extract(locator, '^table:([a-z_]+)', 1) as table_key, min(page) as total_page
+    from {{ ref('int_check_budget_identity') }}
+    where check_id = 'budget.rollup' and status = 'fail' and strpos(message, '「合计」') > 0
+    group by all
+),
+
+titles_before_rows as (
+    -- the table's own title printed on a page before the table's first row (its first page held no row)
+    select f.document_id, f.table_key, f.total_page, r.page as first_row_page, r.table_title,
+        max(b.page) as title_page, min(b.block_index) as block_index
+    from total_failures as f
+    inner join recognised as r on r.document_id = f.document_id and r.table_key = f.table_key
+    inner join body as b
+        on b.document_id = f.document_id and b.kind <> 'table' and b.page < r.page
+        and b.compact = regexp_replace(regexp_replace(r.table_title, '[\s“”"‘’]', '', 'g'), '[(]', '（', 'g')
+    group by all
+),
+
+totals_only as (
+    -- a 收支总表 that prints its 总计 with a figure and no other row at all: a total of nothing (its rows removed)
+    select r.document_id, r.table_key, r.page, r.table_title,
+        string_agg(distinct c.row_name, '」「') as total_rows
+    from recognised as r
+    inner join cells as c on c.document_id = r.document_id and c.table_key = r.table_key
+    where r.table_key in ('budget_income_expenditure_summary', 'budget_fiscal_summary')
+    group by all
+    having bool_and(regexp_matches(c.row_name, '(总计|合计)$')) and bool_or(c.yuan_value <> 0)
+),
+
+rows_missing_final as (
+    select
+        'budget.table_rows_missing' as check_id,
+        document_id,
+        'fail' as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('page') }} || '《' || table_title || '》只有「' || total_rows || '」行、没有任何收支明细行：'
+            || '该表的数据行缺失；请补上。' as message,
+        table_title as evidence, page, 'table:' || table_key as locator
+    from totals_only
+    union all
+    select
+        'budget.table_rows_missing' as check_id,
+        document_id,
+        'fail' as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('title_page') }} || '《' || table_title || '》的标题之后没有数据行（数据行自第'
+            || cast(first_row_page as varchar) || '页起），而第' || cast(total_page as varchar)
+            || '页的「合计」不等于其余各类之和：该表第' || cast(title_page as varchar) || '页的数据行可能缺失；请核对。'
+            as message,
+        table_title as evidence, title_page as page, 'block:' || cast(block_index as varchar) as locator
+    from titles_before_rows
+),
+
 results as (
     select * from toc_final
+    union all select * from rows_missing_final
     union all select * from template_final
     union all select * from empty_final
     union all select * from sections_final

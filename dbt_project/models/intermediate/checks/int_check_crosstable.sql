@@ -69,10 +69,39 @@ t6_basic as (
     having count(*) = 2
 ),
 
+class_rows as (
+    -- the 类 rows of the coded tables whose 合计 other tables repeat (a code printed twice: its first row)
+    select *
+    from cells
+    where table_key in ('income', 'expenditure', 'general_budget_expenditure') and length(code) = 3
+      and measure = 'total'
+    qualify row_number() over (partition by document_id, table_key, code order by row_order) = 1
+),
+
+class_totals as (
+    -- a table printing no 合计 row (the page that held it emptied): its total is the sum of its 类 rows, which the
+    -- other tables' 合计 still state
+    select c.filing_key, any_value(c.document_id) as document_id, c.table_key,
+        case c.table_key when 'income' then 'T2.total' when 'expenditure' then 'T3.total' else 'T5.total' end as key,
+        sum(c.value) as value, max(c.decimals) as decimals, sum(c.lo) as lo, sum(c.hi) as hi, min(c.page) as page,
+        min(c.locator) as locator,
+        string_agg(c.code || ' ' || c.row_label || ' ' || cast(c.value as varchar), '；' order by c.row_order)
+            as evidence,
+        '各类合计（表中没有合计行）' as row_label, any_value(c.measure_label) as measure_label
+    from class_rows as c
+    where not exists (
+        select 1 from cells as t
+        where t.document_id = c.document_id and t.table_key = c.table_key and t.code is null
+          and t.row_name = '合计' and t.measure = 'total')
+    group by c.filing_key, c.table_key
+),
+
 all_points as (
     select * from points_one
     union all
     select * from t6_basic
+    union all
+    select * from class_totals
 ),
 
 pairs as (
@@ -100,6 +129,29 @@ joined as (
              or (p.right_key like '%:' and b.key = p.right_key || substr(a.key, length(p.left_key) + 1)))
 ),
 
+right_tables as (
+    -- the tables of a filing that were read (any cell): a class they lack is missing from the page, not unread
+    select filing_key, table_key, any_value(document_id) as document_id, min(page) as page, min(locator) as locator
+    from cells
+    group by all
+),
+
+missing_class as (
+    -- a class the summary table states with a figure that the coded table (read) does not print at all: its row
+    -- is gone (a page of the table emptied, a row dropped); the same class must appear in both
+    select p.check_id, a.*, r.table_key as b_table_key, r.document_id as b_document_id, r.page as b_page,
+        r.locator as b_locator
+    from pairs as p
+    inner join all_points as a on p.left_key like '%:' and starts_with(a.key, p.left_key)
+    inner join right_tables as r
+        on r.filing_key = a.filing_key
+        and r.table_key = case p.right_key when 'T3.class:' then 'expenditure' else 'general_budget_expenditure' end
+    where a.value <> 0
+      and not exists (
+          select 1 from all_points as b
+          where b.filing_key = a.filing_key and b.key = p.right_key || substr(a.key, length(p.left_key) + 1))
+),
+
 final as (
     select
         check_id,
@@ -116,6 +168,21 @@ final as (
         b_page as page,
         b_locator as locator
     from joined
+    union all
+    select
+        check_id,
+        b_document_id as document_id,
+        'fail' as status,
+        {{ chk_dec('value') }} as expected,
+        {{ chk_dec('null') }} as actual,
+        {{ chk_dec('null') }} as difference,
+        {{ chk_page_text('b_page') }} || '《' || {{ chk_table_zh('b_table_key') }} || '》没有「' || row_name_of_key
+            || '」类的行，而《' || {{ chk_table_zh('table_key') }} || '》「' || row_label || '」为 '
+            || {{ chk_fmt('value') }} || '；两表应一致，请补上该类（或其所在页的数据行）。' as message,
+        evidence,
+        b_page as page,
+        b_locator as locator
+    from (select *, substr(key, strpos(key, ':') + 1) as row_name_of_key from missing_class)
 )
 
 select * from final

@@ -78,10 +78,19 @@ total_rows as (
     qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
-class_sums as (
-    select document_id, table_key, measure, sum(lo) as lo, sum(hi) as hi, sum(value) as value
+top_level as (
+    -- the table's top code level: 类 (3 digits) when it prints any; a table left with 款/项 rows only (the page of
+    -- its 类 rows emptied, or a department printing 项 only) is checked on the rows of its shortest code
+    select document_id, table_key, min(length(code)) as code_length
     from coded
-    where length(code) = 3
+    group by all
+),
+
+class_sums as (
+    select c.document_id, c.table_key, c.measure, sum(c.lo) as lo, sum(c.hi) as hi, sum(c.value) as value
+    from coded as c
+    inner join top_level as t
+        on t.document_id = c.document_id and t.table_key = c.table_key and length(c.code) = t.code_length
     group by all
 ),
 
