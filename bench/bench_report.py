@@ -191,6 +191,16 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
         f"dbt project fingerprint(s) seen by the runs: {', '.join(sorted(str(f) for f in fps))} "
         "(more than one = the dbt models changed during the bench).",
         "",
+    ]
+    if (c := r.get("compile")):
+        L += [
+            f"Compiling the dbt project (`dbt seed` + `dbt compile` into a fresh cache, once per dbt project version "
+            f"and installation, not per warehouse — warehouse/build/compile.py): {_f(c['wall_s'])} s wall, load "
+            f"{c['load1_before']}→{c['load1_after']}; every run above found it compiled (the installation's cache), "
+            "so no cold run includes it.",
+            "",
+        ]
+    L += [
         "Peak tree RSS by stage (MB; stage boundaries from the lines the run prints):",
         "",
         "| departments | run | startup+scan | parse | load | dbt | summary |",

@@ -38,10 +38,10 @@ from warehouse.load import (
 from warehouse.publish import (
     LOCK_WAIT_SECONDS,
     DataLayout,
+    PendingBuild,
     RunLocked,
     WarehouseBusy,
     discard_build,
-    prepare_build,
     publish,
     read_published,
     run_lock,
@@ -334,6 +334,7 @@ def _locked_run(
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
     build: Path | None = None
+    pending: PendingBuild | None = None
     dbt = BuildOutcome(False)
     files: list[InboxFile] = []
     compiled: CompileJob | None = None
@@ -342,6 +343,7 @@ def _locked_run(
         append_record(layout.runs_log, record)
         if not inbox.is_dir():
             raise _RunFailed(inbox_missing(inbox))
+        pending = PendingBuild(layout)  # the copy of the published warehouse is made while we scan and parse
         state = _stage("scan", tracked)(inbox, warehouse, fp, options.lock_wait)
         if options.builder != "dbt" and os.environ.get(BUILDER_ENV) != "dbt":
             # the compiled project (once per dbt project fingerprint) is prepared while files are parsed
@@ -376,7 +378,7 @@ def _locked_run(
             or prior.dbt_fingerprint != dbt_fp or inputs_changed(warehouse, bureau)
         )
         t = time.monotonic()
-        build = prepare_build(layout)
+        build, pending = pending.path(), None
         # quote(): Prefect must not walk the plan's ~100k records looking for futures (that took seconds)
         runs = [r for r in history if r.run_id != record.run_id]
         if tracked:
@@ -416,6 +418,8 @@ def _locked_run(
     finally:
         if compiled is not None:
             compiled.cancel()
+        if pending is not None:
+            pending.discard()
         if build is not None:
             discard_build(build)
 

@@ -193,6 +193,45 @@ def prepare_build(layout: DataLayout) -> Path:
     return build
 
 
+class PendingBuild:
+    """:func:`prepare_build` in a background thread, started as soon as the run holds its lock: the copy of the
+    published warehouse (hundreds of MB for a large county) is made while the inbox is scanned and parsed.
+
+    :meth:`path` waits for it (and raises what the copy raised); :meth:`discard` waits and removes it (a run that
+    fails or is refused before it loads anything). We hold the run lock, so the published file does not change
+    while it is copied."""
+
+    def __init__(self, layout: DataLayout) -> None:
+        import threading
+
+        self._result: Path | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._copy, args=(layout,), name="juesuan-prepare-build", daemon=True)
+        self._thread.start()
+
+    def _copy(self, layout: DataLayout) -> None:
+        try:
+            build = prepare_build(layout)
+            if build.exists():  # on disk now, so that publishing has only this run's changes left to sync
+                with build.open("rb+") as fh:
+                    os.fsync(fh.fileno())
+            self._result = build
+        except BaseException as exc:  # handed to the run by path()
+            self._error = exc
+
+    def path(self) -> Path:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+    def discard(self) -> None:
+        self._thread.join()
+        if self._result is not None:
+            discard_build(self._result)
+
+
 def discard_build(build: Path) -> None:
     for path in (build, build.with_name(build.name + ".wal")):
         path.unlink(missing_ok=True)
@@ -212,9 +251,10 @@ def publish(layout: DataLayout, build: Path, keep: int = 5, archive_previous: bo
     ``archive_previous`` off: the previous warehouse holds the same data (an idle run that only adds its run
     record), so it is not kept — history stays a list of distinct versions.
     """
-    with duckdb.connect(str(build)) as con:  # fold any WAL into the file before it is published
-        con.execute("CHECKPOINT")
     wal = build.with_name(build.name + ".wal")
+    if wal.exists():  # fold the WAL into the file before it is published (a clean close leaves none)
+        with duckdb.connect(str(build)) as con:
+            con.execute("CHECKPOINT")
     if wal.exists():
         raise RuntimeError(f"build file still has a write-ahead log: {wal}")
     with build.open("rb+") as fh:

@@ -7,8 +7,10 @@ so the compiled SQL names the same database. The cache entry ``<cache>/<fingerpr
 copied from it into each build). An entry is written to a temporary folder and renamed into place, so a killed
 compilation leaves nothing half-written; compilations of one cache are serialised by a lock file.
 
-The cache is ``<data folder>/cache/dbt`` (next to the parse cache, shared by the warehouses of the folder) or
-``$JUESUAN_BUILD_CACHE``. A run that finds no entry starts the compilation at once and parses meanwhile.
+The cache is ``$JUESUAN_BUILD_CACHE``, else the installation's ``data/cache/dbt`` (the compiled project depends on
+the code only, like a ``__pycache__``: every warehouse of the installation, in any data folder, shares it — a new
+county's first run does not compile again), else, when the installation is not writable, ``<data folder>/cache/
+dbt``. A run that finds no entry starts the compilation at once and parses meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -37,17 +40,31 @@ class CompileFailed(RuntimeError):
     """dbt could not compile the project (a model that does not compile, a broken YAML file)."""
 
 
+INSTALLATION_CACHE = Path(__file__).resolve().parents[2] / "data" / "cache" / "dbt"
+
+
 def cache_root(data_cache_dir: Path) -> Path:
-    """Where compiled projects are kept: $JUESUAN_BUILD_CACHE, else ``<data cache>/dbt``."""
+    """Where compiled projects are kept: $JUESUAN_BUILD_CACHE, else the installation's cache (when it can be
+    written), else ``<data cache>/dbt``."""
     override = os.environ.get(CACHE_ENV)
-    return Path(override) if override else data_cache_dir / "dbt"
+    if override:
+        return Path(override)
+    try:
+        INSTALLATION_CACHE.mkdir(parents=True, exist_ok=True)
+        if os.access(INSTALLATION_CACHE, os.W_OK):
+            return INSTALLATION_CACHE
+    except OSError:
+        pass
+    return data_cache_dir / "dbt"
 
 
 def entry_dir(root: Path, fingerprint: str) -> Path:
     return root / fingerprint
 
 
+@functools.cache
 def dbt_version() -> str:
+    """The installed dbt-core's version (looked up once per process: the metadata scan costs ≈ 50 ms)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -75,6 +92,7 @@ class CompileJob:
     proc: subprocess.Popen | None = None
     started: float = 0.0
     seconds: float = 0.0
+    found: CompiledProject | None = None  # the cache entry found at the start (no compilation needed)
 
     @property
     def seeds_file(self) -> Path:
@@ -94,7 +112,7 @@ class CompileJob:
                 lines = [ln.strip() for ln in (out or "").splitlines() if ln.strip()]
                 detail = " ".join(lines[-4:])[:600] if lines else f"exit code {code}"
                 raise CompileFailed(f"dbt 项目编译失败 dbt project failed to compile: {detail}")
-        project = cached(self.root, self.fingerprint)
+        project = self.found or cached(self.root, self.fingerprint)
         if project is None:
             missing = entry_dir(self.root, self.fingerprint)
             raise CompileFailed(f"dbt 编译结果缺失 compiled project missing in {missing}")
@@ -109,11 +127,11 @@ class CompileJob:
 
 def start_compile(root: Path, fingerprint: str) -> CompileJob:
     """The compiled project of ``fingerprint``: from the cache, or a child process compiling it now."""
-    if cached(root, fingerprint) is not None:
-        return CompileJob(root, fingerprint)
+    if (found := cached(root, fingerprint)) is not None:
+        return CompileJob(root, fingerprint, found=found)
     root.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "warehouse.build.compile", "--cache", str(root), "--fingerprint", fingerprint],
+        [sys.executable, "-m", "warehouse.build.compile", "--cache", str(root.resolve()), "--fingerprint", fingerprint],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dbt_env(),
         preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )

@@ -101,15 +101,17 @@ class _Run:
 def build(
     warehouse: Path, project: CompiledProject, seeds_file: Path, full_refresh: bool = False,
     settings: BuildSettings | None = None, data_tests: bool = True, keep_state: bool = True,
-    only: frozenset[str] | None = None,
+    only: frozenset[str] | None = None, views_as_tables: bool = False,
 ) -> BuildOutcome:
     """Build ``warehouse`` (a build file, never the published one) from ``project``; never raises for a failed
     model or test: the outcome says which. ``data_tests=False`` and ``keep_state=False`` (a scratch warehouse
     that is never published, warehouse/build/selfcheck.py): no data tests, no state for a next incremental
-    build. ``only`` (model names; full builds without state only): build just those models and what they read."""
+    build. ``only`` (model names; full builds without state only): build just those models and what they read.
+    ``views_as_tables`` (a scratch warehouse of a few documents): every view is made a table, so that each model
+    reading it binds a table rather than the view's SQL again (the same rows; planning is most of the cost)."""
     settings = settings or BuildSettings()
-    if only is not None and (keep_state or not full_refresh):
-        raise ValueError("a partial build (only=…) is a full build that keeps no state")
+    if (only is not None or views_as_tables) and (keep_state or not full_refresh):
+        raise ValueError("a partial build (only=…, views_as_tables) is a full build that keeps no state")
     started = time.perf_counter()
     con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
     try:
@@ -122,7 +124,7 @@ def build(
         mode = "full" if full_refresh or previous != project.fingerprint else "incremental"
         try:
             if mode == "full":
-                _full(run, seeds_file, keep_state, None if only is None else project.upstream(only))
+                _full(run, seeds_file, keep_state, None if only is None else project.upstream(only), views_as_tables)
             else:
                 _incremental(run)
             tests = 0
@@ -291,7 +293,8 @@ def _execute(run: _Run, node: Node, what: Callable[[], None]) -> None:
 # --------------------------------------------------------------------------- full build
 
 
-def _full(run: _Run, seeds_file: Path, keep_state: bool = True, wanted: set[str] | None = None) -> None:
+def _full(run: _Run, seeds_file: Path, keep_state: bool = True, wanted: set[str] | None = None,
+          views_as_tables: bool = False) -> None:
     _schemas(run)
     kinds = _existing_kinds(run)
     run.con.execute(f"ATTACH '{_sql_str(seeds_file.resolve().as_posix())}' AS {SEEDS_CATALOG} (READ_ONLY)")
@@ -306,7 +309,9 @@ def _full(run: _Run, seeds_file: Path, keep_state: bool = True, wanted: set[str]
         if wanted is not None and node.uid not in wanted:
             continue
         _drop_other_kind(run, node, kinds)
-        if node.is_view:
+        if node.is_view and views_as_tables:
+            _execute(run, node, lambda n=node: run.con.execute(f"CREATE OR REPLACE TABLE {n.relation} AS {n.sql}"))
+        elif node.is_view:
             _execute(run, node, lambda n=node: run.con.execute(f"CREATE OR REPLACE VIEW {n.relation} AS {n.sql}"))
         else:
             _execute(run, node, lambda n=node: _create_table(run, n))
@@ -352,8 +357,13 @@ def _incremental(run: _Run) -> None:
                 docs = scope_closure(change.docs, (run.scopes_old, run.scopes_new))
                 change = Change(docs)
                 if node.is_table:
-                    _execute(run, node, lambda n=node, d=docs: _recompute_documents(run, n, d))
-                    run.modes.append((node.name, f"{len(docs)} documents"))
+                    differ: list[frozenset[str]] = []
+                    read = bool(consumers.get(node.uid))
+                    _execute(run, node, lambda n=node, d=docs, out=differ, r=read:
+                             out.append(_recompute_documents(run, n, d, r)))
+                    # what changed for its readers: the documents whose rows differ from the last build's
+                    change = Change(differ[0])
+                    run.modes.append((node.name, f"{len(docs)} documents, {len(differ[0])} changed"))
             elif node.is_table:
                 _execute(run, node, lambda n=node: _create_table(run, n))
                 run.modes.append((node.name, "full: " + _why(run, node)))
@@ -443,22 +453,23 @@ def _ensure_scope_catalog(run: _Run) -> None:
 
 
 def _ensure_scope_relation(run: _Run, node: Node) -> None:
-    """The affected documents' rows of a document-scoped relation, in the scope catalog: a copy of a table's (or
-    a source's) rows, made once per set of affected documents (so that no filter of a model runs on the whole
-    table before the documents are picked), or the view itself reading such copies."""
+    """The affected documents' rows of a document-scoped relation, in the scope catalog, made once per set of
+    affected documents: a copy of a table's (or a source's) rows (so that no filter of a model runs on the whole
+    table before the documents are picked), or a view's rows computed from such copies — a few rows, and every
+    model reading it binds a table instead of the view's SQL again (binding and planning are most of the cost of
+    recomputing a model for a few documents)."""
     _ensure_scope_catalog(run)
-    if node.is_view:
-        if node.uid not in run.scope_ready:
-            run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
-            run.con.execute(f"CREATE OR REPLACE VIEW {_scope_relation(run, node)} AS {_rewrite(run, node)}")
-            run.scope_ready.add(node.uid)
-        return
     if run.copies.get(node.uid) == run.affected:
         return
-    run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
-    run.con.execute(f"CREATE OR REPLACE TABLE {_scope_relation(run, node)} AS SELECT * FROM {node.relation} "
-                    f"WHERE document_id IS NULL "
-                    f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
+    if node.uid not in run.scope_ready:
+        run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
+        run.scope_ready.add(node.uid)
+    if node.is_view:
+        body = _rewrite(run, node)
+    else:
+        body = (f"SELECT * FROM {node.relation} WHERE document_id IS NULL "
+                f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
+    run.con.execute(f"CREATE OR REPLACE TABLE {_scope_relation(run, node)} AS {body}")
     assert run.affected is not None
     run.copies[node.uid] = run.affected
 
@@ -473,45 +484,83 @@ def _set_affected(run: _Run, docs: frozenset[str]) -> None:
     run.affected = docs
 
 
-def _recompute_documents(run: _Run, node: Node, docs: frozenset[str]) -> None:
+def _document_digests(run: _Run, relation: str, where: str = "") -> dict[str, tuple[int, int]]:
+    return {d: (n, h) for d, n, h in run.q(
+        f"SELECT document_id, count(*), sum(hash(t)::HUGEINT) FROM {relation} AS t {where} GROUP BY ALL")}
+
+
+def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool = True) -> frozenset[str]:
+    """Replace the table's rows of ``docs``; returns the documents whose rows differ from before (by digest,
+    as sources are compared): readers need not recompute the others. A table no model reads (``read`` off) is
+    not compared: all of ``docs``.
+
+    The new rows are computed into the scope catalog (a table of the same columns and types), then appended to
+    the table: that is the scope copy its readers need for these documents, so a large table (every rule's
+    every evaluation) is never scanned for it."""
     _set_affected(run, docs)
     sql = _rewrite(run, node)
     affected = f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
+    before = _document_digests(run, node.relation, f"WHERE document_id IN {affected}") if read else {}
     run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
+    scope = _scope_relation(run, node)
+    if node.uid not in run.scope_ready:
+        run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
+        run.scope_ready.add(node.uid)
+    run.con.execute(f"CREATE OR REPLACE TABLE {scope} AS SELECT * FROM {node.relation} LIMIT 0")
     if node.contract and node.columns:
         names = ", ".join(_ident(c.name) for c in node.columns)
-        run.con.execute(f"INSERT INTO {node.relation} ({names}) SELECT {names} FROM ({sql}) AS model_subq "
+        run.con.execute(f"INSERT INTO {scope} ({names}) SELECT {names} FROM ({sql}) AS model_subq "
                         f"WHERE document_id IN {affected}")
     else:
-        run.con.execute(f"INSERT INTO {node.relation} BY NAME SELECT * FROM ({sql}) AS model_subq "
+        run.con.execute(f"INSERT INTO {scope} BY NAME SELECT * FROM ({sql}) AS model_subq "
                         f"WHERE document_id IN {affected}")
+    run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope}")
+    run.copies[node.uid] = docs
     run.recomputed_docs |= docs
+    if not read:
+        return docs
+    after = _document_digests(run, scope)
+    return frozenset(d for d in before.keys() | after.keys() if before.get(d) != after.get(d))
 
 
 def _recompute_and_diff(run: _Run, node: Node, readers: list[Node], usage: dict) -> None:
-    """Recompute a county-wide table; for each document-scoped reader, the documents whose rows differ."""
-    prev = _ident(f"{SCOPE_CATALOG}_prev")
+    """Recompute a county-wide table; for each document-scoped reader, the documents whose rows differ on the
+    columns that reader reads: per-document digests of those columns before and after (as sources are compared;
+    no copy of the table). A table without ``document_id``: compared as a whole, with a copy."""
     cols = _columns_of(run, node)
-    run.con.execute(f"CREATE OR REPLACE TEMP TABLE {prev} AS SELECT * FROM {node.relation}")
-    _execute(run, node, lambda: _create_table(run, node))
-    run.changes[node.uid] = ALL
+    wanted_by: dict[str, list[str]] = {}
     for reader in readers:
         used = usage.get((reader.uid, node.uid))
         if (reader.uid, node.uid) not in usage:
             used = _usage(run, reader, node, cols)
-        wanted = [c for c in cols if used is None or c in used]
-        if DOCUMENT_ID not in cols:
-            differs = _differs(run, prev, node.relation, wanted or cols)
+        wanted_by[reader.uid] = [c for c in cols if used is None or c in used] or cols
+    if DOCUMENT_ID not in cols:
+        prev = _ident(f"{SCOPE_CATALOG}_prev")
+        run.con.execute(f"CREATE OR REPLACE TEMP TABLE {prev} AS SELECT * FROM {node.relation}")
+        _execute(run, node, lambda: _create_table(run, node))
+        for reader in readers:
+            differs = _differs(run, prev, node.relation, wanted_by[reader.uid])
             run.changes[f"{node.uid}->{reader.uid}"] = ALL if differs else NONE
-            continue
-        if DOCUMENT_ID not in wanted:
-            wanted.append(DOCUMENT_ID)
-        sel = ", ".join(_ident(c) for c in wanted)
-        rows = run.q(
-            f"SELECT DISTINCT document_id FROM ((SELECT {sel} FROM {prev} EXCEPT ALL SELECT {sel} FROM "
-            f"{node.relation}) UNION ALL (SELECT {sel} FROM {node.relation} EXCEPT ALL SELECT {sel} FROM {prev}))")
-        run.changes[f"{node.uid}->{reader.uid}"] = of_documents(r[0] for r in rows)
-    run.con.execute(f"DROP TABLE {prev}")
+        run.con.execute(f"DROP TABLE {prev}")
+        run.changes[node.uid] = ALL
+        return
+    column_sets = {tuple(w) for w in wanted_by.values()}
+    before = {w: _column_digests(run, node.relation, w) for w in column_sets}
+    _execute(run, node, lambda: _create_table(run, node))
+    run.changes[node.uid] = ALL
+    after = {w: _column_digests(run, node.relation, w) for w in column_sets}
+    for reader in readers:
+        w = tuple(wanted_by[reader.uid])
+        old, new = before[w], after[w]
+        run.changes[f"{node.uid}->{reader.uid}"] = of_documents(
+            d for d in old.keys() | new.keys() if old.get(d) != new.get(d))
+
+
+def _column_digests(run: _Run, relation: str, cols: tuple[str, ...]) -> dict[str | None, tuple[int, int]]:
+    """Per document: rows and a digest of ``cols`` (a row without a document: key None)."""
+    values = ", ".join(_ident(c) for c in cols)
+    return {d: (n, h) for d, n, h in run.q(
+        f"SELECT document_id, count(*), sum(hash({values})::HUGEINT) FROM {relation} GROUP BY document_id")}
 
 
 def _differs(run: _Run, a: str, b: str, cols: list[str]) -> bool:

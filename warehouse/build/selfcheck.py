@@ -99,6 +99,8 @@ def prepare(published: Path, results: Sequence[IngestResult], scratch: Path) -> 
             "SELECT table_name FROM information_schema.columns WHERE table_catalog = ? AND table_schema = 'raw' "
             "AND column_name = 'document_id'", [PUBLISHED]).fetchall()}
         for table in RAW_TABLES:
+            if table in keyed and not scope:
+                continue  # no published document of the scope: nothing of this table to copy
             where = " WHERE document_id IN (SELECT document_id FROM scope_docs)" if table in keyed else ""
             con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM {PUBLISHED}.raw.{table}{where}")
         con.execute(f"DETACH {PUBLISHED}")
@@ -130,5 +132,5 @@ def check_against(
     with duckdb.connect(str(scratch), read_only=True) as con:
         context = con.execute("SELECT count(*) FROM raw.documents").fetchone()[0] - len(checked)
     outcome = build(scratch, project, seeds_file, full_refresh=True, settings=settings, data_tests=False,
-                    keep_state=False, only=only)
+                    keep_state=False, only=only, views_as_tables=True)
     return ScratchWarehouse(scratch, tuple(checked), int(context), tuple(superseded), seconds, outcome)

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'document'}) }}
 -- One figure per department, fiscal year, metric and basis of the current final accounts — the value the
 -- county marts and the review reports use (int_metric_facts_preferred: the table figure before the
 -- narrative's, then the first document, the first place). Every statement of it: fct_disclosure_metric.

@@ -1,5 +1,5 @@
--- county-wide for the incremental build (no juesuan_scope): which metrics the claims keep depends on the metrics
--- any table of the county states (`metric in (select distinct metric from figures)`), not only the filing's own
+{{ config(meta={'juesuan_scope': 'document'}) }}
+-- which claims it keeps depends on the metrics any table of the county states (int_check_table_figure_metrics)
 -- Every amount the narrative claims against the tables of the same filing (三公 amounts: int_check_sangong).
 -- A claim passes when any table stating that figure agrees (an inconsistency between two tables is an
 -- identity finding, not a narrative one); not_evaluable when the filing has no table stating it.
@@ -51,7 +51,8 @@ claims as (
         on located.document_id = blocks.document_id and located.block_index = blocks.block_index
     where located.source_kind = 'narrative' and located.basis = 'actual' and located.unit in ('万元', '万', '元')
       and located.metric not like 'sangong%'
-      and (located.fact_kind = 'line' or located.metric in (select distinct metric from figures))
+      and (located.fact_kind = 'line'
+           or located.metric in (select metric from {{ ref('int_check_table_figure_metrics') }}))
 ),
 
 metric_matches as (

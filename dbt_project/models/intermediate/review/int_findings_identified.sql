@@ -1,4 +1,5 @@
-{{ config(meta={'juesuan_scope': 'document'}) }}
+-- A table: fct_check_result, recomputed county-wide on every run, reads it instead of recomputing every finding.
+{{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
 -- Every finding (a failed or not evaluable rule evaluation) with its stable id and evidence hash, exact
 -- duplicates folded into one row with a count.
 --
@@ -7,7 +8,8 @@
 -- rule at the same place. Neither the message wording nor the figures enter: a code upgrade that rewords a
 -- message keeps the id, and a decision stays attached when the evidence changes — which the evidence hash tells.
 -- evidence_hash: the quoted text (whitespace removed) with the expected and shown values; a decision is pinned
--- to it.
+-- to it. The run (the latest that ingested a document: one value for the county) is fct_check_result's: carried
+-- here it would change every row whenever any document is new.
 with results as (
     select * from {{ ref('int_check_results') }}
 ),
@@ -26,7 +28,6 @@ identified as (
 
 findings as (
     select
-        documents.run_id,
         results.check_id,
         registry.title_zh,
         registry.family,
@@ -58,7 +59,6 @@ findings as (
 
 folded as (
     select
-        any_value(run_id) as run_id,
         check_id,
         any_value(title_zh) as title_zh,
         any_value(family) as family,

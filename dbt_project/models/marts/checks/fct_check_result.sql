@@ -18,6 +18,11 @@ inputs as (
     select * from {{ ref('stg_bureau__inputs') }}
 ),
 
+latest_run as (
+    -- the latest run that ingested a document (the same for every finding)
+    select any_value(run_id) as run_id from {{ ref('int_check_documents') }}
+),
+
 reviewed as (
     select
         findings.*,
@@ -38,7 +43,8 @@ reviewed as (
             else 'open'
         end as lifecycle,
         sightings.first_seen_run_id as seen_first_run_id,
-        coalesce((select any_value(run_id) from inputs), findings.run_id) as this_run_id
+        (select run_id from latest_run) as run_id,
+        coalesce((select any_value(run_id) from inputs), (select run_id from latest_run)) as this_run_id
     from findings
     left join decisions on findings.finding_id = decisions.finding_id
     left join sightings on findings.finding_id = sightings.finding_id
