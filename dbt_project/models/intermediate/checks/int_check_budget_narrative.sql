@@ -367,6 +367,19 @@ balance_changes as (
             as income_now,
         arg_min(value, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
             as spending_now,
+        arg_min(value, fact_index) filter (where metric = 'general_budget_expenditure' and basis = 'budget')
+            as general_now,
+        arg_min(value, fact_index) filter (where metric = 'govfund_expenditure' and basis = 'budget')
+            as govfund_stated,
+        arg_min(value, fact_index) filter (where metric = 'soe_capital_expenditure' and basis = 'budget')
+            as soe_stated,
+        min(decimals) filter (where basis = 'budget' and metric in ('fiscal_expenditure_total',
+            'general_budget_expenditure', 'govfund_expenditure', 'soe_capital_expenditure')) as amount_decimals,
+        arg_min(page, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget') as amount_page,
+        arg_min(locator, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
+            as amount_locator,
+        arg_min(evidence, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
+            as amount_evidence,
         coalesce(max(abs(value)) filter (where metric = 'govfund_expenditure' and basis = 'budget'), 0) as govfund_now,
         coalesce(max(abs(value)) filter (where metric = 'soe_capital_expenditure' and basis = 'budget'), 0) as soe_now,
         max(decimals) filter (where basis = 'yoy_change' and metric in ('income_fiscal_appropriation',
@@ -424,8 +437,31 @@ balance_final as (
       and (soe_change is not null or soe_now = 0)
 ),
 
+amount_balance_final as (
+    -- this year's 财政拨款支出预算 = Σ its funds' (一般公共预算 + 政府性基金 + 国有资本经营), each fund stated
+    select
+        'budget.change_balance' as check_id, document_id,
+        case when abs(general_now + govfund_stated + soe_stated - spending_now) <= 4 * half then 'pass' else 'fail' end
+            as status,
+        general_now + govfund_stated + soe_stated as expected, spending_now as actual,
+        spending_now - (general_now + govfund_stated + soe_stated) as difference,
+        {{ chk_page_text('amount_page') }} || '说明称财政拨款支出预算' || {{ chk_fmt('spending_now') }}
+            || '万元，而其中一般公共预算拨款支出' || {{ chk_fmt('general_now') }} || '万元、政府性基金拨款支出'
+            || {{ chk_fmt('govfund_stated') }} || '万元、国有资本经营预算拨款支出' || {{ chk_fmt('soe_stated') }}
+            || '万元，合计' || {{ chk_fmt('general_now + govfund_stated + soe_stated') }}
+            || '万元，两者不等；请核对各项金额。' as message,
+        amount_evidence as evidence, amount_page as page, amount_locator as locator
+    from (
+        select *, cast(0.5 as decimal(38, 6)) / power(10, coalesce(amount_decimals, 2)) as half
+        from balance_changes
+    )
+    where spending_now is not null and general_now is not null and govfund_stated is not null
+      and soe_stated is not null
+),
+
 results as (
     select * from narrative_final
+    union all select * from amount_balance_final
     union all select * from yoy_final
     union all select * from item_final
     union all select * from balance_final
