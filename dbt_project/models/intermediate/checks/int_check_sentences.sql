@@ -56,10 +56,11 @@ blocks as (
 {%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
 
 years_in_headings as (
-    -- a heading or title (short, no sentence punctuation) of a 决算 naming a year 年度 other than the fiscal year
+    -- a heading or title (short, no sentence punctuation) of a 决算 or a budget naming a year 年度 other than the
+    -- fiscal year (a budget's 绩效目标填报表（2023年度）)
     select b.*, unnest(regexp_extract_all(b.text, '((?:19|20)[0-9]{2})\s*年度', 1)) as y
     from blocks as b
-    where b.doc_type = 'final_account' and length(b.text) <= 60 and not regexp_matches(b.text, '[，。；]')
+    where b.doc_type in ('final_account', 'budget') and length(b.text) <= 60 and not regexp_matches(b.text, '[，。；]')
       and not regexp_matches(b.text, '(与|比|较|上|同比)\s*(19|20)[0-9]{2}\s*年度')
 ),
 
@@ -354,7 +355,9 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*'
+        -- the kinds in brackets: 车辆 7 辆（一般公务用车 3 辆，执法执勤用车 4 辆，…）
+        || '|车辆\s*[0-9]+\s*辆\s*[（(][^）)。]*辆[^）)。]*[）)]', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '辆')
 ),
@@ -364,13 +367,15 @@ vehicle_parts as (
         -- a budget's 预算安排购置车辆 N 辆，其中：… plans purchases: its kinds add up too, but it is no holding
         starts_with(sentence, '安排购置') as is_purchase,
         cast(regexp_extract(sentence, '([0-9]+)\s*辆', 1) as integer) as total_n,
-        list_sum(list_transform(
-            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1),
+        list_sum(list_transform(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1),
             lambda x: cast(x as integer))) as parts_n,
-        len(regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1)) as n_parts,
-        array_to_string(
-            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1), ' + ') as parts_list
-    from vehicle_sentences
+        len(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1)) as n_parts,
+        array_to_string(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1), ' + ') as parts_list
+    from (
+        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:]?(.*)$', 1), ''),
+                           regexp_extract(sentence, '[（(]([^）)]*)[）)]$', 1)) as kinds_text
+        from vehicle_sentences
+    )
     where instr(window_text, sentence) <= length(text)
 ),
 
