@@ -34,6 +34,16 @@ documents as (
     select * from {{ ref('int_budget_documents') }}
 ),
 
+growth_failed as (
+    -- sentences whose rate the sentence's own figures already contradict (percent.growth: 本年数 and 变动额 stated
+    -- beside the rate): that defect is the sentence's, found without last year's budget — one finding for it
+    -- (read from the text blocks: the sentence starts in its block, the rate within the next four)
+    select distinct document_id, cast(regexp_extract(locator, 'block:([0-9]+)', 1) as integer) as block_index,
+        evidence
+    from {{ ref('int_check_sentences') }}
+    where check_id = 'percent.growth' and status = 'fail'
+),
+
 narrative as (
     select * from facts
     where source_kind = 'narrative' and is_amount and basis = 'budget'
@@ -239,8 +249,14 @@ yoy_final as (
                     as varchar), '—') || '%；请核对。'
         end as message,
         evidence, page, locator
-    from yoy_evaluated
+    from yoy_evaluated as y
     where status is not null
+      and not (basis = 'yoy_pct' and status = 'fail' and exists (
+          select 1 from growth_failed as g
+          where g.document_id = y.document_id
+            and try_cast(regexp_extract(y.locator, 'para:([0-9]+)', 1) as integer)
+                between g.block_index and g.block_index + 4
+            and contains(replace(g.evidence, ' ', ''), y.raw_text || '%')))
 ),
 
 -- a 项 sentence's change against the figures it states itself
