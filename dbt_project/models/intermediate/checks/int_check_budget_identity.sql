@@ -70,12 +70,7 @@ rollup_code as (
         p.yuan_lo as lo, p.yuan_hi as hi, coalesce(ch.lo, 0) as parts_lo, coalesce(ch.hi, 0) as parts_hi,
         case p.code_level when '类' then '所属各款' else '所属各项' end as parts_name,
         p.page, p.locator, p.evidence,
-        -- the parts continue on other pages (a table split across pages): say where
-        case when ch.parts_first_page <> p.page or ch.parts_last_page <> p.page
-            then '（明细行在第' || cast(ch.parts_first_page as varchar)
-                || case when ch.parts_last_page <> ch.parts_first_page
-                        then '—' || cast(ch.parts_last_page as varchar) else '' end || '页）'
-        end as parts_note
+        {{ chk_parts_pages_note('ch.parts_first_page', 'ch.parts_last_page', 'p.page') }} as parts_note
     from coded as p
     inner join parents_with_children using (document_id, table_key, code)
     left join children as ch

@@ -369,33 +369,25 @@ item_final as (
 balance_changes as (
     -- the first statement of each change against last year's budget, and the fund's budget this year
     select document_id,
-        arg_min(value, fact_index) filter (where metric = 'income_fiscal_appropriation' and basis = 'yoy_change')
-            as income_change,
-        arg_min(value, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'yoy_change')
-            as spending_change,
-        arg_min(value, fact_index) filter (where metric = 'general_budget_expenditure' and basis = 'yoy_change')
-            as general_change,
-        arg_min(value, fact_index) filter (where metric = 'govfund_expenditure' and basis = 'yoy_change')
-            as govfund_change,
-        arg_min(value, fact_index) filter (where metric = 'soe_capital_expenditure' and basis = 'yoy_change')
-            as soe_change,
-        arg_min(value, fact_index) filter (where metric = 'income_fiscal_appropriation' and basis = 'budget')
-            as income_now,
-        arg_min(value, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
-            as spending_now,
-        arg_min(value, fact_index) filter (where metric = 'general_budget_expenditure' and basis = 'budget')
-            as general_now,
-        arg_min(value, fact_index) filter (where metric = 'govfund_expenditure' and basis = 'budget')
-            as govfund_stated,
-        arg_min(value, fact_index) filter (where metric = 'soe_capital_expenditure' and basis = 'budget')
-            as soe_stated,
+        {%- for alias, metric, basis in [
+            ('income_change', 'income_fiscal_appropriation', 'yoy_change'),
+            ('spending_change', 'fiscal_expenditure_total', 'yoy_change'),
+            ('general_change', 'general_budget_expenditure', 'yoy_change'),
+            ('govfund_change', 'govfund_expenditure', 'yoy_change'),
+            ('soe_change', 'soe_capital_expenditure', 'yoy_change'),
+            ('income_now', 'income_fiscal_appropriation', 'budget'),
+            ('spending_now', 'fiscal_expenditure_total', 'budget'),
+            ('general_now', 'general_budget_expenditure', 'budget'),
+            ('govfund_stated', 'govfund_expenditure', 'budget'),
+            ('soe_stated', 'soe_capital_expenditure', 'budget')] %}
+        arg_min(value, fact_index) filter (where metric = '{{ metric }}' and basis = '{{ basis }}') as {{ alias }},
+        {%- endfor %}
         min(decimals) filter (where basis = 'budget' and metric in ('fiscal_expenditure_total',
             'general_budget_expenditure', 'govfund_expenditure', 'soe_capital_expenditure')) as amount_decimals,
-        arg_min(page, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget') as amount_page,
-        arg_min(locator, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
-            as amount_locator,
-        arg_min(evidence, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
-            as amount_evidence,
+        {%- for what in ['page', 'locator', 'evidence'] %}
+        arg_min({{ what }}, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
+            as amount_{{ what }},
+        {%- endfor %}
         coalesce(max(abs(value)) filter (where metric = 'govfund_expenditure' and basis = 'budget'), 0) as govfund_now,
         coalesce(max(abs(value)) filter (where metric = 'soe_capital_expenditure' and basis = 'budget'), 0) as soe_now,
         max(decimals) filter (where basis = 'yoy_change' and metric in ('income_fiscal_appropriation',
