@@ -366,9 +366,19 @@ item_final as (
     from item_evaluated
 ),
 
+balance_facts as (
+    -- the k-th statement of each figure: a summary printed twice (the same 编制说明 on two pages) is judged twice,
+    -- each statement with its own neighbours
+    select *, row_number() over (partition by document_id, metric, basis order by fact_index) as occurrence
+    from facts
+    where source_kind = 'narrative' and coalesce(clause, '') not like '%执行%' and basis in ('yoy_change', 'budget')
+      and metric in ('income_fiscal_appropriation', 'fiscal_expenditure_total', 'general_budget_expenditure',
+                     'govfund_expenditure', 'soe_capital_expenditure')
+),
+
 balance_changes as (
-    -- the first statement of each change against last year's budget, and the fund's budget this year
-    select document_id,
+    -- the k-th statement of each change against last year's budget, and the fund's budget this year
+    select document_id, occurrence,
         {%- for alias, metric, basis in [
             ('income_change', 'income_fiscal_appropriation', 'yoy_change'),
             ('spending_change', 'fiscal_expenditure_total', 'yoy_change'),
@@ -388,8 +398,11 @@ balance_changes as (
         arg_min({{ what }}, fact_index) filter (where metric = 'fiscal_expenditure_total' and basis = 'budget')
             as amount_{{ what }},
         {%- endfor %}
-        coalesce(max(abs(value)) filter (where metric = 'govfund_expenditure' and basis = 'budget'), 0) as govfund_now,
-        coalesce(max(abs(value)) filter (where metric = 'soe_capital_expenditure' and basis = 'budget'), 0) as soe_now,
+        -- a fund budgeted anywhere in the document is no fund of 0
+        coalesce(max(max(abs(value)) filter (where metric = 'govfund_expenditure' and basis = 'budget'))
+                 over (partition by document_id), 0) as govfund_now,
+        coalesce(max(max(abs(value)) filter (where metric = 'soe_capital_expenditure' and basis = 'budget'))
+                 over (partition by document_id), 0) as soe_now,
         max(decimals) filter (where basis = 'yoy_change' and metric in ('income_fiscal_appropriation',
             'fiscal_expenditure_total', 'general_budget_expenditure', 'govfund_expenditure',
             'soe_capital_expenditure')) as decimals,
@@ -400,9 +413,8 @@ balance_changes as (
             as evidence,
         count(distinct compared_year) filter (where basis = 'yoy_change' and metric in (
             'income_fiscal_appropriation', 'fiscal_expenditure_total', 'general_budget_expenditure')) as n_years
-    from facts
-    where source_kind = 'narrative' and coalesce(clause, '') not like '%执行%'
-    group by document_id
+    from balance_facts
+    group by document_id, occurrence
 ),
 
 balance_pairs as (

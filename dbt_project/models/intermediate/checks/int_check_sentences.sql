@@ -276,7 +276,10 @@ parts_sentences as (
 ),
 
 parts_split as (
-    select document_id, block_index, page, locator, text, sentence,
+    select document_id, block_index, page, locator, text, sentence, doc_type,
+        -- the sentence counts its parts before the total: 编报绩效目标的项目共 4 个，涉及项目预算资金 X 万元。其中：…
+        try_cast(regexp_extract(substr(window_text, 1, instr(window_text, sentence) - 1),
+                                '共\s*([0-9]+)\s*个[^。；0-9]{0,20}$', 1) as integer) as n_counted,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
         -- the list ends where a numbered heading starts (a page text may lack the full stop)
         regexp_replace(coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
@@ -302,14 +305,16 @@ parts_valued as (
     select *,
         replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
     from parts
-    where not regexp_matches(part, '(增加|减少|增长|下降|预算为|预算数|年初预算|上年|同比|较上|比上|占)')
+    where not regexp_matches(part, '(增加|减少|增长|下降|年初预算|上年|同比|较上|比上|占)')
+      -- a 决算's 预算为/预算数 is the budget beside the actual; in a budget every figure is 预算
+      and (doc_type = 'budget' or not regexp_matches(part, '(预算为|预算数)'))
       -- a figure split by the rendering (减少3 40.49万元: 340.49 printed as two text objects) is no part
       and not regexp_matches(list_text, '[0-9]\s+' || replace(replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1),
                                                                '.', '\.'), ',', ',') || '\s*万')
 ),
 
 parts_sum as (
-    select document_id, block_index, page, locator, text, sentence, total_text, list_text,
+    select document_id, block_index, page, locator, text, sentence, total_text, list_text, n_counted,
         count(*) as n_parts,
         sum({{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_lo,
         sum({{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_hi,
@@ -330,7 +335,9 @@ parts_judged as (
             and regexp_matches(list_text, '公务接待'))
         -- 公务用车购置及运行费 X 万元，其中：公务用车购置费 a 万元，公务用车运行费 b 万元
         or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
-            and not regexp_matches(list_text, '购置及运行')) as exhaustive
+            and not regexp_matches(list_text, '购置及运行'))
+        -- as many parts as the sentence counts (项目共 4 个 … 其中：four figures)
+        or n_counted = n_parts as exhaustive
     from parts_sum
     where total_text <> ''
 ),
