@@ -16,7 +16,10 @@
 --   budget.change_balance       a budget balances (财政拨款收入 = 财政拨款支出, this year and last): the narrative's
 --                               change of 财政拨款收入 against last year's budget equals the change of 财政拨款支出,
 --                               and that one the changes of its funds (一般公共预算 + 政府性基金 + 国有资本经营; a
---                               fund budgeted 0 with no change stated counts 0) — the document's own figures.
+--                               fund budgeted 0 with no change stated counts 0) — the document's own figures; and
+--                               this year's 财政拨款支出预算 = Σ its funds' budgets (each stated). The k-th statements
+--                               are paired (a 编制说明 printed twice is judged twice).
+--   budget.yoy_previous_budget  leaves a rate to percent.growth where the sentence's own figures contradict it.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
     select * from {{ ref('int_budget_facts') }}

@@ -9,10 +9,11 @@
 --                                and 完成预算 P% against the same sentence's 大于/小于/等于;
 --   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
 --                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items,
---                                公务用车 购置费/运行费)
---                                that does not add up;
+--                                公务用车 购置费/运行费, or as many parts as the sentence counts: 项目共 4 个)
+--                                that does not add up; a budget's 三公 statement （一）…（三）: total = Σ items in
+--                                amount and change (持平 = 0), 公务用车 = 购置费 + 运行费;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
---   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
+--   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆… (or 车辆 N 辆（a 辆，b 辆…）): the kinds add up; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
 with texts as (
