@@ -199,3 +199,27 @@ def test_check_eval_scores_the_budget_defects(built, con) -> None:
                 for c, loc, msg, dept, year, src in rows if Path(src).relative_to(inbox).as_posix() in generated]
     hits, false_pos = match(labels, findings)
     assert all(hits[lab.defect_id] for lab in labels) and false_pos == []
+
+
+def test_the_sifa_budgets_sangong_statements_and_funds_add_up(con) -> None:
+    """Read on the pages first: 部门预算 p.22 “三公”经费预算数 10.81 = 0 + 9.98 + 0.83, every item 与2025年预算持平,
+    公务用车 9.98 = 购置费 0 + 运行费 9.98; 单位预算 p.21 10.71 = 0 + 9.98 + 0.73 (持平 too); 财政拨款支出预算
+    9628.22 / 8695.94 = 一般公共预算 + 政府性基金 0 + 国有资本经营 0. Each identity is evaluated and holds."""
+    realdata_path(SIFA_DEPT)
+    realdata_path(SIFA_UNIT)
+    rows = con.sql("""
+        select d.source_file, r.check_id, r.status, r.page, r.message
+        from (select * from intermediate.int_check_sentences
+              union all select * from intermediate.int_check_budget_narrative) as r
+        inner join staging.stg_raw__documents as d using (document_id)
+        where d.source_file like '%司法局2026%'
+          and ((r.check_id = 'narrative.parts_sum' and (r.message like '%“三公”经费预算%'
+                                                         or r.message like '%公务用车购置及运行费预算%'))
+               or (r.check_id = 'budget.change_balance' and r.message like '%财政拨款支出预算%'))
+    """).fetchall()
+    for doc, page in (("部门预算", 22), ("单位预算", 21)):
+        sangong = [r for r in rows if doc in r[0] and r[1] == "narrative.parts_sum"]
+        # amount and change of the total and of 公务用车
+        assert len(sangong) == 4 and {r[2] for r in sangong} == {"pass"} and {r[3] for r in sangong} == {page}, sangong
+        funds = [r for r in rows if doc in r[0] and r[1] == "budget.change_balance"]
+        assert len(funds) == 1 and funds[0][2] == "pass", funds

@@ -165,3 +165,11 @@ def test_later_kinds_leave_the_earlier_kinds_sites_where_they_were() -> None:
     new = draw([src], seed=5)
     assert [(m.kind, m.site) for m in new[:len(old)]] == [(m.kind, m.site) for m in old]
     assert all(m.constraint for m in new if not next(k for k in KINDS if k.key == m.kind).figure)
+
+
+def test_a_zero_wan_figure_is_no_quote_of_a_small_figure() -> None:
+    # 0 万元 at integer precision spans ±5000 元: it is no second statement of 1349.94 (a 其中 part stated once,
+    # one part of its total — nothing in the document constrains it)
+    pages = ("说明", "因公出国（境）费0万元，与2024年预算持平。\n"
+             "面向中小企业预留政府采购项目预算金额1928.48万元，其中，预留给小型和微型企业的政府采购项目预算为1349.94万元。")
+    assert _decided(pages, "qishong_part", "1349.94") is None

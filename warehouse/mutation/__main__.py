@@ -148,13 +148,16 @@ def report(sources: list[Source], sc: Score, findings: dict[str, list[Finding]],
 
 
 def subset(mutants: list[Mutant], sources: list[Source], kinds: str | None,
-           docs: str | None) -> tuple[list[Mutant], list[Source]]:
-    """The mutants of the given kinds and documents (numbers and sites unchanged) and the sources they edit."""
+           docs: str | None, doc_type: str | None = None) -> tuple[list[Mutant], list[Source]]:
+    """The mutants of the given kinds, documents and document type (numbers and sites unchanged) and the sources
+    they edit."""
     wanted_kinds = {k.strip() for k in kinds.split(",")} if kinds else None
     wanted_docs = [d.strip() for d in docs.split(",")] if docs else None
+    typed = {s.name for s in sources if doc_type is None or s.doc_type == doc_type}
     kept = [m for m in mutants
             if (wanted_kinds is None or m.kind in wanted_kinds)
-            and (wanted_docs is None or any(d in m.source for d in wanted_docs))]
+            and (wanted_docs is None or any(d in m.source for d in wanted_docs))
+            and m.source in typed]
     names = {m.source for m in kept}
     return kept, [s for s in sources if s.name in names]
 
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", help="comma-separated kind keys: run only these mutants (the sites stay those of the "
                     "full draw, so a subset run scores the same mutants as the whole run)")
     ap.add_argument("--docs", help="comma-separated substrings of source names: run only their mutants")
+    ap.add_argument("--doc-type", choices=("决算", "预算"), help="run only the mutants of this document type")
     args = ap.parse_args(argv)
     if not args.realdata.is_dir():
         print(f"real documents not found at {args.realdata}: mutation eval skipped")
@@ -176,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     sources = load_sources(args.realdata)
     mutants = draw(sources, per_kind=args.per_kind, seed=args.seed)
-    if args.kinds or args.docs:
-        mutants, sources = subset(mutants, sources, args.kinds, args.docs)
+    if args.kinds or args.docs or args.doc_type:
+        mutants, sources = subset(mutants, sources, args.kinds, args.docs, args.doc_type)
     files = write_inbox(sources, mutants, args.work / "inbox")
     t1 = time.monotonic()
     warehouse = args.work / "mutation.duckdb"

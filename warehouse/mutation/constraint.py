@@ -161,8 +161,10 @@ def _equal(a: Figure, b: Figure) -> bool:
     tol = a.half + b.half
     if abs(a.value - b.value) <= tol:
         return True
+    # a 万元 figure quoted from a 元 table; a zero 万元 states no figure of a 元 table (0 万元 at integer precision
+    # spans ±5000 元, so any small 元 figure — or a 万元 figure taken for one — would "equal" it)
     return any(abs(x.value * _WAN - y.value) <= x.half * _WAN + y.half
-               for x, y in ((a, b), (b, a)) if x.kind == "amount" and y.value >= _WAN / 100)
+               for x, y in ((a, b), (b, a)) if x.kind == "amount" and x.value != 0 and y.value >= _WAN / 100)
 
 
 def _sum_holds(target: Figure, parts: tuple[Figure, ...]) -> bool:

@@ -57,7 +57,8 @@ parents_with_children as (
 children as (
     select
         document_id, table_key, parent_code, measure,
-        sum(yuan_lo) as lo, sum(yuan_hi) as hi, sum(yuan_value) as value
+        sum(yuan_lo) as lo, sum(yuan_hi) as hi, sum(yuan_value) as value,
+        min(page) as parts_first_page, max(page) as parts_last_page
     from child_rows
     group by all
 ),
@@ -68,7 +69,8 @@ rollup_code as (
         p.yuan_value as shown, coalesce(ch.value, 0) as parts,
         p.yuan_lo as lo, p.yuan_hi as hi, coalesce(ch.lo, 0) as parts_lo, coalesce(ch.hi, 0) as parts_hi,
         case p.code_level when '类' then '所属各款' else '所属各项' end as parts_name,
-        p.page, p.locator, p.evidence
+        p.page, p.locator, p.evidence,
+        {{ chk_parts_pages_note('ch.parts_first_page', 'ch.parts_last_page', 'p.page') }} as parts_note
     from coded as p
     inner join parents_with_children using (document_id, table_key, code)
     left join children as ch
@@ -96,7 +98,7 @@ rollup_total as (
         t.yuan_value as shown, coalesce(s.value, 0) as parts,
         t.yuan_lo as lo, t.yuan_hi as hi, coalesce(s.lo, 0) as parts_lo, coalesce(s.hi, 0) as parts_hi,
         '各类' as parts_name,
-        t.page, t.locator, t.evidence
+        t.page, t.locator, t.evidence, cast(null as varchar) as parts_note
     from total_rows as t
     inner join (select distinct document_id, table_key from class_sums) as has_classes
         using (document_id, table_key)
@@ -119,7 +121,8 @@ rollup_final as (
         (shown - parts) * cast(0.0001 as decimal(10, 4)) as difference,
         {{ chk_page_text('page') }} || {{ budget_table_zh('table_key') }} || '「' || coalesce(code || ' ', '')
             || row_label || '」' || measure_label || '为' || raw_text || unit_reported || '，' || parts_name || '之和为'
-            || {{ budget_fmt_amount('parts', 'unit_reported') }} || unit_reported || '；请核对合计与明细。' as message,
+            || {{ budget_fmt_amount('parts', 'unit_reported') }} || unit_reported || coalesce(parts_note, '')
+            || '；请核对合计与明细。' as message,
         evidence, page, locator
     from rollups
 ),

@@ -111,8 +111,11 @@ judged as (
 unknown_code as (
     select
         'classification.unknown_code' as check_id, document_id,
+        -- a budget: the other tables print the name under another code, and this code is not in the seed or the
+        -- seed names it otherwise (2101102 printed for 行政单位医疗, whose code the other tables give as 2101101)
         case when is_budget then case when other_code is not null and other_code_tables > code_tables
-                                      and not coalesce(in_seed, false) then 'fail' else 'pass' end
+                                      and (not coalesce(in_seed, false) or coalesce(name_different, false))
+                                      then 'fail' else 'pass' end
              when not coalesce(in_seed, false) and name_code is not null and name_code <> code then 'fail'
              when other_code is not null and other_code_tables > code_tables
                   and not coalesce(in_seed, false) then 'fail'

@@ -58,11 +58,7 @@ rollup_code as (
         coalesce(ch.lo, 0) as parts_lo, coalesce(ch.hi, 0) as parts_hi,
         p.page, p.locator, p.evidence,
         -- the parts continue on other pages (a table split across pages): say where
-        case when ch.parts_first_page <> p.page or ch.parts_last_page <> p.page
-            then '（明细行在第' || cast(ch.parts_first_page as varchar)
-                || case when ch.parts_last_page <> ch.parts_first_page
-                        then '—' || cast(ch.parts_last_page as varchar) else '' end || '页）'
-        end as parts_note
+        {{ chk_parts_pages_note('ch.parts_first_page', 'ch.parts_last_page', 'p.page') }} as parts_note
     from parents as p
     inner join parents_with_children using (document_id, table_key, code)
     left join children as ch
@@ -222,11 +218,8 @@ summary_identity as (
         t.lo, t.hi,
         coalesce(p.lo, 0) + case when t.target = 'total' then coalesce(sub.lo, 0) else 0 end as parts_lo,
         coalesce(p.hi, 0) + case when t.target = 'total' then coalesce(sub.hi, 0) else 0 end as parts_hi,
-        t.page, t.locator, t.evidence, case when p.parts_first_page <> t.page or p.parts_last_page <> t.page
-            then '（明细行在第' || cast(p.parts_first_page as varchar)
-                || case when p.parts_last_page <> p.parts_first_page
-                        then '—' || cast(p.parts_last_page as varchar) else '' end || '页）'
-        end as parts_note
+        t.page, t.locator, t.evidence,
+        {{ chk_parts_pages_note('p.parts_first_page', 'p.parts_last_page', 't.page') }} as parts_note
     from summary_targets as t
     left join summary_parts as p
         on p.document_id = t.document_id and p.table_key = t.table_key

@@ -9,10 +9,11 @@
 --                                and 完成预算 P% against the same sentence's 大于/小于/等于;
 --   narrative.parts_sum          X 万元，其中：a 万元、b 万元…: parts above the total, or an exhaustive list
 --                                (货物/工程/服务, 人员经费/公用经费, 基本支出/项目支出, the three 三公 items,
---                                公务用车 购置费/运行费)
---                                that does not add up;
+--                                公务用车 购置费/运行费, or as many parts as the sentence counts: 项目共 4 个)
+--                                that does not add up; a budget's 三公 statement （一）…（三）: total = Σ items in
+--                                amount and change (持平 = 0), 公务用车 = 购置费 + 运行费;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
---   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆…: the kinds add up to the total; 接待 N 批次、M 人次
+--   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆… (or 车辆 N 辆（a 辆，b 辆…）): the kinds add up; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
 with texts as (
@@ -56,10 +57,11 @@ blocks as (
 {%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
 
 years_in_headings as (
-    -- a heading or title (short, no sentence punctuation) of a 决算 naming a year 年度 other than the fiscal year
+    -- a heading or title (short, no sentence punctuation) of a 决算 or a budget naming a year 年度 other than the
+    -- fiscal year (a budget's 绩效目标填报表（2023年度）)
     select b.*, unnest(regexp_extract_all(b.text, '((?:19|20)[0-9]{2})\s*年度', 1)) as y
     from blocks as b
-    where b.doc_type = 'final_account' and length(b.text) <= 60 and not regexp_matches(b.text, '[，。；]')
+    where b.doc_type in ('final_account', 'budget') and length(b.text) <= 60 and not regexp_matches(b.text, '[，。；]')
       and not regexp_matches(b.text, '(与|比|较|上|同比)\s*(19|20)[0-9]{2}\s*年度')
 ),
 
@@ -275,7 +277,10 @@ parts_sentences as (
 ),
 
 parts_split as (
-    select document_id, block_index, page, locator, text, sentence,
+    select document_id, block_index, page, locator, text, sentence, doc_type,
+        -- the sentence counts its parts before the total: 编报绩效目标的项目共 4 个，涉及项目预算资金 X 万元。其中：…
+        try_cast(regexp_extract(substr(window_text, 1, instr(window_text, sentence) - 1),
+                                '共\s*([0-9]+)\s*个[^。；0-9]{0,20}$', 1) as integer) as n_counted,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
         -- the list ends where a numbered heading starts (a page text may lack the full stop)
         regexp_replace(coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
@@ -301,14 +306,16 @@ parts_valued as (
     select *,
         replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
     from parts
-    where not regexp_matches(part, '(增加|减少|增长|下降|预算为|预算数|年初预算|上年|同比|较上|比上|占)')
+    where not regexp_matches(part, '(增加|减少|增长|下降|年初预算|上年|同比|较上|比上|占)')
+      -- a 决算's 预算为/预算数 is the budget beside the actual; in a budget every figure is 预算
+      and (doc_type = 'budget' or not regexp_matches(part, '(预算为|预算数)'))
       -- a figure split by the rendering (减少3 40.49万元: 340.49 printed as two text objects) is no part
       and not regexp_matches(list_text, '[0-9]\s+' || replace(replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1),
                                                                '.', '\.'), ',', ',') || '\s*万')
 ),
 
 parts_sum as (
-    select document_id, block_index, page, locator, text, sentence, total_text, list_text,
+    select document_id, block_index, page, locator, text, sentence, total_text, list_text, n_counted,
         count(*) as n_parts,
         sum({{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_lo,
         sum({{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_hi,
@@ -329,7 +336,9 @@ parts_judged as (
             and regexp_matches(list_text, '公务接待'))
         -- 公务用车购置及运行费 X 万元，其中：公务用车购置费 a 万元，公务用车运行费 b 万元
         or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
-            and not regexp_matches(list_text, '购置及运行')) as exhaustive
+            and not regexp_matches(list_text, '购置及运行'))
+        -- as many parts as the sentence counts (项目共 4 个 … 其中：four figures)
+        or n_counted = n_parts as exhaustive
     from parts_sum
     where total_text <> ''
 ),
@@ -354,7 +363,9 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*', 0)) as sentence
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*'
+        -- the kinds in brackets: 车辆 7 辆（一般公务用车 3 辆，执法执勤用车 4 辆，…）
+        || '|车辆\s*[0-9]+\s*辆\s*[（(][^）)。]*辆[^）)。]*[）)]', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '辆')
 ),
@@ -364,13 +375,15 @@ vehicle_parts as (
         -- a budget's 预算安排购置车辆 N 辆，其中：… plans purchases: its kinds add up too, but it is no holding
         starts_with(sentence, '安排购置') as is_purchase,
         cast(regexp_extract(sentence, '([0-9]+)\s*辆', 1) as integer) as total_n,
-        list_sum(list_transform(
-            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1),
+        list_sum(list_transform(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1),
             lambda x: cast(x as integer))) as parts_n,
-        len(regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1)) as n_parts,
-        array_to_string(
-            regexp_extract_all(regexp_extract(sentence, '其中[：:]?(.*)$', 1), '([0-9]+)\s*辆', 1), ' + ') as parts_list
-    from vehicle_sentences
+        len(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1)) as n_parts,
+        array_to_string(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1), ' + ') as parts_list
+    from (
+        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:]?(.*)$', 1), ''),
+                           regexp_extract(sentence, '[（(]([^）)]*)[）)]$', 1)) as kinds_text
+        from vehicle_sentences
+    )
     where instr(window_text, sentence) <= length(text)
 ),
 
@@ -631,6 +644,131 @@ sangong_change_final as (
     from sangong_change_bounds
 ),
 
+sangong_budget_heads as (
+    -- a budget's 三公 statement: 「“三公”经费预算数为 X 万元，比（与）Y 年预算增加（减少）N 万元（持平）。其中：」 and its
+    -- items as （一）因公出国（境）费 a 万元…（二）公务用车购置及运行费 b 万元…，其中：公务用车购置费 b1 万元…；
+    -- 公务用车运行费 b2 万元…（三）公务接待费 c 万元…, each with its own change against last year's budget (持平 = 0)
+    select b.document_id, b.block_index, b.page, b.locator, b.text
+    from blocks as b
+    where b.doc_type = 'budget' and regexp_matches(b.text, '三公[^。]{0,6}经费预算数?为\s*[0-9]')
+),
+
+sangong_budget_sections as (
+    -- the statement and the blocks after it, up to the next numbered part (二、…) of the explanation
+    select h.document_id, h.block_index, h.page, h.locator,
+        regexp_extract(string_agg(t.text, '' order by t.block_index),
+            '(?s)(三公[^。]{0,6}经费预算数?为.*?)(?:[一二三四五六七八九十]+、|（四）|$)', 1) as section
+    from sangong_budget_heads as h
+    inner join texts as t
+        on t.document_id = h.document_id and t.block_index between h.block_index and h.block_index + 12
+       and t.kind in ('paragraph', 'heading')
+    group by all
+),
+
+sangong_budget_items as (
+    select document_id, block_index, page, locator, section,
+        regexp_extract(section, '(?s)^(.*?)其中', 1) as head,
+        regexp_extract(section, '(?s)（一）、?(.*?)（二）', 1) as item_1,
+        regexp_extract(section, '(?s)（二）、?(.*?)（三）', 1) as item_2,
+        regexp_extract(section, '(?s)（三）、?(.*)$', 1) as item_3
+    from sangong_budget_sections
+    where regexp_matches(section, '（一）') and regexp_matches(section, '（二）') and regexp_matches(section, '（三）')
+),
+
+sangong_budget_statements as (
+    -- one row per statement (whole or part) of the section: its own words before its 其中 / 原因 / a later item
+    select document_id, block_index, page, locator, 'total' as node, '“三公”经费' as label, head as stated
+    from sangong_budget_items
+    union all
+    select document_id, block_index, page, locator, 'item' as node,
+        case when regexp_matches(item, '因公出国') then '因公出国（境）费' when regexp_matches(item, '公务用车')
+             then '公务用车购置及运行费' when regexp_matches(item, '公务接待') then '公务接待费' end as label,
+        regexp_replace(item, '(?s)(其中|主要原因|原因是|截[至止]).*$', '') as stated
+    from (select *, unnest([item_1, item_2, item_3]) as item from sangong_budget_items)
+    union all
+    -- the vehicle item's 其中: 公务用车购置费 …；公务用车运行费 …
+    select document_id, block_index, page, locator, 'vehicle_part' as node,
+        case when regexp_matches(part, '购置费') then '公务用车购置费' else '公务用车运行费' end as label,
+        regexp_replace(part, '(?s)(主要原因|原因是).*$', '') as stated
+    from (select *, unnest(string_split(regexp_extract(item_2, '(?s)其中[：:，,]?(.*)$', 1), '；')) as part
+          from sangong_budget_items
+          where regexp_matches(item_2, '公务用车'))
+    where regexp_matches(part, '购置费') or regexp_matches(part, '运行(维护)?费')
+),
+
+sangong_budget_figures as (
+    select *,
+        replace(regexp_extract(stated, '^[^0-9]*?({{ num }})\s*万\s*元', 1), ',', '') as amount_text,
+        case when regexp_matches(stated, '(增加|减少)\s*{{ num }}\s*万')
+                 then replace(regexp_extract(stated, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '')
+             when regexp_matches(stated, '持平|一致|相等|相同') then '0' end as change_text,
+        case when regexp_matches(stated, '减少\s*[0-9]') then -1 else 1 end as change_sign,
+        regexp_extract(stated, '(增加|减少)\s*{{ num }}\s*万', 1) as change_word
+    from sangong_budget_statements
+    where label is not null
+),
+
+sangong_budget_terms as (
+    -- the four identities: the total (its amount, its change) = Σ the three items; 公务用车 = 购置费 + 运行费
+    select f.document_id, f.block_index, f.page, f.locator, f.label, m.measure, i.identity,
+        case when m.measure = 'change' then f.change_sign else 1 end as sign,
+        case when m.measure = 'change' then f.change_text else f.amount_text end as value_text,
+        (i.identity = '三公' and f.node = 'total') or (i.identity = '公务用车' and f.node = 'item') as is_whole
+    from sangong_budget_figures as f
+    cross join (values ('amount'), ('change')) as m(measure)
+    inner join (values ('三公'), ('公务用车')) as i(identity)
+        on (i.identity = '三公' and f.node in ('total', 'item'))
+        or (i.identity = '公务用车' and (f.node = 'vehicle_part' or f.label = '公务用车购置及运行费'))
+),
+
+sangong_budget_bounds as (
+    select *,
+        sign * {{ chk_dec('value_text') }} as v,
+        case when sign > 0 then {{ chk_lo('value_text', "length(split_part(value_text || '.', '.', 2))") }}
+             else -{{ chk_hi('value_text', "length(split_part(value_text || '.', '.', 2))") }} end as v_lo,
+        case when sign > 0 then {{ chk_hi('value_text', "length(split_part(value_text || '.', '.', 2))") }}
+             else -{{ chk_lo('value_text', "length(split_part(value_text || '.', '.', 2))") }} end as v_hi
+    from sangong_budget_terms
+    where nullif(value_text, '') is not null
+),
+
+sangong_budget_sum as (
+    select document_id, block_index, page, locator, measure, identity,
+        count(*) filter (where is_whole) as n_whole,
+        count(distinct label) filter (where not is_whole) as n_parts,
+        count(*) filter (where not is_whole) as n_part_rows,
+        max(v) filter (where is_whole) as whole_value,
+        max(v_lo) filter (where is_whole) as whole_lo, max(v_hi) filter (where is_whole) as whole_hi,
+        sum(v) filter (where not is_whole) as parts_value,
+        sum(v_lo) filter (where not is_whole) as parts_lo, sum(v_hi) filter (where not is_whole) as parts_hi,
+        string_agg(label || ' ' || {{ chk_fmt('v') }}, '、' order by label) filter (where not is_whole) as parts_shown
+    from sangong_budget_bounds
+    group by all
+),
+
+sangong_budget_final as (
+    select
+        'narrative.parts_sum' as check_id, s.document_id,
+        case when {{ chk_meets('whole_lo', 'whole_hi', 'parts_lo', 'parts_hi') }} then 'pass' else 'fail' end as status,
+        {{ chk_dec('parts_value') }} as expected, {{ chk_dec('whole_value') }} as actual,
+        {{ chk_dec('whole_value') }} - {{ chk_dec('parts_value') }} as difference,
+        {{ chk_page_text('s.page') }} || case when identity = '三公' then '“三公”经费预算' else '公务用车购置及运行费预算' end
+            || case when measure = 'amount' then '数 ' || {{ chk_fmt('whole_value') }} || ' 万元，而'
+                    when whole_value = 0 then '与上年预算持平，而'
+                    else '比上年预算' || case when whole_value < 0 then '减少 ' else '增加 ' end
+                        || {{ chk_fmt('abs(whole_value)') }} || ' 万元，而' end
+            || case when identity = '三公' then '（一）至（三）各项' else '其中购置费与运行费' end
+            || case when measure = 'amount' then '之和为 ' else '的增减合计为 ' end
+            || {{ chk_fmt('parts_value') }} || ' 万元（' || parts_shown
+            || case when measure = 'change' then '；持平计为 0' else '' end
+            || '），两者不符；请核对合计或分项。' as message,
+        i.section as evidence, s.page, s.locator
+    from sangong_budget_sum as s
+    inner join sangong_budget_sections as i using (document_id, block_index)
+    where n_whole = 1 and n_parts = n_part_rows
+      and n_parts = case when identity = '三公' then 3 else 2 end
+),
+
 vehicle_final as (
     select
         'narrative.count_sum' as check_id, document_id,
@@ -653,6 +791,7 @@ union all select * from parts_final
 union all select * from vehicle_final
 union all select * from growth_final
 union all select * from sangong_change_final
+union all select * from sangong_budget_final
 union all select * from vehicle_scope_final
 union all select * from visit_final
 union all select * from outdated_final
