@@ -106,7 +106,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not written.departments:
         return _fail("没有可导出的审核发现 no findings to export" + (f": {args.department}" if args.department else ""))
     print(f"审核意见表已导出 review workbooks written to {args.out.resolve()}")
-    print(f"  部门 departments: {len(written.departments)}; 全县汇总 county workbook: {written.county.name}")
+    county = written.county.name if written.county else "—"
+    print(f"  部门 departments: {len(written.departments)}; 全县汇总 county workbook: {county}")
     return 0
 
 

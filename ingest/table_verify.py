@@ -174,7 +174,7 @@ def _summary(cells: Sequence[CellFact]) -> list[IdentityResult]:
             grand = next((i for i, lb in enumerate(labels) if _GRAND.match(lb)), None)
             items = [c for c, lb in zip(column[:grand], labels[:grand], strict=True) if _NUMBERED.match(lb)] \
                 if grand is not None else []
-            if items:
+            if grand is not None and items:
                 out.append(_identity("summary", f"{labels[grand]}/col{col}", column[grand], items))
                 grands.append(column[grand])
             continue

@@ -6,19 +6,19 @@ the previous recognised table (same header, or no header, same width) is appende
 PDF readers emit one Table per page fragment. Every numeric cell becomes a
 :class:`~ingest.model.CellFact`; function/economic rows become :class:`~ingest.model.LineItem`;
 row labels of the summary and 三公 tables become :class:`~ingest.model.MetricFact` through the
-metric catalogue (``ingest.catalog``) when it is available. Amounts are never converted: the
+metric catalogue (``ingest.catalog``). Amounts are never converted: the
 table's unit is reported in :class:`RecognisedTable`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
 from ingest.amounts import parse_amount
+from ingest.catalog import MetricCatalog, load_metric_catalog
 from ingest.model import CellFact, Document, LineItem, MetricFact, Paragraph, Table
 from ingest.records import TableParse
 from ingest.standard_tables import StandardTable, load_standard_tables
@@ -114,7 +114,6 @@ class TableExtraction:
     lines: list[LineItem] = field(default_factory=list)
     recognised: list[RecognisedTable] = field(default_factory=list)
     facts: list[MetricFact] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. the metric catalogue was not available
     parses: list[TableParse] = field(default_factory=list)
     template_family: str = ""
 
@@ -367,13 +366,13 @@ def _family(doc: Document, groups: list[_Group], doc_type: str | None,
 
 
 def extract_tables(
-    doc: Document, catalog: Any | None = None, doc_type: str | None = None,
+    doc: Document, catalog: MetricCatalog | None = None, doc_type: str | None = None,
     templates: TemplateCatalog | None = None,
 ) -> TableExtraction:
     """Recognise the standard tables of ``doc`` and return their cells, lines and metric facts; every
     table is checked against its own identities (``ingest.table_verify``) and recorded in ``parses``."""
     out = TableExtraction()
-    catalog = catalog if catalog is not None else _load_catalog(out)
+    catalog = catalog if catalog is not None else load_metric_catalog()
     templates = templates if templates is not None else load_template_catalog()
     groups = _recognise(doc)
     family = _family(doc, groups, doc_type, templates)
@@ -400,8 +399,8 @@ def extract_tables(
             for row in rows:
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
-                if catalog is not None and (std.layout in ("summary", "sangong", "economic")
-                                            or std.key in ("fiscal_expenditure", "budget_fiscal_expenditure")):
+                if (std.layout in ("summary", "sangong", "economic")
+                        or std.key in ("fiscal_expenditure", "budget_fiscal_expenditure")):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:
@@ -473,15 +472,6 @@ def _performance_facts(cells: list[CellFact], unit: str) -> list[MetricFact]:
                    source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence)
         for c in cells
     ]
-
-
-def _load_catalog(out: TableExtraction) -> Any | None:
-    try:
-        from ingest.catalog import load_metric_catalog  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        out.notes.append("ingest.catalog not available: no MetricFact from table rows")
-        return None
-    return load_metric_catalog()
 
 
 @dataclass(frozen=True, slots=True)
@@ -685,7 +675,7 @@ _FISCAL_EXPENDITURE_TOTALS = {
 }
 
 
-def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Any) -> list[MetricFact]:
+def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: MetricCatalog) -> list[MetricFact]:
     facts: list[MetricFact] = []
     if std.key == "budget_admin_operating":
         # 机关运行经费支出预算表: its 合计 row is the year's 机关运行经费 (the coded rows are lines)
@@ -762,15 +752,7 @@ def _basis(measure: str, std: StandardTable) -> str:
     return "budget" if std.kind == "budget" else "actual"
 
 
-def _match(catalog: Any, label: str, unit: str) -> str | None:
-    """The metric key the catalogue gives a label (tolerant to the shape of its answer)."""
-    result = catalog.match(label, unit)
-    if result is None or isinstance(result, str):
-        return result
-    for attr in ("key", "metric", "name"):
-        value = getattr(result, attr, None)
-        if isinstance(value, str):
-            return value
-    if isinstance(result, Sequence) and result and isinstance(result[0], str):
-        return result[0]
-    return None
+def _match(catalog: MetricCatalog, label: str, unit: str) -> str | None:
+    """The metric key the catalogue gives a label."""
+    metric = catalog.match(label, unit)
+    return metric.key if metric is not None else None

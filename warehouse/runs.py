@@ -168,8 +168,8 @@ def write_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None
     con.unregister("runs_in")
 
 
-def _types() -> dict[str, pl.DataType]:
-    types: dict[str, pl.DataType] = {}
+def _types() -> dict[str, pl.DataType | type[pl.DataType]]:
+    types: dict[str, pl.DataType | type[pl.DataType]] = {}
     for f in fields(RunRecord):
         t = str(f.type)
         if f.name in ("started_at", "ended_at"):

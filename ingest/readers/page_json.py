@@ -84,7 +84,7 @@ class _Builder:
     ambiguous: int = 0
     dropped: int = 0
     unreadable: list[str] = field(default_factory=list)
-    bounds: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # per table key: row_bounds
+    bounds: dict[str, dict[str, dict[str, Decimal]]] = field(default_factory=dict)  # per table key: row_bounds
     balances: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 年初/年末结转和结余 (balance_caps)
     text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
@@ -118,13 +118,13 @@ class _Builder:
         self.dropped += rebuilt.dropped_rows
         self.unreadable.extend(f"《{schema.key}》{u}" for u in rebuilt.unreadable)
         pages: list[int | None] = []
-        for page, _ in rebuilt.rows:
-            if page not in pages:
-                pages.append(page)
-        for i, page in enumerate(pages):
-            body = tuple(cells for p, cells in rebuilt.rows if p == page)
+        for row_page, _ in rebuilt.rows:
+            if row_page not in pages:
+                pages.append(row_page)
+        for i, table_page in enumerate(pages):
+            body = tuple(cells for p, cells in rebuilt.rows if p == table_page)
             rows = (*rebuilt.header, *body) if i == 0 else body
-            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=page))
+            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=table_page))
         for page, line in trailing:
             self.paragraph(page, line)
 

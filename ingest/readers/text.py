@@ -61,14 +61,14 @@ def decode_wide(data: bytes) -> tuple[str, str] | None:
             except UnicodeDecodeError:
                 return None
             return (text, encoding) if _plausible(text) else None
-    encoding = _wide_guess(data)
-    if encoding is None:
+    guessed = _wide_guess(data)
+    if guessed is None:
         return None
     try:
-        text = data.decode(encoding)
+        text = data.decode(guessed)
     except UnicodeDecodeError:
         return None
-    return (text, encoding) if _plausible(text) else None
+    return (text, guessed) if _plausible(text) else None
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -396,7 +396,7 @@ def placements(
         candidates = [tuple(range(n))]
     if bound is not None:
         within = [cols for cols in candidates
-                  if all(bound[c] is None or v <= bound[c] + tol * 2 for c, v in zip(cols, values, strict=True))]
+                  if all((b := bound[c]) is None or v <= b + tol * 2 for c, v in zip(cols, values, strict=True))]
         candidates = within or candidates
     if active is not None and active < n:
         preferred = [cols for cols in candidates if max(cols) < active]

@@ -164,6 +164,7 @@ def _compile_into(root: Path, fingerprint: str) -> None:
     """In the child: seed + compile into a fresh skeleton, then publish the cache entry atomically."""
     import duckdb
     from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
 
     from warehouse.runs import dbt_fingerprint
     from warehouse.schema import create_raw_schema_sql
@@ -181,7 +182,10 @@ def _compile_into(root: Path, fingerprint: str) -> None:
     parsed = dbtRunner().invoke(["parse", *args])
     if not parsed.success:
         raise CompileFailed(f"dbt parse: {parsed.exception or 'failed'}")
-    runner = dbtRunner(manifest=parsed.result)
+    manifest = parsed.result
+    if not isinstance(manifest, Manifest):
+        raise CompileFailed(f"dbt parse returned no manifest: {type(manifest).__name__}")
+    runner = dbtRunner(manifest=manifest)
     for command in ("seed", "compile"):
         res = runner.invoke([command, *args])
         if not res.success:

@@ -92,7 +92,7 @@ class _Run:
     def q(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.con.execute(sql, params or []).fetchall()
 
-    def timed(self, name: str, fn: Callable[[], object]) -> None:
+    def timed(self, name: str, fn: Callable[..., object]) -> None:
         t = time.perf_counter()
         fn()
         self.timings.append((name, time.perf_counter() - t))
@@ -281,7 +281,7 @@ def _create_table(run: _Run, node: Node, sql: str | None = None, relation: str |
         run.con.execute(f"CREATE OR REPLACE TABLE {rel} AS {body}")
 
 
-def _execute(run: _Run, node: Node, what: Callable[[], None]) -> None:
+def _execute(run: _Run, node: Node, what: Callable[..., object]) -> None:
     try:
         run.timed(node.name, what)
     except duckdb.Error as exc:

@@ -28,6 +28,7 @@ from warehouse.build.project import CompiledProject
 from warehouse.build.runner import BuildOutcome, BuildSettings, build
 from warehouse.load import apply_changes, plan_changes, read_document_rows
 from warehouse.schema import RAW_TABLES, create_raw_schema_sql
+from warehouse.sql import one_row
 
 # check families whose findings compare a department with the rest of the county (check_registry.family)
 COUNTY_WIDE_FAMILIES = frozenset({"peer"})
@@ -116,8 +117,8 @@ def prepare(published: Path, results: Sequence[IngestResult], scratch: Path) -> 
         fingerprint = existing[0].parser_fingerprint if existing else ""
         plan = plan_changes(existing, inbox, by_key, fingerprint or "")
         apply_changes(con, plan, f"check-{uuid.uuid4().hex[:8]}", fingerprint or "")
-        superseded = [current[k].document_id for k in by_key if k in current
-                      and by_key[k].document is not None and current[k].document_id != by_key[k].document.document_id]
+        superseded = [current[k].document_id for k, res in by_key.items() if k in current
+                      and res.document is not None and current[k].document_id != res.document.document_id]
     checked = [r.document.document_id for r in results if r.document is not None]
     return checked, superseded, time.perf_counter() - started
 
@@ -130,7 +131,7 @@ def check_against(
     just these models and what they read (e.g. ``{FINDINGS_MART}``), else every model (for the reports)."""
     checked, superseded, seconds = prepare(published, results, scratch)
     with duckdb.connect(str(scratch), read_only=True) as con:
-        context = con.execute("SELECT count(*) FROM raw.documents").fetchone()[0] - len(checked)
+        context = one_row(con, "SELECT count(*) FROM raw.documents")[0] - len(checked)
     outcome = build(scratch, project, seeds_file, full_refresh=True, settings=settings, data_tests=False,
                     keep_state=False, only=only, views_as_tables=True)
     return ScratchWarehouse(scratch, tuple(checked), int(context), tuple(superseded), seconds, outcome)

@@ -19,6 +19,7 @@ from warehouse.build.runner import BuildSettings, build
 from warehouse.dbt import DBT_PROJECT_DIR
 from warehouse.publish import DataLayout
 from warehouse.runs import dbt_fingerprint
+from warehouse.sql import one_row
 
 BUILT_SCHEMAS = ("staging", "intermediate", "marts", "reference")
 
@@ -46,10 +47,11 @@ def differences(a: Path, b: Path, schemas: tuple[str, ...] = BUILT_SCHEMAS) -> l
             if left[key] != right[key]:
                 out.append(f"{s}.{t}: columns differ")
                 continue
-            n = con.execute(
+            n = one_row(
+                con,
                 f'SELECT count(*) FROM ((SELECT * FROM left_wh."{s}"."{t}" EXCEPT ALL '
                 f'SELECT * FROM right_wh."{s}"."{t}") UNION ALL (SELECT * FROM right_wh."{s}"."{t}" EXCEPT ALL '
-                f'SELECT * FROM left_wh."{s}"."{t}"))').fetchone()[0]
+                f'SELECT * FROM left_wh."{s}"."{t}"))')[0]
             if n:
                 out.append(f"{s}.{t}: {n} row(s) differ")
         return out
