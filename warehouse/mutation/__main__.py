@@ -109,9 +109,9 @@ def report(sources: list[Source], sc: Score, findings: dict[str, list[Finding]],
     lines += ["", "false alarms on harmless edits:"]
     for m in sc.mutants:
         if m.harmless and sc.caught.get(m.mutant_id):
-            for f in sc.caught[m.mutant_id][:3]:
+            for finding in sc.caught[m.mutant_id][:3]:
                 lines.append(f"  #{m.mutant_id} {m.source} {m.kind} 「{m.before}」→「{m.site.after}」: "
-                             f"[{f.severity}] {f.check_id} {f.message[:120]}")
+                             f"[{finding.severity}] {finding.check_id} {finding.message[:120]}")
     lines += ["", "PDF vs its text rendering (error/warning findings, fail and not_evaluable):"]
     by_source: dict[str, dict[int, str]] = defaultdict(dict)
     for f, (src, n) in files.items():
@@ -130,10 +130,10 @@ def report(sources: list[Source], sc: Score, findings: dict[str, list[Finding]],
     originals = {f for f, (src, n) in files.items() if n == -1 or (n == 0 and -1 not in by_source[src])}
     lines += ["", "unmutated documents: error/warning findings (fail)"]
     for f in sorted(originals):
-        for x in findings.get(f, []):
-            if x.status == "fail" and x.severity in PREDICTED:
-                lines.append(f"  {files[f][0]} [{x.severity}] {x.check_id} p.{x.page}: {x.message[:150]}")
-    ev = defaultdict(lambda: [0, 0])
+        for o in findings.get(f, []):
+            if o.status == "fail" and o.severity in PREDICTED:
+                lines.append(f"  {files[f][0]} [{o.severity}] {o.check_id} p.{o.page}: {o.message[:150]}")
+    ev: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for f, check, evaluated, ne in summary:
         if f in originals:
             ev[check][0] += evaluated

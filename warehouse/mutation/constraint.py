@@ -267,8 +267,8 @@ def _ratio_relation(v: Figure, context: list[Figure], pages: tuple[str, ...], ne
             for b, form in pairs:
                 if v not in (r, a, b) or not _rate_holds(r.value, r.half, a, b, form):
                     continue
-                moved = [replace(x, value=new) if x is v else x for x in (a, b)]
-                if not _rate_holds(new if v is r else r.value, r.half, *moved, form):
+                a2, b2 = (replace(x, value=new) if x is v else x for x in (a, b))
+                if not _rate_holds(new if v is r else r.value, r.half, a2, b2, form):
                     return f"比率：{r.value}% = {_FORMS[form]}（a = {a.value}，b = {b.value}）"
     return None
 
@@ -290,13 +290,13 @@ def _word_relation(v: Figure, text: str, lead: str, sentence: list[Figure], new:
     if v.kind in ("count:批次", "count:人次"):
         other = "count:人次" if v.kind == "count:批次" else "count:批次"
 
-        def ok(b: Decimal, p: Decimal) -> bool:
+        def consistent(b: Decimal, p: Decimal) -> bool:
             return b <= p and (b == 0) == (p == 0)
 
         for o in (f for f in sentence if f.kind == other):
             pair, moved = ((v.value, o.value), (new, o.value)) if v.kind == "count:批次" else (
                 (o.value, v.value), (o.value, new))
-            if ok(*pair) and not ok(*moved):
+            if consistent(*pair) and not consistent(*moved):
                 return "批次不多于人次（批次为 0 当且仅当人次为 0）"
     return None
 

@@ -114,7 +114,7 @@ def _table_amounts(pages: tuple[str, ...]) -> set[str]:
 
 
 def _narrative_amounts(pages: tuple[str, ...]) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for _, _, line in _lines(pages):
         if _is_narrative(line):
             found.update(_canon(m.group(1)) for m in re.finditer(_MONEY, line))
@@ -195,7 +195,7 @@ def flip_yoy_pair(pages: tuple[str, ...]) -> list[Site]:
     """Both direction words of a YoY clause flipped (减少 …，下降 … → 增加 …，增长 …)."""
     out = []
     for p, off, clause in _yoy_clauses(pages):
-        flipped = re.sub(r"增加|减少|增长|下降", lambda m: _FLIP[m.group(0)], clause)
+        flipped = re.sub(r"增加|减少|增长|下降", lambda m: _FLIP[str(m.group(0))], clause)
         out.append(Site(p, off, off + len(clause), flipped, ()))
     return out
 
