@@ -167,7 +167,7 @@ _DEPARTMENT_TABLE_TITLE = re.compile(r"^(?:\d{4}年度?)?部门(?!预算经济)"
 
 def _table_title_level(doc: Document, limit: int = 400) -> str | None:
     """The standard tables' titles (2026年预算单位财务收支预算总表 / 2026年部门财务收支预算总表)."""
-    from ingest.tables import classify_title  # tables import nothing from here; late to keep the layers apart
+    from ingest.table_recognition import classify_title  # late: tables import nothing from here
 
     levels = set()
     for block in doc.blocks[:limit]:

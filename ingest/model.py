@@ -145,7 +145,7 @@ class NarrativeClaim:
 class CellFact:
     """One numeric cell of a recognised standard table, in long form.
 
-    ``table_key`` names the standard table (see ``ingest.tables.STANDARD_TABLES``);
+    ``table_key`` names the standard table (see ``ingest.table_recognition.STANDARD_TABLES``);
     ``code`` is the classification code of the row (one 7-digit code, or joined
     from split 类/款/项 columns), ``measure`` the column's meaning as a key
     (e.g. total, basic, project, fiscal_appropriation, budget, actual).

@@ -1,4 +1,4 @@
-"""Standard-table recognition and long form (ingest.tables).
+"""Standard-table recognition and long form (ingest.tables and its table_* modules).
 
 Synthetic grids mimic the real layouts (Putuo 2024 决算, Shanghai 2026 预算) with their figures;
 the real PDFs are read through ingest.readers.pdf when it is importable.
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ingest.model import Document, Merge, Paragraph, Table
-from ingest.tables import STANDARD_TABLES, classify_title, extract_tables
+from ingest.table_recognition import STANDARD_TABLES, classify_title
+from ingest.tables import extract_tables
 from ingest.tables_grid import CodeState, join_code
 from tests.realdata import realdata_path
 

@@ -3,7 +3,7 @@
 
 Some bureaus and upstream tools keep a PDF's text per page instead of the PDF. Each line becomes a
 Paragraph on its page, except the lines of a standard table: from a recognised table title
-(``ingest.tables.classify_title``) to the 注：/说明： line or the next title, the header lines and
+(``ingest.table_recognition.classify_title``) to the 注：/说明： line or the next title, the header lines and
 rows are rebuilt into :class:`~ingest.model.Table` blocks (one per page) by
 ``ingest.readers.text_tables``. ``Document.meta`` counts the tables rebuilt, the cells left out
 because their column was ambiguous and the rows that could not be read.
@@ -29,7 +29,7 @@ from ingest.readers.text_tables import (
     row_bounds,
     tokenise_line,
 )
-from ingest.tables import classify_title
+from ingest.table_recognition import classify_title
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 _MAX_HEADER_LINES = 14

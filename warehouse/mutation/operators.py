@@ -21,7 +21,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from ingest.tables import classify_title
+from ingest.table_recognition import classify_title
 
 _MONEY = r"(?<![\d.,])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?=\s*万元)"
 _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d+)(?![\d.,])")
