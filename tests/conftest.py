@@ -29,13 +29,15 @@ def prefect_harness():
         yield
 
 
-# modules whose tests build warehouses (a run, dbt, the compiled project), start Prefect or a browser: marked slow
-# here, in one place, so that `make test-fast` (pytest -m "not slow") keeps the unit tests only
+# modules whose tests build warehouses (a run, dbt, the compiled project), start Prefect or a browser, and every test
+# that reads the marts dbt builds from the raw fixture (BUILT_FIXTURES): marked slow here, in one place, so that
+# `make test-fast` (pytest -m "not slow") keeps the unit tests (and the dbt unit tests) only
 SLOW_MODULES = frozenset({
     "test_bi", "test_budget_checks", "test_checks_real", "test_conflicts", "test_dbt_marts", "test_flow",
     "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_reliability", "test_report",
     "test_report_browser", "test_review_loop", "test_sql",
 })
+BUILT_FIXTURES = frozenset({"dbt_marts"})  # session fixtures that run a dbt build (tests/fixtures_marts.py)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,5 +46,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+        slow_module = item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES
+        if slow_module or BUILT_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
