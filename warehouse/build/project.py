@@ -90,21 +90,25 @@ class CompiledProject:
     def by_name(self, name: str) -> Node | None:
         return next((n for n in self.nodes if n.name == name and n.resource == "model"), None)
 
+    def of_kind(self, resource: str) -> list[Node]:
+        """The nodes of one dbt resource type (source, seed, model, test), in build order."""
+        return [n for n in self.nodes if n.resource == resource]
+
     @property
     def sources(self) -> list[Node]:
-        return [n for n in self.nodes if n.resource == "source"]
+        return self.of_kind("source")
 
     @property
     def seeds(self) -> list[Node]:
-        return [n for n in self.nodes if n.resource == "seed"]
+        return self.of_kind("seed")
 
     @property
     def models(self) -> list[Node]:
-        return [n for n in self.nodes if n.resource == "model"]
+        return self.of_kind("model")
 
     @property
     def tests(self) -> list[Node]:
-        return [n for n in self.nodes if n.resource == "test"]
+        return self.of_kind("test")
 
     def upstream(self, names: frozenset[str]) -> set[str]:
         """uids of the models named and of every node they read, directly or not."""
