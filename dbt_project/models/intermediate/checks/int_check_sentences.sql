@@ -55,6 +55,8 @@ blocks as (
 
 -- every match of a pattern that starts in its own block (instr of the first occurrence)
 {%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
+{#- a rate's direction word: 增长/下降 (Shanghai), 增幅/降幅, or 增加/减少 R% (江苏: 减少1311.6万元，减少35.77%) -#}
+{%- set rate_word = "(?:增长|下降|增幅|降幅|增加|减少)" %}
 
 years_in_headings as (
     -- a heading or title (short, no sentence punctuation) of a 决算 or a budget naming a year 年度 other than the
@@ -124,7 +126,7 @@ clauses as (
     -- 增加 X 万元，下降 Y%; and a subject's direction restated with its amount in the next clause:
     -- 项目支出增加，较上年度减少 X 万元
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]'
+        '(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*[，,]\s*{{ rate_word }}\s*[0-9.]+\s*[%％]'
         || '|(?:增加|减少|增长|下降)\s*[，,]\s*(?:较|比)上一?年?度?\s*(?:增加|减少|增长|下降)\s*{{ num }}\s*万\s*元', 0)) as clause
     from blocks as b
     where regexp_matches(b.text, '(增加|减少|增长|下降)')
@@ -133,8 +135,8 @@ clauses as (
 clause_final as (
     select
         'direction.clause_contradiction' as check_id, document_id,
-        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少)'))
-                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加)'))
+        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少|降幅)'))
+                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加|增幅)'))
              then 'fail' else 'pass' end as status,
         null as expected, null as actual, null as difference,
         {{ chk_page_text('page') }} || '同一分句的增减用词相互矛盾：「' || regexp_replace(clause, '\s+', '', 'g')
@@ -481,10 +483,14 @@ visit_final as (
 growth_sentences as (
     -- X 万元，比 Y 年度增加/减少 C 万元，增长/下降 P%: the sentence's own arithmetic (any subject: 机关运行经费 …)
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '{{ num }}\s*万\s*元\s*[，,]\s*(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
-        || '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
+        -- the change may open the next sentence (X 万元。与上年相比增加 C 万元), after a sentence without figures
+        -- (X 万元，主要用于…。与上年相比…): a sentence without a subject continues the one before
+        '{{ num }}\s*万\s*元\s*(?:[，,]|。(?:[^。；0-9%％]{0,80}。)?)\s*'
+        || '(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
+        -- the subject restated after the comparison: 与上年相比，财政拨款支出增加 C 万元
+        || '(?:[，,][^，。；0-9%％]{1,16}?)?(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*[，,]\s*{{ rate_word }}\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
     from blocks as b
-    where regexp_matches(b.window_text, '(增长|下降)\s*[0-9.]+\s*[%％]')
+    where regexp_matches(b.window_text, '{{ rate_word }}\s*[0-9.]+\s*[%％]')
       and not exists (select 1 from growth_judged as g
                       where g.document_id = b.document_id and g.block_index = b.block_index)
 ),
@@ -492,9 +498,11 @@ growth_sentences as (
 growth_parsed as (
     select *,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as x_text,
-        regexp_extract(sentence, '(增加|减少)\s*{{ num }}\s*万', 1) as word,
-        replace(regexp_extract(sentence, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '') as c_text,
-        regexp_extract(sentence, '(增长|下降)\s*[0-9.]+\s*[%％]$', 1) as rate_word,
+        regexp_extract(sentence, '(增加|减少)了?\s*{{ num }}\s*万', 1) as word,
+        replace(regexp_extract(sentence, '(?:增加|减少)了?\s*({{ num }})\s*万', 1), ',', '') as c_text,
+        -- the rate's own direction word: 增长/增幅/增加 R% up, 下降/降幅/减少 R% down
+        case when regexp_matches(sentence, '(增长|增幅|增加)\s*[0-9.]+\s*[%％]$') then '增长' else '下降' end
+            as rate_word,
         regexp_extract(sentence, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text
     from growth_sentences
     where instr(window_text, sentence) <= length(text)
