@@ -276,6 +276,14 @@ parts_sentences as (
         || '|{{ num }}\s*万\s*元?\s*[（(]\s*含[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
+    union all
+    -- a list of parts each with its share, one a line: X 万元，其中：name a 万元，占 p%；name b 万元，占 q%；… (its
+    -- shares tell whether it is exhaustive: below)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]\s*'
+        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;。]?\s*){2,}', 0))
+    from blocks as b
+    where regexp_matches(b.window_text, '其中[：:]') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
 ),
 
 parts_split as (
@@ -327,6 +335,17 @@ parts_sum as (
     group by all
 ),
 
+parts_shares as (
+    select *,
+        len(share_texts) as n_shares,
+        list_sum(list_transform(share_texts, lambda x: cast(x as decimal(38, 6))
+            - {{ chk_half("length(split_part(x || '.', '.', 2))") }})) as shares_lo,
+        list_sum(list_transform(share_texts, lambda x: cast(x as decimal(38, 6))
+            + 2 * {{ chk_half("length(split_part(x || '.', '.', 2))") }})) as shares_hi
+    from (select *, regexp_extract_all(list_text, '占[^。；0-9%％]{0,12}?([0-9]+(?:\.[0-9]+)?)\s*[%％]', 1) as share_texts
+          from parts_sum)
+),
+
 parts_judged as (
     select *,
         {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_lo,
@@ -340,8 +359,10 @@ parts_judged as (
         or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
             and not regexp_matches(list_text, '购置及运行'))
         -- as many parts as the sentence counts (项目共 4 个 … 其中：four figures)
-        or n_counted = n_parts as exhaustive
-    from parts_sum
+        or n_counted = n_parts
+        -- each part with its share of the total, and the shares add up to 100% (each p% stands for [p − ½u, p + u])
+        or (n_shares = n_parts and shares_lo <= 100 and shares_hi >= 100) as exhaustive
+    from parts_shares
     where total_text <> ''
 ),
 
@@ -365,7 +386,7 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*'
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,。]?\s*其中[：:，,]?[^。；]*'
         -- the kinds in brackets: 车辆 7 辆（一般公务用车 3 辆，执法执勤用车 4 辆，…）
         || '|车辆\s*[0-9]+\s*辆\s*[（(][^）)。]*辆[^）)。]*[）)]', 0)) as sentence
     from blocks as b
@@ -382,7 +403,7 @@ vehicle_parts as (
         len(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1)) as n_parts,
         array_to_string(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1), ' + ') as parts_list
     from (
-        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:]?(.*)$', 1), ''),
+        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
                            regexp_extract(sentence, '[（(]([^）)]*)[）)]$', 1)) as kinds_text
         from vehicle_sentences
     )
@@ -483,9 +504,10 @@ visit_final as (
 growth_sentences as (
     -- X 万元，比 Y 年度增加/减少 C 万元，增长/下降 P%: the sentence's own arithmetic (any subject: 机关运行经费 …)
     select b.*, unnest(regexp_extract_all(b.window_text,
-        -- the change may open the next sentence (X 万元。与上年相比增加 C 万元), after a sentence without figures
-        -- (X 万元，主要用于…。与上年相比…): a sentence without a subject continues the one before
-        '{{ num }}\s*万\s*元\s*(?:[，,]|。(?:[^。；0-9%％]{0,80}。)?)\s*'
+        -- the change may open the next sentence (X 万元。与上年相比增加 C 万元), after a clause with no other amount
+        -- (X 万元，主要用于…。 / X 万元，占本年支出合计的100%。与上年相比…): a sentence without a subject continues
+        -- the one before
+        '{{ num }}\s*万\s*元\s*(?:[，,]|[，,。](?:[^。；万]{0,80}。)?)\s*'
         || '(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
         -- the subject restated after the comparison: 与上年相比，财政拨款支出增加 C 万元
         || '(?:[，,][^，。；0-9%％]{1,16}?)?(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*[，,]\s*{{ rate_word }}\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
