@@ -13,6 +13,8 @@
 --                                that does not add up; a budget's 三公 statement （一）…（三）: total = Σ items in
 --                                amount and change (持平 = 0), 公务用车 = 购置费 + 运行费;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
+--   percent.share                a share list X 万元，其中：name a 万元，占 p%；… (each line its part and share, not
+--                                read as metric facts): p = a / X within the rounding (a list adjusted to 100%: ± 1 unit);
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆… (or 车辆 N 辆（a 辆，b 辆…）): the kinds add up; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
@@ -33,6 +35,13 @@ judged_by_figures as (
         expected, actual
     from {{ ref('int_check_direction') }}
     where check_id = 'direction.budget_comparison' and status in ('pass', 'fail')
+),
+
+shares_judged as (
+    -- blocks whose shares the metric facts already judge (int_check_percent): not judged twice
+    select distinct document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
+    from {{ ref('int_check_percent') }}
+    where check_id = 'percent.share' and status in ('pass', 'fail')
 ),
 
 growth_judged as (
@@ -799,6 +808,53 @@ sangong_budget_final as (
       and n_parts = case when identity = '三公' then 3 else 2 end
 ),
 
+share_items as (
+    -- the parts of a share list (X 万元，其中：name a 万元，占 p%；…): each share is a / X
+    select s.document_id, s.block_index, s.page, s.locator, s.total_text, s.list_text,
+        replace(regexp_extract(item, '^([^0-9]*?)\s*{{ num }}', 1), ' ', '') as name,
+        replace(regexp_extract(item, '({{ num }})\s*万', 1), ',', '') as a_text,
+        regexp_extract(item, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text, item
+    from (
+        select *, unnest(regexp_extract_all(list_text,
+            '[^。；;、，,0-9%％]{0,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9%％]{0,12}?[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as item
+        from parts_split
+        where total_text <> ''
+    ) as s
+    anti join shares_judged as j on j.document_id = s.document_id and j.block_index = s.block_index
+    qualify row_number() over (partition by s.document_id, s.block_index, item order by length(s.list_text) desc) = 1
+),
+
+share_lists as (
+    -- shares that add up to exactly 100% were adjusted to do so (the largest remainder gets the unit the rounding
+    -- took from the others): each may then be one unit of its last place off its own quotient — rounding still
+    select *,
+        count(*) over (partition by document_id, block_index, total_text) as n_items,
+        sum(cast(p_text as decimal(38, 6))) over (partition by document_id, block_index, total_text) = 100 as forced,
+        {{ chk_half("length(split_part(p_text || '.', '.', 2))") }} as p_half
+    from share_items
+),
+
+share_final as (
+    select
+        'percent.share' as check_id, document_id,
+        case when {{ chk_pct_meets(
+                chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))"),
+                chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))"),
+                'cast(p_text as decimal(38, 6)) - p_half - case when forced then 2 * p_half else 0 end',
+                'cast(p_text as decimal(38, 6)) + 2 * p_half + case when forced then 2 * p_half else 0 end') }}
+             then 'pass' else 'fail' end as status,
+        {{ chk_pct_display('a_text', 'total_text') }} as expected, {{ chk_dec('p_text') }} as actual,
+        {{ chk_dec('p_text') }} - {{ chk_pct_display('a_text', 'total_text') }} as difference,
+        {{ chk_page_text('page') }} || '「' || name || '」占比填报 ' || p_text || '%，按 ' || a_text || ' ÷ ' || total_text
+            || ' 计算应为 ' || cast({{ chk_pct_display('a_text', 'total_text') }} as varchar)
+            || '%，超出舍入误差；请改正百分比。' as message,
+        item as evidence, page, locator
+    from share_lists
+    where n_items >= 2 and cast(total_text as decimal(38, 6)) > 0
+),
+
 vehicle_final as (
     select
         'narrative.count_sum' as check_id, document_id,
@@ -819,6 +875,7 @@ union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from vehicle_final
+union all select * from share_final
 union all select * from growth_final
 union all select * from sangong_change_final
 union all select * from sangong_budget_final
