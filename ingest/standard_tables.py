@@ -1,11 +1,11 @@
 """The standard tables of a disclosure, read from the reference seed ``dbt_project/seeds/standard_table.csv``.
 
-The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join): key,
-Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read) and number (position
-in the standard set of its kind). Adding a standard table is one row there. The dbt macro ``chk_table_zh`` (the
-table's name in check messages) is written from it — ``python -m ingest.standard_tables`` — rather than joining
-the seed, so that a check model's unit tests need no seed input; tests/test_standard_table_seed.py fails while
-the macro is stale.
+The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join):
+key, Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read), number
+(position in the standard set of its kind) and fund scope (which money its figures cover). Adding a standard
+table is one row there. The dbt macro ``chk_table_zh`` (the table's name in check messages) is written from
+it — ``python -m ingest.standard_tables`` — rather than joining the seed, so that a check model's unit tests
+need no seed input; tests/test_standard_table_seed.py fails while the macro is stale.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ TABLE_ZH_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
 
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
-_COLUMNS = ("key", "title_zh", "kind", "layout", "number")
+FundScope = Literal["all_funds", "fiscal", "general_budget", "govfund", "soe_capital", "admin_operating"]
+_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class StandardTable:
     kind: Kind
     layout: Layout
     number: int | None  # position in the standard set of its kind (决算 T1…T9, 预算 1…9); None outside it
+    fund_scope: FundScope | None  # which money its figures cover (财政拨款, 一般公共预算 …); None for 绩效 tables
 
 
 def _choice(value: str, allowed: tuple[str, ...], column: str, key: str) -> str:
@@ -52,19 +54,21 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
         if key in tables:
             raise ValueError(f"duplicate standard table key {key!r}")
         number = (row.get("number") or "").strip()
+        scope = (row.get("fund_scope") or "").strip()
         tables[key] = StandardTable(
             key=key,
             title_zh=row["title_zh"].strip(),
             kind=cast(Kind, _choice(row["kind"].strip(), get_args(Kind), "kind", key)),
             layout=cast(Layout, _choice(row["layout"].strip(), get_args(Layout), "layout", key)),
             number=int(number) if number else None,
+            fund_scope=cast(FundScope, _choice(scope, get_args(FundScope), "fund_scope", key)) if scope else None,
         )
     return MappingProxyType(tables)
 
 
 @lru_cache(maxsize=4)
 def load_standard_tables(path: Path = DEFAULT_STANDARD_TABLE_PATH) -> MappingProxyType[str, StandardTable]:
-    """Read the seed once per path (columns key,title_zh,kind,layout,number)."""
+    """Read the seed once per path (columns key,title_zh,kind,layout,number,fund_scope)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(_COLUMNS) - set(reader.fieldnames or ())

@@ -112,6 +112,8 @@ def test_the_sample_county_prints_the_seed_titles() -> None:
 @pytest.mark.parametrize("row, message", [
     ({"key": "x", "title_zh": "表", "kind": "final_account", "layout": "lines", "number": ""}, "kind"),
     ({"key": "x", "title_zh": "表", "kind": "final", "layout": "grid", "number": ""}, "layout"),
+    ({"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": "", "fund_scope": "一般公共预算"},
+     "fund_scope"),
 ])
 def test_a_bad_seed_row_is_refused(row: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -122,3 +124,9 @@ def test_a_duplicate_key_is_refused() -> None:
     row = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": ""}
     with pytest.raises(ValueError, match="duplicate"):
         parse_standard_tables([row, row])
+
+
+def test_every_table_of_money_says_which_money() -> None:
+    """The budget marts' fund_scope is the seed's: a table of figures without one would give lines of no scope."""
+    tables = load_standard_tables().values()
+    assert [t.key for t in tables if t.fund_scope is None] == [t.key for t in tables if t.kind == "performance"]
