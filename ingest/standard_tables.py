@@ -1,11 +1,12 @@
 """The standard tables of a disclosure, read from the reference seed ``dbt_project/seeds/standard_table.csv``.
 
-The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join): key,
-Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read) and number (position
-in the standard set of its kind). Adding a standard table is one row there. The dbt macro ``chk_table_zh`` (the
-table's name in check messages) is written from it — ``python -m ingest.standard_tables`` — rather than joining
-the seed, so that a check model's unit tests need no seed input; tests/test_standard_table_seed.py fails while
-the macro is stale.
+The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join):
+key, Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read), number
+(position in the standard set of its kind) and fund scope (which money its figures cover). Adding a standard
+table is one row there. The dbt macros ``chk_table_zh`` (the table's name in check messages) and
+``chk_table_keys`` (the keys of the tables of a kind, layout …) are written from it — ``python -m
+ingest.standard_tables`` — rather than joining the seed, so that a check model's unit tests need no seed
+input; tests/test_standard_table_seed.py fails while the macro is stale.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Literal, cast, get_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_STANDARD_TABLE_PATH = ROOT / "dbt_project/seeds/standard_table.csv"
-TABLE_ZH_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
+LABELS_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
 
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
-_COLUMNS = ("key", "title_zh", "kind", "layout", "number")
+FundScope = Literal["all_funds", "fiscal", "general_budget", "govfund", "soe_capital", "admin_operating"]
+_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class StandardTable:
     kind: Kind
     layout: Layout
     number: int | None  # position in the standard set of its kind (决算 T1…T9, 预算 1…9); None outside it
+    fund_scope: FundScope | None  # which money its figures cover (财政拨款, 一般公共预算 …); None for 绩效 tables
 
 
 def _choice(value: str, allowed: tuple[str, ...], column: str, key: str) -> str:
@@ -52,19 +55,21 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
         if key in tables:
             raise ValueError(f"duplicate standard table key {key!r}")
         number = (row.get("number") or "").strip()
+        scope = (row.get("fund_scope") or "").strip()
         tables[key] = StandardTable(
             key=key,
             title_zh=row["title_zh"].strip(),
             kind=cast(Kind, _choice(row["kind"].strip(), get_args(Kind), "kind", key)),
             layout=cast(Layout, _choice(row["layout"].strip(), get_args(Layout), "layout", key)),
             number=int(number) if number else None,
+            fund_scope=cast(FundScope, _choice(scope, get_args(FundScope), "fund_scope", key)) if scope else None,
         )
     return MappingProxyType(tables)
 
 
 @lru_cache(maxsize=4)
 def load_standard_tables(path: Path = DEFAULT_STANDARD_TABLE_PATH) -> MappingProxyType[str, StandardTable]:
-    """Read the seed once per path (columns key,title_zh,kind,layout,number)."""
+    """Read the seed once per path (columns key,title_zh,kind,layout,number,fund_scope)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(_COLUMNS) - set(reader.fieldnames or ())
@@ -83,24 +88,60 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def table_zh_macro(tables: MappingProxyType[str, StandardTable]) -> str:
-    """The dbt macro ``chk_table_zh``: a table key's Chinese title (the key itself when it is no standard table)."""
+def _jinja_literal(value: str | int | None) -> str:
+    return "none" if value is None else str(value) if isinstance(value, int) else _sql_literal(value)
+
+
+def labels_macros(tables: MappingProxyType[str, StandardTable]) -> str:
+    """The dbt macros of ``labels.sql``, written from the seed (not joined, so that a check model's unit tests need
+    no seed input): ``chk_table_zh(expr)``, a table key's Chinese title (the key itself when it is no standard
+    table), and ``chk_table_keys(kind, layout, numbered, fund_scope)``, the SQL list of the keys of the tables that
+    have those properties (``table_key in {{ chk_table_keys(kind='final', layout='summary') }}``)."""
     whens = "".join(f"        when {_sql_literal(t.key)} then {_sql_literal(t.title_zh)}\n" for t in tables.values())
+    rows = "".join(
+        "    {"
+        + ", ".join(f"'{name}': {_jinja_literal(getattr(t, name))}"
+                    for name in ("key", "kind", "layout", "number", "fund_scope"))
+        + "},\n"
+        for t in tables.values()
+    )
     return (
-        "{#- Chinese name of a standard table key, for messages. Written by `python -m ingest.standard_tables` from\n"
-        "    seeds/standard_table.csv: edit the seed, not this file -#}\n"
+        "{#- The standard tables (seeds/standard_table.csv) for the check models. Written by\n"
+        "    `python -m ingest.standard_tables` from the seed: edit the seed, not this file -#}\n"
+        "\n"
+        "{#- Chinese name of a standard table key, for messages -#}\n"
         "{% macro chk_table_zh(table_key) -%}\n"
         "    case {{ table_key }}\n"
         f"{whens}"
         "        else {{ table_key }}\n"
         "    end\n"
         "{%- endmacro %}\n"
+        "\n"
+        "{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, and numbered (in the\n"
+        "    standard set of its kind: true / false); an argument left out does not filter -#}\n"
+        "{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none) -%}\n"
+        "{%- set tables = [\n"
+        f"{rows}"
+        "] -%}\n"
+        "{%- set keys = [] -%}\n"
+        "{%- for t in tables -%}\n"
+        "    {%- if (kind is none or t.kind == kind) and (layout is none or t.layout == layout)\n"
+        "          and (fund_scope is none or t.fund_scope == fund_scope)\n"
+        "          and (numbered is none or (t.number is not none) == numbered) -%}\n"
+        "        {%- do keys.append(\"'\" ~ t.key ~ \"'\") -%}\n"
+        "    {%- endif -%}\n"
+        "{%- endfor -%}\n"
+        "{%- if not keys -%}\n"
+        "    {{ exceptions.raise_compiler_error('chk_table_keys: no standard table has those properties') }}\n"
+        "{%- endif -%}\n"
+        "({{ keys | join(', ') }})\n"
+        "{%- endmacro %}\n"
     )
 
 
-def write_table_zh_macro(path: Path = TABLE_ZH_MACRO_PATH, seed: Path = DEFAULT_STANDARD_TABLE_PATH) -> bool:
-    """Rewrite the macro from the seed; True when the file changed."""
-    wanted = table_zh_macro(load_standard_tables(seed))
+def write_labels_macros(path: Path = LABELS_MACRO_PATH, seed: Path = DEFAULT_STANDARD_TABLE_PATH) -> bool:
+    """Rewrite the macros from the seed; True when the file changed."""
+    wanted = labels_macros(load_standard_tables(seed))
     changed = not path.is_file() or path.read_text(encoding="utf-8") != wanted
     if changed:
         path.write_text(wanted, encoding="utf-8")
@@ -108,5 +149,5 @@ def write_table_zh_macro(path: Path = TABLE_ZH_MACRO_PATH, seed: Path = DEFAULT_
 
 
 if __name__ == "__main__":
-    print(f"{TABLE_ZH_MACRO_PATH} {'written' if write_table_zh_macro() else 'already current'}")
+    print(f"{LABELS_MACRO_PATH} {'written' if write_labels_macros() else 'already current'}")
     sys.exit(0)

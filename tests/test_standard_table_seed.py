@@ -13,11 +13,11 @@ import pytest
 
 from ingest.standard_tables import (
     DEFAULT_STANDARD_TABLE_PATH,
-    TABLE_ZH_MACRO_PATH,
+    LABELS_MACRO_PATH,
+    labels_macros,
     load_standard_tables,
     parse_standard_tables,
     standard_set,
-    table_zh_macro,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,8 +88,8 @@ def test_title_rules_and_page_text_schemas_name_seed_tables() -> None:
 
 def test_the_table_name_macro_is_written_from_the_seed() -> None:
     """dbt_project/macros/checks/labels.sql is `python -m ingest.standard_tables`'s output for the current seed."""
-    macro = TABLE_ZH_MACRO_PATH.read_text(encoding="utf-8")
-    assert macro == table_zh_macro(load_standard_tables()), "run: python -m ingest.standard_tables"
+    macro = LABELS_MACRO_PATH.read_text(encoding="utf-8")
+    assert macro == labels_macros(load_standard_tables()), "run: python -m ingest.standard_tables"
     assert "when 'sangong' then '一般公共预算财政拨款“三公”经费支出决算表'" in macro
 
 
@@ -112,6 +112,8 @@ def test_the_sample_county_prints_the_seed_titles() -> None:
 @pytest.mark.parametrize("row, message", [
     ({"key": "x", "title_zh": "表", "kind": "final_account", "layout": "lines", "number": ""}, "kind"),
     ({"key": "x", "title_zh": "表", "kind": "final", "layout": "grid", "number": ""}, "layout"),
+    ({"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": "", "fund_scope": "一般公共预算"},
+     "fund_scope"),
 ])
 def test_a_bad_seed_row_is_refused(row: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -122,3 +124,36 @@ def test_a_duplicate_key_is_refused() -> None:
     row = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": ""}
     with pytest.raises(ValueError, match="duplicate"):
         parse_standard_tables([row, row])
+
+
+def test_every_table_of_money_says_which_money() -> None:
+    """The budget marts' fund_scope is the seed's: a table of figures without one would give lines of no scope."""
+    tables = load_standard_tables().values()
+    assert [t.key for t in tables if t.fund_scope is None] == [t.key for t in tables if t.kind == "performance"]
+
+
+def _labels_macro(name: str):
+    """A macro of labels.sql rendered by Jinja as dbt renders it (the `do` extension; dbt's `exceptions`)."""
+    import jinja2
+
+    class _Exceptions:
+        @staticmethod
+        def raise_compiler_error(message: str) -> None:
+            raise ValueError(message)
+
+    env = jinja2.Environment(extensions=["jinja2.ext.do"])
+    module = env.from_string(LABELS_MACRO_PATH.read_text(encoding="utf-8"), globals={"exceptions": _Exceptions}).module
+    return getattr(module, name)
+
+
+def test_the_table_keys_macro_lists_the_seed_tables_of_its_properties() -> None:
+    keys = _labels_macro("chk_table_keys")
+    tables = load_standard_tables().values()
+    assert str(keys(kind="final", layout="summary")).strip() == "('income_expenditure_summary', 'fiscal_summary')"
+    numbered_lines = [t.key for t in tables if t.kind == "final" and t.layout == "lines" and t.number is not None]
+    assert str(keys(kind="final", layout="lines", numbered=True)).strip() == (
+        "(" + ", ".join(f"'{k}'" for k in numbered_lines) + ")")
+    assert "'fiscal_expenditure'" not in str(keys(kind="final", layout="lines", numbered=True))
+    assert str(keys(kind="budget", fund_scope="govfund")).strip() == "('budget_govfund')"
+    with pytest.raises(ValueError, match="no standard table"):
+        str(keys(kind="budget", layout="sangong", fund_scope="govfund"))

@@ -1,5 +1,7 @@
-{#- Chinese name of a standard table key, for messages. Written by `python -m ingest.standard_tables` from
-    seeds/standard_table.csv: edit the seed, not this file -#}
+{#- The standard tables (seeds/standard_table.csv) for the check models. Written by
+    `python -m ingest.standard_tables` from the seed: edit the seed, not this file -#}
+
+{#- Chinese name of a standard table key, for messages -#}
 {% macro chk_table_zh(table_key) -%}
     case {{ table_key }}
         when 'income_expenditure_summary' then '收入支出决算总表'
@@ -27,4 +29,46 @@
         when 'performance' then '项目支出绩效目标完成情况表 / 绩效自评表'
         else {{ table_key }}
     end
+{%- endmacro %}
+
+{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, and numbered (in the
+    standard set of its kind: true / false); an argument left out does not filter -#}
+{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none) -%}
+{%- set tables = [
+    {'key': 'income_expenditure_summary', 'kind': 'final', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds'},
+    {'key': 'income', 'kind': 'final', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds'},
+    {'key': 'expenditure', 'kind': 'final', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds'},
+    {'key': 'fiscal_summary', 'kind': 'final', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal'},
+    {'key': 'general_budget_expenditure', 'kind': 'final', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget'},
+    {'key': 'general_budget_basic', 'kind': 'final', 'layout': 'economic', 'number': 6, 'fund_scope': 'general_budget'},
+    {'key': 'sangong', 'kind': 'final', 'layout': 'sangong', 'number': 7, 'fund_scope': 'general_budget'},
+    {'key': 'govfund', 'kind': 'final', 'layout': 'lines', 'number': 8, 'fund_scope': 'govfund'},
+    {'key': 'soe_capital', 'kind': 'final', 'layout': 'lines', 'number': 9, 'fund_scope': 'soe_capital'},
+    {'key': 'fiscal_expenditure', 'kind': 'final', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal'},
+    {'key': 'budget_income_expenditure_summary', 'kind': 'budget', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds'},
+    {'key': 'budget_income', 'kind': 'budget', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds'},
+    {'key': 'budget_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds'},
+    {'key': 'budget_fiscal_summary', 'kind': 'budget', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal'},
+    {'key': 'budget_general_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget'},
+    {'key': 'budget_govfund', 'kind': 'budget', 'layout': 'lines', 'number': 6, 'fund_scope': 'govfund'},
+    {'key': 'budget_soe_capital', 'kind': 'budget', 'layout': 'lines', 'number': 7, 'fund_scope': 'soe_capital'},
+    {'key': 'budget_general_basic', 'kind': 'budget', 'layout': 'economic', 'number': 8, 'fund_scope': 'general_budget'},
+    {'key': 'budget_sangong', 'kind': 'budget', 'layout': 'sangong', 'number': 9, 'fund_scope': 'general_budget'},
+    {'key': 'budget_fiscal_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal'},
+    {'key': 'budget_fiscal_basic', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'fiscal'},
+    {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating'},
+    {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none},
+] -%}
+{%- set keys = [] -%}
+{%- for t in tables -%}
+    {%- if (kind is none or t.kind == kind) and (layout is none or t.layout == layout)
+          and (fund_scope is none or t.fund_scope == fund_scope)
+          and (numbered is none or (t.number is not none) == numbered) -%}
+        {%- do keys.append("'" ~ t.key ~ "'") -%}
+    {%- endif -%}
+{%- endfor -%}
+{%- if not keys -%}
+    {{ exceptions.raise_compiler_error('chk_table_keys: no standard table has those properties') }}
+{%- endif -%}
+({{ keys | join(', ') }})
 {%- endmacro %}

@@ -26,18 +26,18 @@ catalog as (
     select * from {{ ref('metric_catalog') }}
 ),
 
+standard_tables as (
+    select * from {{ ref('standard_table') }}
+),
+
 line_figures as (
     select
         lines.document_id,
         documents.department_name,
         documents.fiscal_year,
         lines.classification as item_kind,
-        case
-            when lines.source_kind = 'narrative' then 'general_budget'
-            when lines.table_key in ('general_budget_expenditure', 'general_budget_basic') then 'general_budget'
-            when lines.table_key = 'expenditure' then 'all_funds'
-            when lines.table_key = 'fiscal_expenditure' then 'fiscal'
-        end as fund_scope,
+        case when lines.source_kind = 'narrative' then 'general_budget' else standard_tables.fund_scope end
+            as fund_scope,
         lines.code as item_code,
         lines.level as item_level,
         coalesce(lines.name_canonical, lines.name_reported) as item_name,
@@ -60,6 +60,7 @@ line_figures as (
         lines.line_order as item_order
     from lines
     inner join documents on lines.document_id = documents.document_id
+    left join standard_tables on lines.table_key = standard_tables.key
     where lines.code is not null
       and lines.measure in ('total', 'budget')
       and (

@@ -4,10 +4,10 @@
 -- accounts' lines (int_classification_lines_resolved), with each line's fund scope and its amount in 万元 and
 -- as an exact interval in 元 (table lines carry their table's unit; narrative lines are in 万元), and whether
 -- their table was read unambiguously (int_budget_cells.table_reliable).
---   fund_scope: all_funds (收入/支出预算总表, 财务收支预算总表), fiscal (财政拨款 tables), general_budget (一般公共预算),
---   govfund (政府性基金预算), soe_capital (国有资本经营预算), admin_operating (机关运行经费支出预算表: a part of the
---   一般公共预算基本支出, not to be added to it); a narrative line has the scope of the list it stands in
---   (支出预算总计 X 万元。包括： → all_funds; else fiscal).
+--   fund_scope: the table's (seed standard_table: all_funds, fiscal, general_budget, govfund, soe_capital,
+--   admin_operating — 机关运行经费支出预算表, a part of the 一般公共预算基本支出, not to be added to it); a fiscal
+--   summary's fund column (财政拨款收支预算总表: 一般公共预算 / 政府性基金 / 国有资本经营) gives its own fund; a narrative
+--   line has the scope of the list it stands in (支出预算总计 X 万元。包括： → all_funds; else fiscal).
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),
@@ -48,6 +48,10 @@ narrative_scopes as (
     group by all
 ),
 
+standard_tables as (
+    select * from {{ ref('standard_table') }}
+),
+
 joined as (
     select
         lines.*,
@@ -58,12 +62,15 @@ joined as (
         cells.unit_reported,
         cells.yuan_factor,
         cells.row_order,
+        standard_tables.layout as table_layout,
+        standard_tables.fund_scope as table_fund_scope,
         coalesce(cells.table_reliable, true) as table_reliable,
         case when lines.source_kind = 'narrative'
             then {{ budget_clause_before('before.text', 'block.text', 'lines.locator') }} end as clause
     from lines
     inner join documents on lines.document_id = documents.document_id
     left join cells on lines.document_id = cells.document_id and lines.locator = cells.locator
+    left join standard_tables on lines.table_key = standard_tables.key
     left join texts as block
         on lines.source_kind = 'narrative' and block.document_id = lines.document_id
         and block.block_index = try_cast(regexp_extract(lines.locator, 'para:([0-9]+)', 1) as integer)
@@ -86,17 +93,9 @@ final as (
         classification,
         table_key,
         case
-            when table_key in ('budget_income', 'budget_expenditure', 'budget_income_expenditure_summary')
-                then 'all_funds'
-            when table_key = 'budget_fiscal_summary' and measure = 'general_budget' then 'general_budget'
-            when table_key = 'budget_fiscal_summary' and measure = 'govfund' then 'govfund'
-            when table_key = 'budget_fiscal_summary' and measure = 'soe_capital' then 'soe_capital'
-            when table_key in ('budget_fiscal_summary', 'budget_fiscal_expenditure', 'budget_fiscal_basic')
-                then 'fiscal'
-            when table_key in ('budget_general_expenditure', 'budget_general_basic') then 'general_budget'
-            when table_key = 'budget_govfund' then 'govfund'
-            when table_key = 'budget_soe_capital' then 'soe_capital'
-            when table_key = 'budget_admin_operating' then 'admin_operating'
+            when table_layout = 'summary' and table_fund_scope = 'fiscal'
+                 and measure in ('general_budget', 'govfund', 'soe_capital') then measure
+            when table_fund_scope is not null then table_fund_scope
             when source_kind = 'narrative' then coalesce(intro_scope, 'fiscal')
         end as fund_scope,
         code,

@@ -30,12 +30,7 @@ line_items as (
     select
         document_id, department_name, fiscal_year, budget_level, unit_name,
         classification as item_kind,
-        case table_key
-            when 'budget_general_expenditure' then 'general_budget'
-            when 'budget_expenditure' then 'all_funds'
-            when 'budget_fiscal_expenditure' then 'fiscal'
-            when 'budget_general_basic' then 'general_budget'
-        end as fund_scope,
+        fund_scope,
         code as item_code,
         level as item_level,
         coalesce(name_canonical, name_reported) as item_name,

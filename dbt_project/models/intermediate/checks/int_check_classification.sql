@@ -15,7 +15,7 @@ rows_ as (
         min(page) as page, min(locator) as locator, min(evidence) as evidence
     from cells
     where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$')
-      and table_key in ('income', 'expenditure', 'general_budget_expenditure', 'govfund', 'soe_capital')
+      and table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
     group by all
     union all
     -- a budget's function tables (收入/支出预算总表, 财政拨款支出预算表, the three fund tables): one document is its own filing; its
@@ -25,8 +25,8 @@ rows_ as (
         min(page) as page, min(locator) as locator, min(evidence) as evidence
     from {{ ref('int_budget_cells') }}
     where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$') and table_reliable
-      and table_key in ('budget_income', 'budget_expenditure', 'budget_fiscal_expenditure',
-                        'budget_general_expenditure', 'budget_govfund', 'budget_soe_capital')
+      -- every function table of the budget, numbered or not (江苏 prints a 财政拨款支出预算表 beside the fund tables)
+      and table_key in {{ chk_table_keys(kind='budget', layout='lines') }}
     group by all
 ),
 

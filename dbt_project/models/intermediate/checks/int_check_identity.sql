@@ -14,8 +14,8 @@ coded as (
     select *
     from cells
     where code is not null
-      and table_key in ('income', 'expenditure', 'general_budget_expenditure', 'govfund', 'soe_capital',
-                        'general_budget_basic')
+      and (table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
+           or table_key in {{ chk_table_keys(kind='final', layout='economic', numbered=true) }})
     qualify row_number() over (partition by document_id, table_key, code, measure order by row_order) = 1
 ),
 
@@ -70,7 +70,7 @@ total_rows as (
     select *
     from cells
     where code is null and row_name in ('合计', '总计')
-      and table_key in ('income', 'expenditure', 'general_budget_expenditure', 'govfund', 'soe_capital')
+      and table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
     qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
@@ -172,7 +172,7 @@ summary as (
             else 'item'
         end as role
     from cells
-    where table_key in ('income_expenditure_summary', 'fiscal_summary')
+    where table_key in {{ chk_table_keys(kind='final', layout='summary') }}
 ),
 
 summary_marks as (
