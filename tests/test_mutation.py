@@ -173,3 +173,31 @@ def test_a_zero_wan_figure_is_no_quote_of_a_small_figure() -> None:
     pages = ("说明", "因公出国（境）费0万元，与2024年预算持平。\n"
              "面向中小企业预留政府采购项目预算金额1928.48万元，其中，预留给小型和微型企业的政府采购项目预算为1349.94万元。")
     assert _decided(pages, "qishong_part", "1349.94") is None
+
+
+def test_a_rate_within_its_own_rounding_is_undecidable_whatever_base_elsewhere() -> None:
+    # 0.31 → 0.39 万元 is +25.81%; +28.81% is within the rounding of two-decimal figures (22.2% … 29.5%), as the
+    # checks' interval arithmetic judges it — a coarse figure elsewhere (2 万元: 0.39 / [1.5, 2.5]) must not decide it
+    def rate_to(pages: tuple[str, ...], before: str, after: str) -> str | None:
+        at = pages[1].index(before + "%")
+        return constraint(pages, Site(1, at, at + len(before), after, ()))
+
+    pages = ("说明", "某项目2023年执行数为0.31万元，2024年预算安排0.39万元，比2023年执行数增加25.81%。\n"
+             "另安排设备购置2万元。")
+    assert rate_to(pages, "25.81", "28.81") is None
+    # outside the rounding it is decided by the paragraph's own figures (0.385/0.315 − 1 … 0.395/0.305 − 1)
+    assert "比率" in (rate_to(pages, "25.81", "35.81") or "")
+    assert "比率" in (rate_to(pages, "25.81", "20.81") or "")
+
+
+def test_a_year_edit_that_corrects_the_document_is_undecidable() -> None:
+    from warehouse.mutation.constraint import year_constraint
+    pages = ("某局2026年部门预算",
+             "一般公共预算拨款支出100万元，比2025年预算增加1万元；政府性基金拨款支出0万元，与2026年预算持平；"
+             "国有资本经营预算拨款支出0万元，与2025年预算持平。")
+    wrong = pages[1].index("与2026年") + 1
+    right = pages[1].index("比2025年") + 1
+    # 2026 → 2025 writes the year the document's other comparisons name: it corrects a defect, no defect to find
+    assert year_constraint(pages, Site(1, wrong, wrong + 4, "2025", ())) is None
+    # 2025 → 2024 makes a comparison wrong: decidable
+    assert year_constraint(pages, Site(1, right, right + 4, "2024", ())) == "非数字改动"

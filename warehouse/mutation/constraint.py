@@ -22,6 +22,10 @@ place; a rate may be rounded or truncated):
 - *table column*: a row with a classification code (or 合计) and the rows under it in the same table (the next
   code level, on the same or the neighbouring page, the same number of figures): parent = Σ children in the
   edited figure's column;
+- *a year* (not a figure): every year edit is decidable except one that writes the year the document prints most
+  often in the same role in place of a year that differs from it — it corrects the document;
+- *within its own rounding*: an edited rate, or an amount of its rate, that the paragraph's own figures explain
+  before and after the edit is undecidable, whatever base elsewhere would fit (the checks' interval arithmetic);
 - *words*: a share (占 …%) is at most 100%; a completion rate beside 大于/超过 (> 100), 小于/未完成 (< 100)
   or 等于 (= 100); 批次 ≤ 人次 and 批次 = 0 exactly when 人次 = 0 in one sentence.
 """
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -252,11 +257,30 @@ def _bases(pages: tuple[str, ...], r: Figure, a: Figure, form: int) -> list[Figu
     return figs[bisect_left(values, lo):bisect_right(values, hi)]
 
 
+def _within_own_rounding(v: Figure, rates: list[Figure], amounts: list[Figure], new: Decimal) -> bool:
+    """The paragraph's own figures explain the rate both before and after the edit: the edit stays within the
+    rounding of the figures that state it (0.31 → 0.39 万元 with 增加 25.81% → 28.81%: 22.2% … 29.5%), as the checks'
+    interval arithmetic judges it — a base found elsewhere in the document cannot make it a defect."""
+    for r in rates:
+        for a in (x for x in amounts if x.value != 0):
+            for b in (x for x in amounts if x is not a and x.value != 0):
+                if v not in (r, a, b):
+                    continue
+                for form in range(len(_FORMS)):
+                    a2, b2 = (replace(x, value=new) if x is v else x for x in (a, b))
+                    if _rate_holds(r.value, r.half, a, b, form) and _rate_holds(
+                            new if v is r else r.value, r.half, a2, b2, form):
+                        return True
+    return False
+
+
 def _ratio_relation(v: Figure, context: list[Figure], pages: tuple[str, ...], new: Decimal) -> str | None:
     """A rate of the paragraph that two amounts explain (the second may be a table's total, as a share of 本年支出合计
     or a completion of the table's budget is), the edited figure being one of the three."""
     rates = [f for f in context if f.kind == "rate"]
     amounts = _nearest(v, [f for f in context if f.kind == "amount"])
+    if _within_own_rounding(v, rates, amounts, new):
+        return None
     for r in rates:
         for a in (x for x in amounts if x.value != 0):  # a zero numerator fits every base: no identity
             pairs = [(b, form) for b in amounts if b is not a and b.value != 0 for form in range(len(_FORMS))]
@@ -325,6 +349,31 @@ def _column_relation(figs: tuple[Figure, ...], v: Figure) -> str | None:
         if kids and _sum_holds(parent[j], tuple(k[j] for k in kids)):
             return f"表内列关系：{parent[0].row} = 下级各行之和（第{j + 1}列）"
     return None
+
+
+_YEAR_AT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?=\s*年)")
+
+
+def _year_role(text: str, start: int) -> str:
+    before = re.sub(r"\s+", "", text[max(0, start - 4):start])
+    if before.endswith(("与", "比", "较")):
+        return "compare"
+    if before.endswith(("截至", "截止")):
+        return "date"
+    return "other"
+
+
+def year_constraint(pages: tuple[str, ...], site: Site) -> str | None:
+    """A year edit is a defect unless it *corrects* the document: the original year differs from the year the
+    document prints most often in the same role (the year compared with; a 截至 date; a heading's year) and the
+    edit writes that year (与2026年预算持平 → 与2025年… in a 2026 budget whose other comparisons name 2025)."""
+    old, new = pages[site.page][site.start:site.end], site.after
+    role = _year_role(pages[site.page], site.start)
+    years = Counter(m.group(0) for p, text in enumerate(pages) for m in _YEAR_AT.finditer(text)
+                    if _year_role(text, m.start()) == role and not (p == site.page and m.start() == site.start))
+    if new != old and years[new] > years[old] and years[new] >= 2 and new == years.most_common(1)[0][0]:
+        return None
+    return "非数字改动"
 
 
 def constraint(pages: tuple[str, ...], site: Site) -> str | None:

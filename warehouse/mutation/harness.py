@@ -29,7 +29,7 @@ import duckdb
 from ingest.identify import parse_file_name
 from ingest.readers import pdf
 from ingest.readers.text import decode_text
-from warehouse.mutation.constraint import constraint
+from warehouse.mutation.constraint import constraint, year_constraint
 from warehouse.mutation.operators import KINDS, Kind, Site, apply
 from warehouse.mutation.render import PageText, read_page_json, render_document
 
@@ -142,7 +142,8 @@ def draw(sources: list[Source], kinds: tuple[Kind, ...] = KINDS, per_kind: int =
                     text = src.pages[site.page]
                     edited = apply(src.pages, site)[site.page]
                     context = re.sub(r"\s+", "", edited[max(0, site.start - 12):site.start])[-6:]
-                    reason = constraint(src.pages, site) if kind.figure else "非数字改动"
+                    reason = (constraint(src.pages, site) if kind.figure
+                              else year_constraint(src.pages, site) if kind.year else "非数字改动")
                     mutants.append(Mutant(len(mutants) + 1, src.name, kind.key, kind.harmless, site,
                                           text[site.start:site.end], context, reason))
     return mutants

@@ -52,6 +52,7 @@ class Kind:
     sites: Callable[[tuple[str, ...]], list[Site]]
     harmless: bool = False
     figure: bool = False  # it changes a printed figure: decidable only where the document constrains the figure
+    year: bool = False  # it changes a year: decidable unless it writes the document's own year (corrects it)
     part: int = 1  # the harness part that added it (drawn in this order, so older kinds keep their sites)
 
 
@@ -534,9 +535,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("flip_single_direction", "无增长率的增减用词反向", flip_single_direction),
     Kind("flip_budget_word", "决算数大于/小于/等于预算数用词改动", flip_budget_word),
     Kind("budget_word_both", "决算数大小于预算数（模板用词未删）", budget_word_both),
-    Kind("year_heading", "标题/章节标题年份改动", year_heading),
-    Kind("year_date", "截至日期年份改动", year_date),
-    Kind("year_compare", "同比对比年份改动", year_compare),
+    Kind("year_heading", "标题/章节标题年份改动", year_heading, year=True),
+    Kind("year_date", "截至日期年份改动", year_date, year=True),
+    Kind("year_compare", "同比对比年份改动", year_compare, year=True),
     Kind("table_removed", "删除一张报表（说明仍引用）", table_removed),
     Kind("table_emptied", "报表数据行清空", table_emptied),
     Kind("quoted_cell_blanked", "说明引用的报表单元格留空", quoted_cell_blanked, figure=True),
@@ -557,7 +558,7 @@ KINDS: tuple[Kind, ...] = (
     # part 3: budget documents' forms (they apply wherever a document prints them)
     Kind("item_line_amount", "项级说明金额改动（项首金额/预算安排）", item_line_amount, figure=True, part=3),
     Kind("item_line_rate", "项级说明增减幅度改动", item_line_rate, figure=True, part=3),
-    Kind("item_line_year", "项级说明对比年份改动", item_line_year, part=3),
+    Kind("item_line_year", "项级说明对比年份改动", item_line_year, year=True, part=3),
     Kind("row_total_cell", "分类行合计列金额改动（合计≠各列之和）", row_total_cell, figure=True, part=3),
     Kind("sangong_table_cell", "三公经费表金额改动（合计≠各项之和）", sangong_table_cell, figure=True, part=3),
 )

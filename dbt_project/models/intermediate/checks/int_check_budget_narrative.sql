@@ -109,6 +109,8 @@ line_compared as (
                    order by {{ budget_table_zh('t.table_key') }} || t.raw_text || t.unit_reported) as table_text
     from narrative_lines as n
     inner join function_table_lines as t on t.document_id = n.document_id and t.code = n.code
+        -- like with like: a line of the all-funds list (支出预算总计…包括：) only against the all-funds tables
+        and (n.fund_scope <> 'all_funds' or t.fund_scope = 'all_funds')
     group by all
 ),
 

@@ -209,6 +209,8 @@ unfinished as (
     where length(trim(p.text)) >= 12
       and regexp_matches(p.text, '[，；是为]')
       and regexp_matches(trim(p.text), '[\p{Han}0-9]$')
+      -- a line whose last word is a figure standing apart (其中：财政拨款 5.00) is a table row, no sentence
+      and not regexp_matches(trim(p.text), '\s[0-9][0-9,]*(\.[0-9]+)?$')
       and (
           p.file_format not in ('pdf', 'page_json')
           -- paginated text comes in lines: the paragraph ends here when a heading or a new item follows,

@@ -1,5 +1,5 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
--- Function codes across the tables of one filing (T2, T3, T5, T8, T9; a budget's 收入/支出预算总表 and fund tables): the same code with two names
+-- Function codes across the tables of one filing (T2, T3, T5, T8, T9; a budget's 收入/支出预算总表, 财政拨款支出预算表 and fund tables): the same code with two names
 -- (the minority name is outdated or mistyped), the same name with two codes (the minority code is unknown),
 -- and 款/项 rows whose parent is missing. Issue 5's classification seed (function_classification with
 -- valid_from_year/valid_to_year, classification_alias) through int_classification_lines_resolved: a code not in
@@ -18,14 +18,15 @@ rows_ as (
       and table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
     group by all
     union all
-    -- a budget's function tables (收入/支出预算总表, the three fund tables): one document is its own filing; its
+    -- a budget's function tables (收入/支出预算总表, 财政拨款支出预算表, the three fund tables): one document is its own filing; its
     -- rows are judged by the other tables of the same budget (a code printed with another name than the other
     -- tables give it, a name under another code) and by the seed's years of a name, not by the seed's codes
     select document_id as filing_key, document_id, fiscal_year, table_key, code, row_name, true as is_budget,
         min(page) as page, min(locator) as locator, min(evidence) as evidence
     from {{ ref('int_budget_cells') }}
     where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$') and table_reliable
-      and table_key in {{ chk_table_keys(kind='budget', layout='lines', numbered=true) }}
+      -- every function table of the budget, numbered or not (江苏 prints a 财政拨款支出预算表 beside the fund tables)
+      and table_key in {{ chk_table_keys(kind='budget', layout='lines') }}
     group by all
 ),
 

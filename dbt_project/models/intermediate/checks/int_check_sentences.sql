@@ -13,6 +13,8 @@
 --                                that does not add up; a budget's 三公 statement （一）…（三）: total = Σ items in
 --                                amount and change (持平 = 0), 公务用车 = 购置费 + 运行费;
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
+--   percent.share                a share list X 万元，其中：name a 万元，占 p%；… (each line its part and share, not
+--                                read as metric facts): p = a / X within the rounding (a list adjusted to 100%: ± 1 unit);
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆… (or 车辆 N 辆（a 辆，b 辆…）): the kinds add up; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
@@ -35,6 +37,13 @@ judged_by_figures as (
     where check_id = 'direction.budget_comparison' and status in ('pass', 'fail')
 ),
 
+shares_judged as (
+    -- blocks whose shares the metric facts already judge (int_check_percent): not judged twice
+    select distinct document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
+    from {{ ref('int_check_percent') }}
+    where check_id = 'percent.share' and status in ('pass', 'fail')
+),
+
 growth_judged as (
     -- blocks whose growth rate the metric facts already judge (int_check_percent): not judged twice
     select distinct document_id, try_cast(regexp_extract(locator, 'para:([0-9]+)', 1) as integer) as block_index
@@ -55,6 +64,8 @@ blocks as (
 
 -- every match of a pattern that starts in its own block (instr of the first occurrence)
 {%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
+{#- a rate's direction word: 增长/下降 (Shanghai), 增幅/降幅, or 增加/减少 R% (江苏: 减少1311.6万元，减少35.77%) -#}
+{%- set rate_word = "(?:增长|下降|增幅|降幅|增加|减少)" %}
 
 years_in_headings as (
     -- a heading or title (short, no sentence punctuation) of a 决算 or a budget naming a year 年度 other than the
@@ -124,7 +135,7 @@ clauses as (
     -- 增加 X 万元，下降 Y%; and a subject's direction restated with its amount in the next clause:
     -- 项目支出增加，较上年度减少 X 万元
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9.]+\s*[%％]'
+        '(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*[，,]\s*{{ rate_word }}\s*[0-9.]+\s*[%％]'
         || '|(?:增加|减少|增长|下降)\s*[，,]\s*(?:较|比)上一?年?度?\s*(?:增加|减少|增长|下降)\s*{{ num }}\s*万\s*元', 0)) as clause
     from blocks as b
     where regexp_matches(b.text, '(增加|减少|增长|下降)')
@@ -133,8 +144,8 @@ clauses as (
 clause_final as (
     select
         'direction.clause_contradiction' as check_id, document_id,
-        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少)'))
-                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加)'))
+        case when (regexp_matches(clause, '^(增加|增长)') and regexp_matches(clause, '(下降|减少|降幅)'))
+                or (regexp_matches(clause, '^(减少|下降)') and regexp_matches(clause, '(增长|增加|增幅)'))
              then 'fail' else 'pass' end as status,
         null as expected, null as actual, null as difference,
         {{ chk_page_text('page') }} || '同一分句的增减用词相互矛盾：「' || regexp_replace(clause, '\s+', '', 'g')
@@ -274,6 +285,14 @@ parts_sentences as (
         || '|{{ num }}\s*万\s*元?\s*[（(]\s*含[^）)0-9]{0,16}{{ num }}\s*万\s*元\s*[）)]', 0)) as sentence
     from blocks as b
     where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
+    union all
+    -- a list of parts each with its share, one a line: X 万元，其中：name a 万元，占 p%；name b 万元，占 q%；… (its
+    -- shares tell whether it is exhaustive: below)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]\s*'
+        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;。]?\s*){2,}', 0))
+    from blocks as b
+    where regexp_matches(b.window_text, '其中[：:]') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
 ),
 
 parts_split as (
@@ -325,6 +344,17 @@ parts_sum as (
     group by all
 ),
 
+parts_shares as (
+    select *,
+        len(share_texts) as n_shares,
+        list_sum(list_transform(share_texts, lambda x: cast(x as decimal(38, 6))
+            - {{ chk_half("length(split_part(x || '.', '.', 2))") }})) as shares_lo,
+        list_sum(list_transform(share_texts, lambda x: cast(x as decimal(38, 6))
+            + 2 * {{ chk_half("length(split_part(x || '.', '.', 2))") }})) as shares_hi
+    from (select *, regexp_extract_all(list_text, '占[^。；0-9%％]{0,12}?([0-9]+(?:\.[0-9]+)?)\s*[%％]', 1) as share_texts
+          from parts_sum)
+),
+
 parts_judged as (
     select *,
         {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_lo,
@@ -338,8 +368,10 @@ parts_judged as (
         or (regexp_matches(list_text, '购置费') and regexp_matches(list_text, '运行(维护)?费')
             and not regexp_matches(list_text, '购置及运行'))
         -- as many parts as the sentence counts (项目共 4 个 … 其中：four figures)
-        or n_counted = n_parts as exhaustive
-    from parts_sum
+        or n_counted = n_parts
+        -- each part with its share of the total, and the shares add up to 100% (each p% stands for [p − ½u, p + u])
+        or (n_shares = n_parts and shares_lo <= 100 and shares_hi >= 100) as exhaustive
+    from parts_shares
     where total_text <> ''
 ),
 
@@ -363,7 +395,7 @@ parts_final as (
 
 vehicle_sentences as (
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,]?\s*其中[：:]?[^。；]*'
+        '(?:共有|拥有|保有|安排购置)[^0-9。；]{0,8}?车辆?\s*[0-9]+\s*辆[，,。]?\s*其中[：:，,]?[^。；]*'
         -- the kinds in brackets: 车辆 7 辆（一般公务用车 3 辆，执法执勤用车 4 辆，…）
         || '|车辆\s*[0-9]+\s*辆\s*[（(][^）)。]*辆[^）)。]*[）)]', 0)) as sentence
     from blocks as b
@@ -380,7 +412,7 @@ vehicle_parts as (
         len(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1)) as n_parts,
         array_to_string(regexp_extract_all(kinds_text, '([0-9]+)\s*辆', 1), ' + ') as parts_list
     from (
-        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:]?(.*)$', 1), ''),
+        select *, coalesce(nullif(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1), ''),
                            regexp_extract(sentence, '[（(]([^）)]*)[）)]$', 1)) as kinds_text
         from vehicle_sentences
     )
@@ -481,10 +513,15 @@ visit_final as (
 growth_sentences as (
     -- X 万元，比 Y 年度增加/减少 C 万元，增长/下降 P%: the sentence's own arithmetic (any subject: 机关运行经费 …)
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '{{ num }}\s*万\s*元\s*[，,]\s*(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
-        || '(?:增加|减少)\s*{{ num }}\s*万\s*元\s*[，,]\s*(?:增长|下降)\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
+        -- the change may open the next sentence (X 万元。与上年相比增加 C 万元), after a clause with no other amount
+        -- (X 万元，主要用于…。 / X 万元，占本年支出合计的100%。与上年相比…): a sentence without a subject continues
+        -- the one before
+        '{{ num }}\s*万\s*元\s*(?:[，,]|[，,。](?:[^。；万]{0,80}。)?)\s*'
+        || '(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
+        -- the subject restated after the comparison: 与上年相比，财政拨款支出增加 C 万元
+        || '(?:[，,][^，。；0-9%％]{1,16}?)?(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*[，,]\s*{{ rate_word }}\s*[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as sentence
     from blocks as b
-    where regexp_matches(b.window_text, '(增长|下降)\s*[0-9.]+\s*[%％]')
+    where regexp_matches(b.window_text, '{{ rate_word }}\s*[0-9.]+\s*[%％]')
       and not exists (select 1 from growth_judged as g
                       where g.document_id = b.document_id and g.block_index = b.block_index)
 ),
@@ -492,9 +529,11 @@ growth_sentences as (
 growth_parsed as (
     select *,
         replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as x_text,
-        regexp_extract(sentence, '(增加|减少)\s*{{ num }}\s*万', 1) as word,
-        replace(regexp_extract(sentence, '(?:增加|减少)\s*({{ num }})\s*万', 1), ',', '') as c_text,
-        regexp_extract(sentence, '(增长|下降)\s*[0-9.]+\s*[%％]$', 1) as rate_word,
+        regexp_extract(sentence, '(增加|减少)了?\s*{{ num }}\s*万', 1) as word,
+        replace(regexp_extract(sentence, '(?:增加|减少)了?\s*({{ num }})\s*万', 1), ',', '') as c_text,
+        -- the rate's own direction word: 增长/增幅/增加 R% up, 下降/降幅/减少 R% down
+        case when regexp_matches(sentence, '(增长|增幅|增加)\s*[0-9.]+\s*[%％]$') then '增长' else '下降' end
+            as rate_word,
         regexp_extract(sentence, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text
     from growth_sentences
     where instr(window_text, sentence) <= length(text)
@@ -769,6 +808,53 @@ sangong_budget_final as (
       and n_parts = case when identity = '三公' then 3 else 2 end
 ),
 
+share_items as (
+    -- the parts of a share list (X 万元，其中：name a 万元，占 p%；…): each share is a / X
+    select s.document_id, s.block_index, s.page, s.locator, s.total_text, s.list_text,
+        replace(regexp_extract(item, '^([^0-9]*?)\s*{{ num }}', 1), ' ', '') as name,
+        replace(regexp_extract(item, '({{ num }})\s*万', 1), ',', '') as a_text,
+        regexp_extract(item, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text, item
+    from (
+        select *, unnest(regexp_extract_all(list_text,
+            '[^。；;、，,0-9%％]{0,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9%％]{0,12}?[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as item
+        from parts_split
+        where total_text <> ''
+    ) as s
+    anti join shares_judged as j on j.document_id = s.document_id and j.block_index = s.block_index
+    qualify row_number() over (partition by s.document_id, s.block_index, item order by length(s.list_text) desc) = 1
+),
+
+share_lists as (
+    -- shares that add up to exactly 100% were adjusted to do so (the largest remainder gets the unit the rounding
+    -- took from the others): each may then be one unit of its last place off its own quotient — rounding still
+    select *,
+        count(*) over (partition by document_id, block_index, total_text) as n_items,
+        sum(cast(p_text as decimal(38, 6))) over (partition by document_id, block_index, total_text) = 100 as forced,
+        {{ chk_half("length(split_part(p_text || '.', '.', 2))") }} as p_half
+    from share_items
+),
+
+share_final as (
+    select
+        'percent.share' as check_id, document_id,
+        case when {{ chk_pct_meets(
+                chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))"),
+                chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))"),
+                'cast(p_text as decimal(38, 6)) - p_half - case when forced then 2 * p_half else 0 end',
+                'cast(p_text as decimal(38, 6)) + 2 * p_half + case when forced then 2 * p_half else 0 end') }}
+             then 'pass' else 'fail' end as status,
+        {{ chk_pct_display('a_text', 'total_text') }} as expected, {{ chk_dec('p_text') }} as actual,
+        {{ chk_dec('p_text') }} - {{ chk_pct_display('a_text', 'total_text') }} as difference,
+        {{ chk_page_text('page') }} || '「' || name || '」占比填报 ' || p_text || '%，按 ' || a_text || ' ÷ ' || total_text
+            || ' 计算应为 ' || cast({{ chk_pct_display('a_text', 'total_text') }} as varchar)
+            || '%，超出舍入误差；请改正百分比。' as message,
+        item as evidence, page, locator
+    from share_lists
+    where n_items >= 2 and cast(total_text as decimal(38, 6)) > 0
+),
+
 vehicle_final as (
     select
         'narrative.count_sum' as check_id, document_id,
@@ -789,6 +875,7 @@ union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from vehicle_final
+union all select * from share_final
 union all select * from growth_final
 union all select * from sangong_change_final
 union all select * from sangong_budget_final
