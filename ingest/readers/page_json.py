@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ingest.model import Document, Paragraph, Table, UnreadableDocument
 from ingest.readers.text import decode_text, is_heading
+from ingest.readers.text_summary import read_summary_pairs
 from ingest.readers.text_tables import (
     CONTAINED_IN,
     EVERY_ROW,
@@ -29,7 +30,7 @@ from ingest.readers.text_tables import (
     row_bounds,
     tokenise_line,
 )
-from ingest.table_recognition import classify_title
+from ingest.table_recognition import STANDARD_TABLES, classify_title
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 _MAX_HEADER_LINES = 14
@@ -74,6 +75,8 @@ class _Open:
 
     key: str
     header: list[tuple[int, str]] = field(default_factory=list)
+    title: str = ""
+    title_continued: bool = False  # the title's tail was printed again under it: the table carries its title
     data: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -103,6 +106,10 @@ class _Builder:
         schema = find_schema(table.key, header, data) if table.data else None
         if schema is not None and table.header and _starts_without_name(table.data[0][1]):
             table.data.insert(0, table.header.pop())  # a wrapped name's first part above the first row
+        if schema is None and table.data and self._summary_pairs(table, header):
+            for page, line in trailing:
+                self.paragraph(page, line)
+            return
         if schema is None:
             for page, line in [*table.header, *table.data, *trailing]:
                 self.paragraph(page, line)
@@ -124,9 +131,37 @@ class _Builder:
         for i, table_page in enumerate(pages):
             body = tuple(cells for p, cells in rebuilt.rows if p == table_page)
             rows = (*rebuilt.header, *body) if i == 0 else body
-            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=table_page))
+            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=table_page,
+                                     title=table.title if table.title_continued else ""))
         for page, line in trailing:
             self.paragraph(page, line)
+
+    def _summary_pairs(self, table: _Open, header: list[str]) -> bool:
+        """A 收支 summary table whose header no schema knows, read as label/amount blocks
+        (``ingest.readers.text_summary``); False when that reading is not confirmed."""
+        std = STANDARD_TABLES.get(table.key)
+        if std is None or std.layout != "summary":
+            return False
+        grid = read_summary_pairs(header, [(p, t) for p, t in table.data])
+        if grid is None:
+            return False
+        self.tables += 1
+        self.ambiguous += len(grid.left_out)
+        self.unreadable.extend(f"《{table.key}》{u}" for u in grid.left_out)
+        pages: list[int | None] = list(dict.fromkeys(p for p, _ in grid.rows))
+        for i, table_page in enumerate(pages):
+            body = tuple(cells for p, cells in grid.rows if p == table_page)
+            self.blocks.append(Table(rows=(*grid.header, *body) if i == 0 else body, index=len(self.blocks),
+                                     page=table_page))
+        return True
+
+
+def _continues_title(table: _Open, line: str) -> bool:
+    """A title line that only repeats the tail of the open table's title before any of its lines (a title
+    printed over two lines: 「…会议费、培训费」 / 「支出预算表」): the open table goes on."""
+    tail = _compact(line)
+    title = _compact(table.title)
+    return not table.header and not table.data and len(tail) < len(title) and title.endswith(tail)
 
 
 def _trailing_text(table: _Open) -> list[tuple[int, str]]:
@@ -196,9 +231,13 @@ def page_blocks(pages: list[str]) -> _Builder:
                 continue
             first, first_on_page = first_on_page, False
             key = classify_title(line) if len(line) <= 60 else None
+            if key is not None and table is not None and _continues_title(table, line):
+                table.title_continued = True
+                out.paragraph(page_no, line, first)
+                continue
             if key is not None:
                 out.close(table)
-                table = _Open(key)
+                table = _Open(key, title=line)
                 out.paragraph(page_no, line, first)
                 continue
             if table is None:
