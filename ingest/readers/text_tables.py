@@ -117,6 +117,7 @@ class TextTableSchema:
     keywords: tuple[str, ...]  # all must appear in the header lines
     blocks: tuple[BlockSchema, ...]
     absent: tuple[str, ...] = ()  # none of these may appear in the header lines
+    line_rows: bool = False  # every line is a row (a list of items: a line without figure is an item too)
 
     @property
     def header(self) -> tuple[tuple[str, ...], ...]:
@@ -245,12 +246,89 @@ def find_schema(key: str, header_lines: list[str], data_lines: list[str] | None 
     """The schema of table ``key`` whose header words all appear in ``header_lines``; else, given the table's
     ``data_lines``, a one-amount coded table that its own sums confirm (:func:`single_amount_schema`)."""
     text = re.sub(r"\s|[“”\"]", "", "".join(header_lines))
+    if data_lines and (named := header_line_schema(key, header_lines, data_lines)) is not None:
+        return named
     for schema in SCHEMAS:
         if schema.key != key:
             continue
         if all(w in text for w in schema.keywords) and not any(w in text for w in schema.absent):
             return schema
-    return single_amount_schema(key, text, data_lines) if data_lines else None
+    if not data_lines:
+        return None
+    return single_amount_schema(key, text, data_lines) or label_amount_schema(key, header_lines, data_lines)
+
+
+_TOTAL_NAME = re.compile(r"^(?:合\s*计|总\s*计)$")
+
+
+def header_line_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A table whose header is one line of column names and whose rows print figures only (支出预算总表:
+    「合计 基本支出 项目支出 单位预留机动经费 结转下年资金」 over 「21,955.35 13,994.31 5,573.00 2,388.04」), whichever
+    template: the columns are the header's words, a first column 合计/总计 the sum of the others (the row's
+    placement then follows from its sums, as in any table)."""
+    if len(header_lines) != 1:
+        return None
+    names = header_lines[0].split()
+    if len(names) < 2 or any(t.kind != "label" for t in tokenise_line(header_lines[0])):
+        return None
+    widths = []
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        if not tokens or any(t.kind != "number" for t in tokens):
+            return None
+        widths.append(len(tokens))
+    if max(widths) > len(names):
+        return None
+    constraints = _total_first(len(names)) if _TOTAL_NAME.match(names[0]) else ()
+    return TextTableSchema(key, (), (BlockSchema((), tuple((n,) for n in names), constraints),))
+
+
+_LIST_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|名称)\s+(?:金额|预算数|决算数|合计)$")
+_SUBTOTAL = re.compile(r"小\s*计$")
+
+
+def label_amount_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A list of items with one amount column and no codes (收入预算总表: 「项目名称 金额」 over 「收入总计 …」,
+    「一般公共预算资金 小计 …」, 「公共财政拨款（补助）资金 …」), whichever template: recognised only when every line
+    prints at most one figure and the list's own sums confirm it — its 总计/合计 is the sum of its 小计 rows (or of
+    all its other rows), or some 小计 is the sum of the rows under it."""
+    if len(header_lines) != 1 or not _LIST_HEADER.match(header_lines[0].strip()):
+        return None
+    rows: list[tuple[str, Decimal]] = []
+    tol = Decimal("0.005")
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        if any(t.kind == "code" for t in tokens):
+            return None
+        numbers = [t.text for t in tokens if t.kind == "number"]
+        if len(numbers) > 1:
+            return None
+        amount = parse_amount(numbers[0]) if numbers else None
+        label = "".join(t.text for t in tokens if t.kind == "label")
+        rows.append((label, amount.value if amount is not None else Decimal(0)))
+        if amount is not None:
+            tol = max(tol, amount.half_ulp)
+    if not _list_sums_confirm(rows, tol):
+        return None
+    name, amount_name = header_lines[0].split()
+    return TextTableSchema(key, (), (BlockSchema(((name,),), ((amount_name,),)),), line_rows=True)
+
+
+def _list_sums_confirm(rows: list[tuple[str, Decimal]], tol: Decimal) -> bool:
+    def close(whole: Decimal, parts: list[Decimal]) -> bool:
+        return bool(parts) and whole != 0 and abs(whole - sum(parts, Decimal(0))) <= tol * (len(parts) + 1)
+
+    root = next((i for i, (label, _) in enumerate(rows) if re.search(r"(?:总\s*计|合\s*计)$", label)), None)
+    subtotals = [i for i, (label, _) in enumerate(rows) if _SUBTOTAL.search(label)]
+    if root is not None:
+        others = [v for i, (_, v) in enumerate(rows) if i != root and (not subtotals or i in subtotals)]
+        if close(rows[root][1], others):
+            return True
+    for k, i in enumerate(subtotals):
+        end = subtotals[k + 1] if k + 1 < len(subtotals) else len(rows)
+        if close(rows[i][1], [v for _, v in rows[i + 1:end]]):
+            return True
+    return False
 
 
 _CODE_HEADER = re.compile(r"(?:科目|项目)(?:编码|代码)")
@@ -404,6 +482,8 @@ def placements(
         # every column printed: the row itself is its only placement; that its sums fail is a finding of the
         # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
         candidates = [tuple(range(n))]
+    elif not candidates and block.constraints:
+        candidates = pinned_failures(values, block.constraints, n, tol)
     if bound is not None:
         within = [cols for cols in candidates
                   if all((b := bound[c]) is None or v <= b + tol * 2 for c, v in zip(cols, values, strict=True))]
@@ -413,6 +493,39 @@ def placements(
         if preferred:
             candidates = preferred
     return candidates
+
+
+def _failing(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: Decimal) -> set[int]:
+    """The columns of the sums a placement breaks."""
+    out: set[int] = set()
+    for c in constraints:
+        if not _fits(values, (c,), tol):
+            out.update((c[0], *c[1], *c[2]))
+    return out
+
+
+def pinned_failures(
+    values: list[Decimal], constraints: tuple[Constraint, ...], n: int, tol: Decimal,
+) -> list[tuple[int, ...]]:
+    """A row printing fewer figures than columns whose sums fail under every placement: the placements breaking
+    the fewest sums, kept only when they agree on every figure of the broken sums (the identities then judge the
+    row as printed); a figure they dispute must take part in no broken sum. Empty otherwise: a figure of a broken
+    sum that could sit in two columns is no reading (the wrong figure could be either)."""
+    scored = []
+    for cols in combinations(range(n), len(values)):
+        placed = dict(zip(cols, values, strict=True))
+        failing = _failing(placed, constraints, tol)
+        broken = sum(1 for c in constraints if not _fits(placed, (c,), tol))
+        scored.append((broken, cols, failing))
+    if not scored:
+        return []
+    fewest = min(b for b, _, _ in scored)
+    best = [(cols, failing) for b, cols, failing in scored if b == fewest]
+    for i in range(len(values)):
+        columns = {cols[i] for cols, _ in best}
+        if len(columns) > 1 and any(cols[i] in failing for cols, failing in best):
+            return []
+    return [cols for cols, _ in best]
 
 
 def _values(numbers: list[str]) -> list[Decimal] | None:
@@ -670,7 +783,7 @@ def build_table_rows(
             tokens = tuple(seen)
         if not tokens:
             continue
-        if not _is_row_line(tokens, text.strip()):
+        if not schema.line_rows and not _is_row_line(tokens, text.strip()):
             fragment = "".join(t.text for t in tokens)
             if last is not None and last.prefix_group is not None:
                 last.groups[last.prefix_group].labels.append(fragment)
