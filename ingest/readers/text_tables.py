@@ -483,7 +483,9 @@ def placements(
         # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
         candidates = [tuple(range(n))]
     elif not candidates and block.constraints:
-        candidates = pinned_failures(values, block.constraints, n, tol)
+        # a row edited so that no placement keeps its sums: the placements breaking the fewest, judged by
+        # :func:`pinned` once the table's other rows have narrowed them (``_assemble``)
+        candidates = fewest_broken(values, block.constraints, n, tol)
     if bound is not None:
         within = [cols for cols in candidates
                   if all((b := bound[c]) is None or v <= b + tol * 2 for c, v in zip(cols, values, strict=True))]
@@ -504,28 +506,28 @@ def _failing(values: dict[int, Decimal], constraints: tuple[Constraint, ...], to
     return out
 
 
-def pinned_failures(
+def fewest_broken(
     values: list[Decimal], constraints: tuple[Constraint, ...], n: int, tol: Decimal,
 ) -> list[tuple[int, ...]]:
     """A row printing fewer figures than columns whose sums fail under every placement: the placements breaking
-    the fewest sums, kept only when they agree on every figure of the broken sums (the identities then judge the
-    row as printed); a figure they dispute must take part in no broken sum. Empty otherwise: a figure of a broken
-    sum that could sit in two columns is no reading (the wrong figure could be either)."""
-    scored = []
-    for cols in combinations(range(n), len(values)):
-        placed = dict(zip(cols, values, strict=True))
-        failing = _failing(placed, constraints, tol)
-        broken = sum(1 for c in constraints if not _fits(placed, (c,), tol))
-        scored.append((broken, cols, failing))
-    if not scored:
-        return []
-    fewest = min(b for b, _, _ in scored)
-    best = [(cols, failing) for b, cols, failing in scored if b == fewest]
+    the fewest sums (:func:`pinned` then decides whether they are a reading)."""
+    scored = [(sum(1 for c in constraints if not _fits(dict(zip(cols, values, strict=True)), (c,), tol)), cols)
+              for cols in combinations(range(n), len(values))]
+    fewest = min((b for b, _ in scored), default=0)
+    return [cols for b, cols in scored if b == fewest]
+
+
+def pinned(values: list[Decimal], candidates: list[tuple[int, ...]], constraints: tuple[Constraint, ...],
+           tol: Decimal) -> bool:
+    """Whether placements that all break some sum agree on every figure of the broken sums (the identities then
+    judge the row as printed): a figure they dispute must take part in no broken sum — a figure of a broken sum
+    that could sit in two columns is no reading (the wrong figure could be either)."""
+    failing = [_failing(dict(zip(cols, values, strict=True)), constraints, tol) for cols in candidates]
     for i in range(len(values)):
-        columns = {cols[i] for cols, _ in best}
-        if len(columns) > 1 and any(cols[i] in failing for cols, failing in best):
-            return []
-    return [cols for cols, _ in best]
+        if len({cols[i] for cols in candidates}) > 1 and any(
+                cols[i] in broken for cols, broken in zip(candidates, failing, strict=True)):
+            return False
+    return True
 
 
 def _values(numbers: list[str]) -> list[Decimal] | None:
@@ -572,7 +574,14 @@ def unreadable_figures(
 
 def place_amounts(numbers: list[str], block: BlockSchema, active: int | None = None) -> tuple[list[str], int]:
     """The amount cells of a block from the numbers a row prints, and how many were left out (ambiguous)."""
-    return agreed_cells(numbers, placements(numbers, block, active), len(block.amounts))
+    candidates = placements(numbers, block, active)
+    values = _values(numbers) or []
+    if (candidates and values and len(numbers) < len(block.amounts) and block.constraints
+            and not any(_fits(dict(zip(c, values, strict=True)), block.constraints, _tolerance(numbers))
+                        for c in candidates)
+            and not pinned(values, candidates, block.constraints, _tolerance(numbers))):
+        candidates = []
+    return agreed_cells(numbers, candidates, len(block.amounts))
 
 
 @dataclass(slots=True)
@@ -915,6 +924,13 @@ def _assemble(
         if stated_text:
             for m in members:
                 _settle_by_text(m, block, stated_text)
+        for m in members:
+            tol = _tolerance(m.numbers)
+            if (block.constraints and m.candidates and m.values
+                    and not any(_fits(m.column_values(c), block.constraints, tol) for c in m.candidates)
+                    and len(m.numbers) < len(block.amounts)
+                    and not pinned(m.values, m.candidates, block.constraints, tol)):
+                m.candidates = []  # its sums fail and the broken sum's figures have no one place: unread
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
         cells: list[str] = []
