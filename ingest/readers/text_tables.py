@@ -817,7 +817,8 @@ def build_table_rows(
 
 
 _BASIS_WORDS = re.compile(r"^(?:预算数|决算数|预算|决算|小计|合计)$")
-_STATED_FIGURE = r"(?:预算数?|决算数?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+_STATED_FIGURE = r"(?:(?:预算|决算)(?:数|支出)?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+_ROW_FIGURE = r"([-−]?\d[\d,]*\.\d+)$"  # a table row of the document: the item's name, then its one figure
 
 
 def _item_name(path: tuple[str, ...]) -> str:
@@ -827,8 +828,9 @@ def _item_name(path: tuple[str, ...]) -> str:
 
 
 def _stated(name: str, value: Decimal, text: str) -> bool:
-    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元), in 万元 or 元; not as the tail of
-    a joint name (…购置及运行费7万元 states no 运行费)."""
+    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元, 运行维护费预算支出267.8万元), in 万元
+    or 元, or prints it as a row of another table (the name, then that one figure, ending the line); not as the
+    tail of a joint name (…购置及运行费7万元 states no 运行费)."""
     if len(name) < 2:
         return False
     # an item named …费 in the table is also written …支出 in the text (公务用车运行维护费 / 公务用车运行维护支出)
@@ -839,6 +841,11 @@ def _stated(name: str, value: Decimal, text: str) -> bool:
             continue
         in_yuan = amount.value * (10000 if m.group(2) == "万元" else 1)
         if amount.value == value or in_yuan == value:
+            return True
+    # another table of the document prints the item as a row of its own (「30231 公务用车运行维护费 267.80」)
+    for m in re.finditer(rf"(?<![及和、與])(?:{names}){_ROW_FIGURE}", text, re.M):
+        amount = parse_amount(m.group(1))
+        if amount is not None and amount.value == value:
             return True
     return False
 
