@@ -23,6 +23,9 @@ from ingest.readers.text_summary import read_summary_pairs
 from ingest.readers.text_tables import (
     CONTAINED_IN,
     EVERY_ROW,
+    INCOME_ITEMS_OF,
+    income_caps,
+    income_items,
     balance_caps,
     build_table_rows,
     find_schema,
@@ -89,6 +92,7 @@ class _Builder:
     unreadable: list[str] = field(default_factory=list)
     bounds: dict[str, dict[str, dict[str, Decimal]]] = field(default_factory=dict)  # per table key: row_bounds
     balances: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 年初/年末结转和结余 (balance_caps)
+    sources: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 收入 items (income_caps)
     text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
     def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
@@ -116,10 +120,14 @@ class _Builder:
             return
         container = CONTAINED_IN.get(schema.key)
         bounds = {**self.bounds.get(container, {}), EVERY_ROW: self.balances} if container else None
+        if schema.key in INCOME_ITEMS_OF and self.sources:
+            bounds = {EVERY_ROW: income_caps(schema, self.sources)}
         rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data], bounds, self.text)
         self.bounds.setdefault(schema.key, row_bounds(rebuilt))
         if not self.balances:
             self.balances.update(balance_caps(rebuilt))
+        if schema.key in INCOME_ITEMS_OF.values() and not self.sources:
+            self.sources.update(income_items(rebuilt))
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
         self.dropped += rebuilt.dropped_rows
@@ -217,6 +225,9 @@ def _is_other_table_title(line: str) -> bool:
     return bool(_OTHER_TITLE.match(line.strip())) and not _has_figures(line)
 
 
+_PAGE_NUMBER = re.compile(r"^-?\s*\d{1,3}\s*-?$")
+
+
 def page_blocks(pages: list[str]) -> _Builder:
     """Paragraphs and rebuilt tables of the page texts (pure)."""
 
@@ -225,15 +236,20 @@ def page_blocks(pages: list[str]) -> _Builder:
     table: _Open | None = None
     for page_no, page in enumerate(pages, start=1):
         first_on_page = True
-        for raw in page.splitlines():
-            line = raw.strip()
-            if not line:
-                continue
+        lines = [raw.strip() for raw in page.splitlines() if raw.strip()]
+        for n, line in enumerate(lines):
             first, first_on_page = first_on_page, False
             key = classify_title(line) if len(line) <= 60 else None
             if key is not None and table is not None and _continues_title(table, line):
                 table.title_continued = True
                 out.paragraph(page_no, line, first)
+                continue
+            if key == (table.key if table else None) and first and table is not None and table.data \
+                    and _compact(line) == _compact(table.title):
+                out.paragraph(page_no, line, first)  # the title printed again over the table's next page
+                continue
+            if table is not None and n == len(lines) - 1 and _PAGE_NUMBER.match(line):
+                out.paragraph(page_no, line, first)  # the page number under the table, no row of it
                 continue
             if key is not None:
                 out.close(table)

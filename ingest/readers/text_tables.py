@@ -109,6 +109,7 @@ class BlockSchema:
     constraints: tuple[Constraint, ...] = ()
     side: str = ""  # '收入' / '支出' for the two sides of a summary table
     has_code: bool = False
+    within: tuple[tuple[int, int], ...] = ()  # (其中 column, its parent column): the part never exceeds the whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +154,18 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
         BlockSchema(_CODE_COLS, (("本年收入合计",), ("财政拨款收入",), ("上级补助收入",), ("事业收入",),
                                  ("经营收入",), ("附属单位上缴收入",), ("其他收入",)),
                     _total_first(7), has_code=True),
+    ), absent=("教育收费",)),
+    # the 高等学校 template: 事业收入 with its 其中：教育收费 (a part, not summed into 本年收入合计)
+    TextTableSchema("income", ("上级补助", "事业收入", "经营收入", "附属单位", "其他收入", "教育收费"), (
+        BlockSchema(_CODE_COLS, (("本年收入合计",), ("财政拨款收入",), ("上级补助收入",), ("事业收入", "金额"),
+                                 ("事业收入", "其中：教育收费"), ("经营收入",), ("附属单位上缴收入",), ("其他收入",)),
+                    ((0, (1, 2, 3, 5, 6, 7), ()),), has_code=True, within=((4, 3),)),
+    )),
+    # a 财政拨款支出决算表 with 项目支出 and its 其中：基本建设资金支出 (the 高等学校 template)
+    TextTableSchema("fiscal_expenditure", ("合计", "基本支出", "项目支出", "其中"), (
+        BlockSchema(_CODE_COLS, (("本年支出", "合计"), ("本年支出", "基本支出"), ("本年支出", "项目支出", "小计"),
+                                 ("本年支出", "项目支出", "其中：基本建设资金支出")),
+                    ((0, (1, 2), ()),), has_code=True, within=((3, 2),)),
     )),
     TextTableSchema("expenditure", ("基本支出", "项目支出", "上缴上级", "经营支出", "对附属单位"), (
         BlockSchema(_CODE_COLS, (("本年支出合计",), ("基本支出",), ("项目支出",), ("上缴上级支出",),
@@ -477,6 +490,7 @@ def placements(
     candidates = [
         cols for cols in combinations(range(n), k)
         if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
+        and _within(dict(zip(cols, values, strict=True)), block.within, tol)
     ]
     if not candidates and k == n:
         # every column printed: the row itself is its only placement; that its sums fail is a finding of the
@@ -495,6 +509,11 @@ def placements(
         if preferred:
             candidates = preferred
     return candidates
+
+
+def _within(values: dict[int, Decimal], parts: tuple[tuple[int, int], ...], tol: Decimal) -> bool:
+    """No 其中 part printed above its whole (a blank whole is 0)."""
+    return all(values.get(part, Decimal(0)) <= values.get(whole, Decimal(0)) + tol * 2 for part, whole in parts)
 
 
 def _failing(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: Decimal) -> set[int]:
@@ -769,6 +788,44 @@ CONTAINED_IN: dict[str, str] = {
 }
 
 
+# the 收入决算表 whose columns the 收入支出决算总表's 收入 items name (一、财政拨款收入 … 六、其他收入)
+INCOME_ITEMS_OF: dict[str, str] = {"income": "income_expenditure_summary"}
+_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.．、])")
+
+
+def income_items(rows: TextTableRows) -> dict[str, Decimal]:
+    """The 收入 side's numbered items of a 收支总表 (a blank is 0) by their name without the number; only when
+    the side's 本年收入合计 is the sum of its numbered items (nothing lost in the text)."""
+    block = rows.schema.blocks[0]
+    if not block.side or len(block.labels) != 1 or len(block.amounts) != 1:
+        return {}
+    items: dict[str, Decimal] = {}
+    total: Decimal | None = None
+    tol = Decimal("0.005")
+    for _, cells in rows.rows:
+        label, text = cells[0], cells[1]
+        amount = parse_amount(text) if text else None
+        if amount is not None:
+            tol = max(tol, amount.half_ulp)
+        if _YEAR_TOTAL.match(label) and total is None:
+            total = amount.value if amount is not None else None
+        elif _NUMBERED.match(label) and total is None:
+            items[_ORDINAL_PREFIX.sub("", label)] = amount.value if amount is not None else Decimal(0)
+    if total is None or not items or abs(sum(items.values(), Decimal(0)) - total) > tol * (len(items) + 1):
+        return {}
+    return items
+
+
+def income_caps(schema: TextTableSchema, items: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The caps of the 收入决算表's columns from the 总表's items of the same name (a column's every row is a part
+    of its 合计, so never above the 总表's figure; a blank item is 0)."""
+    caps: dict[str, Decimal] = {}
+    for path in schema.blocks[0].amounts:
+        if path[0] in items:
+            caps[_cap_name(path)] = items[path[0]]
+    return caps
+
+
 def build_table_rows(
     schema: TextTableSchema, lines: list[tuple[int | None, str]],
     bounds: dict[str, dict[str, Decimal]] | None = None, stated_text: str = "",
@@ -931,13 +988,15 @@ def _assemble(
         if stated_text:
             for m in members:
                 _settle_by_text(m, block, stated_text)
-        for m in members:
-            tol = _tolerance(m.numbers)
-            if (block.constraints and m.candidates and m.values
-                    and not any(_fits(m.column_values(c), block.constraints, tol) for c in m.candidates)
-                    and len(m.numbers) < len(block.amounts)
-                    and not pinned(m.values, m.candidates, block.constraints, tol)):
-                m.candidates = []  # its sums fail and the broken sum's figures have no one place: unread
+        failing = [m for m in members if block.constraints and m.candidates and m.values
+                   and len(m.numbers) < len(block.amounts)
+                   and not any(_fits(m.column_values(c), block.constraints, _tolerance(m.numbers))
+                               for c in m.candidates)]
+        for m in failing:
+            # its sums fail and the broken sum's figures have no one place — or another row's sums fail too, so
+            # the columns themselves are in doubt (a template with a column the schema lacks): unread
+            if len(failing) > 1 or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers)):
+                m.candidates = []
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
         cells: list[str] = []
