@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
+from math import comb
 from typing import Literal
 
 from ingest.amounts import parse_amount
@@ -213,6 +214,10 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
         BlockSchema((("本年收入", "项目"),), (("本年收入", "预算数"),), side="收入"),
         BlockSchema((("本年支出", "项目"),), (("本年支出", "预算数"),), side="支出"),
     ), absent=("人员经费",)),
+    TextTableSchema("budget_income_expenditure_summary", ("收入", "支出", "项目预算数项目预算数"), (
+        BlockSchema((("收入", "项目"),), (("收入", "预算数"),), side="收入"),
+        BlockSchema((("支出", "项目"),), (("支出", "预算数"),), side="支出"),
+    ), absent=("人员经费", "本年收入")),
     TextTableSchema("budget_income", ("合计", "财政拨款收入", "事业收入", "经营收入", "其他收入"), (
         BlockSchema(_CODE_COLS, (("收入预算", "合计"), ("收入预算", "财政拨款收入"), ("收入预算", "事业收入"),
                                  ("收入预算", "事业单位经营收入"), ("收入预算", "其他收入")),
@@ -224,6 +229,12 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
     ), absent=("上缴上级",)) for key, group in (
         ("budget_expenditure", "支出预算"), ("budget_general_expenditure", "一般公共预算支出"),
         ("budget_govfund", "政府性基金预算支出"), ("budget_soe_capital", "国有资本经营预算支出"))),
+    # the 高等学校 budget template's 收入预算表: 事业收入 with its 其中：教育收费 (a part, not summed)
+    TextTableSchema("budget_income", ("收入合计", "上年结转", "财政拨款收入", "事业收入", "其他收入", "教育收费"), (
+        BlockSchema(_CODE_COLS, (("收入合计",), ("上年结转",), ("财政拨款收入",), ("事业收入", "金额"),
+                                 ("事业收入", "其中：教育收费"), ("其他收入",), ("使用非财政拨款结余",)),
+                    ((0, (1, 2, 3, 5, 6), ()),), has_code=True, within=((4, 3),)),
+    )),
     TextTableSchema("budget_fiscal_summary", ("财政拨款收入", "财政拨款支出", "一般公共预算", "政府性基金"), (
         BlockSchema((("财政拨款收入", "项目"),), (("财政拨款收入", "预算数"),), side="收入"),
         BlockSchema((("财政拨款支出", "项目"),), (
@@ -268,7 +279,35 @@ def find_schema(key: str, header_lines: list[str], data_lines: list[str] | None 
             return schema
     if not data_lines:
         return None
-    return single_amount_schema(key, text, data_lines) or label_amount_schema(key, header_lines, data_lines)
+    return (single_amount_schema(key, text, data_lines) or coded_header_schema(key, header_lines, data_lines)
+            or label_amount_schema(key, header_lines, data_lines))
+
+
+_CODED_HEADER = re.compile(r"^(?:科目|项目|功能科目)?(?:编码|代码)\s+(?:科目|项目|功能科目)?名称\s+(.+)$")
+
+
+def coded_header_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A coded table whose header is one line 「科目编码 科目名称 c1 c2 …」 (支出预算表: 合计 基本支出 项目支出
+    上缴上级支出 …), whichever template: the columns are the words after the name, the first the sum of the others —
+    recognised only when some row printing every column, or the 合计 row, confirms that sum."""
+    if len(header_lines) != 1 or not (m := _CODED_HEADER.match(header_lines[0].strip())):
+        return None
+    names = m.group(1).split()
+    if len(names) < 2 or any(t.kind != "label" for t in tokenise_line(m.group(1))):
+        return None
+    block = BlockSchema(_CODE_COLS, tuple((n,) for n in names), _total_first(len(names)), has_code=True)
+    confirmed = False
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        numbers = [t.text for t in tokens if t.kind == "number"]
+        if len(numbers) > len(names):
+            return None
+        label = "".join(t.text for t in tokens if t.kind == "label")
+        values = _values(numbers)
+        if values and len(values) > 1 and (len(values) == len(names) or _ROOT.search(label)):
+            confirmed = confirmed or _fits({0: values[0], 1: sum(values[1:], Decimal(0))}, ((0, (1,), ()),),
+                                           _tolerance(numbers))
+    return TextTableSchema(key, (), (block,)) if confirmed else None
 
 
 _TOTAL_NAME = re.compile(r"^(?:合\s*计|总\s*计)$")
@@ -992,10 +1031,17 @@ def _assemble(
                    and len(m.numbers) < len(block.amounts)
                    and not any(_fits(m.column_values(c), block.constraints, _tolerance(m.numbers))
                                for c in m.candidates)]
+        n_cols = len(block.amounts)
         for m in failing:
             # its sums fail and the broken sum's figures have no one place — or another row's sums fail too, so
-            # the columns themselves are in doubt (a template with a column the schema lacks): unread
-            if len(failing) > 1 or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers)):
+            # the columns themselves are in doubt (a template with a column the schema lacks) — or its sums rank
+            # no placement above another (one sum over all columns) and the columns the table fills do not fix
+            # it either: unread
+            tied = len(fewest_broken(m.values, block.constraints, n_cols, _tolerance(m.numbers))) == comb(
+                n_cols, len(m.values))
+            by_position = widest[bi] < n_cols and all(max(c) < widest[bi] for c in m.candidates)
+            if (len(failing) > 1 or (tied and not by_position)
+                    or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers))):
                 m.candidates = []
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
