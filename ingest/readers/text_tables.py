@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
-from math import comb
 from typing import Literal
 
 from ingest.amounts import parse_amount
@@ -1031,17 +1030,10 @@ def _assemble(
                    and len(m.numbers) < len(block.amounts)
                    and not any(_fits(m.column_values(c), block.constraints, _tolerance(m.numbers))
                                for c in m.candidates)]
-        n_cols = len(block.amounts)
         for m in failing:
             # its sums fail and the broken sum's figures have no one place — or another row's sums fail too, so
-            # the columns themselves are in doubt (a template with a column the schema lacks) — or its sums rank
-            # no placement above another (one sum over all columns) and the columns the table fills do not fix
-            # it either: unread
-            tied = len(fewest_broken(m.values, block.constraints, n_cols, _tolerance(m.numbers))) == comb(
-                n_cols, len(m.values))
-            by_position = widest[bi] < n_cols and all(max(c) < widest[bi] for c in m.candidates)
-            if (len(failing) > 1 or (tied and not by_position)
-                    or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers))):
+            # the columns themselves are in doubt (a template with a column the schema lacks): unread
+            if len(failing) > 1 or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers)):
                 m.candidates = []
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
