@@ -255,3 +255,38 @@ def test_a_row_whose_sums_fail_with_blank_columns_stays_unread():
     # and the table is reported as recognised without figures (completeness.required_tables)
     block = next(s for s in SCHEMAS if s.key == "sangong").blocks[0]
     assert place_amounts(["31.47", "12.86", "30.67", "19.56", "30.67", "19.56", "0.80", "0.30"], block)[1] == 8
+
+
+def test_row_whose_sums_fail_is_read_when_the_broken_sum_is_pinned():
+    """A row printing fewer figures than columns, edited so that no placement keeps its sums: the placements
+    breaking the fewest sums agree on every figure of the broken sum → read (the identities judge it); the one
+    figure they dispute takes part in no broken sum and stays out."""
+    block = next(s for s in SCHEMAS if s.key == "budget_sangong" and "会议费" in s.keywords).blocks[0]
+    printed = ["1276.7", "411.26", "80", "237", "237", "101.26", "158.44", "700"]  # 三公小计 418.26 → 411.26
+    cells, left_out = place_amounts(printed, block)
+    assert cells == ["1276.7", "411.26", "80", "237", "", "", "101.26", "158.44", "700"] and left_out == 1
+
+
+def test_row_whose_broken_sum_is_not_pinned_stays_unread():
+    """宜川路's 三公 row with its 合计 决算数 edited (19.86 → 12.86): the fewest-broken placements put 12.86 under
+    合计 or under 因公出国 — a figure of the broken sum in two columns is no reading."""
+    block = next(s for s in SCHEMAS if s.key == "sangong").blocks[0]
+    cells, left_out = place_amounts(["31.47", "12.86", "30.67", "19.56", "30.67", "19.56", "0.80", "0.30"], block)
+    assert not any(cells) and left_out == 8
+
+
+def test_header_line_and_item_list_tables():
+    """A one-line header over figure-only rows (columns = the header's words) and an item list with one amount
+    column confirmed by its own 小计/总计 sums, in any template."""
+    page = "\n".join([
+        "支出预算总表", "合计 基本支出 项目支出 预留经费 结转下年", "100.00 60.00 30.00 10.00",
+        "收入预算总表", "项目名称 金额", "收入总计 50.00", "财政资金 小计 40.00", "财政拨款资金 40.00", "专项收入",
+        "其他资金 小计 10.00", "事业收入", "其他收入 10.00",
+    ])
+    ex = extract_tables(_doc(page_blocks([page]).blocks), doc_type="budget")
+    got = {(c.table_key, c.row_label, c.measure_label): c.amount.value for c in ex.cells}
+    assert got[("budget_expenditure", "合计", "合计")] == Decimal("100.00")
+    assert got[("budget_expenditure", "合计", "预留经费")] == Decimal("10.00")  # blank trailing column 结转下年
+    assert got[("budget_income", "财政资金小计", "金额")] == Decimal("40.00")
+    assert got[("budget_income", "其他收入", "金额")] == Decimal("10.00")
+    assert not any(label == "事业收入" for _, label, _ in got)  # an item without figure is its own row

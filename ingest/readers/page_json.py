@@ -19,17 +19,21 @@ from pathlib import Path
 
 from ingest.model import Document, Paragraph, Table, UnreadableDocument
 from ingest.readers.text import decode_text, is_heading
+from ingest.readers.text_summary import read_summary_pairs
 from ingest.readers.text_tables import (
     CONTAINED_IN,
     EVERY_ROW,
+    INCOME_ITEMS_OF,
     balance_caps,
     build_table_rows,
     find_schema,
+    income_caps,
+    income_items,
     is_note_line,
     row_bounds,
     tokenise_line,
 )
-from ingest.table_recognition import classify_title
+from ingest.table_recognition import STANDARD_TABLES, classify_title
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 _MAX_HEADER_LINES = 14
@@ -74,6 +78,8 @@ class _Open:
 
     key: str
     header: list[tuple[int, str]] = field(default_factory=list)
+    title: str = ""
+    title_continued: bool = False  # the title's tail was printed again under it: the table carries its title
     data: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -86,6 +92,7 @@ class _Builder:
     unreadable: list[str] = field(default_factory=list)
     bounds: dict[str, dict[str, dict[str, Decimal]]] = field(default_factory=dict)  # per table key: row_bounds
     balances: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 年初/年末结转和结余 (balance_caps)
+    sources: dict[str, Decimal] = field(default_factory=dict)  # the 总表's 收入 items (income_caps)
     text: str = ""  # the document's whole text: it may state a figure the table's sums leave unplaced
 
     def paragraph(self, page: int, line: str, first_on_page: bool = False) -> None:
@@ -103,16 +110,24 @@ class _Builder:
         schema = find_schema(table.key, header, data) if table.data else None
         if schema is not None and table.header and _starts_without_name(table.data[0][1]):
             table.data.insert(0, table.header.pop())  # a wrapped name's first part above the first row
+        if schema is None and table.data and self._summary_pairs(table, header):
+            for page, line in trailing:
+                self.paragraph(page, line)
+            return
         if schema is None:
             for page, line in [*table.header, *table.data, *trailing]:
                 self.paragraph(page, line)
             return
         container = CONTAINED_IN.get(schema.key)
         bounds = {**self.bounds.get(container, {}), EVERY_ROW: self.balances} if container else None
+        if schema.key in INCOME_ITEMS_OF and self.sources:
+            bounds = {EVERY_ROW: income_caps(schema, self.sources)}
         rebuilt = build_table_rows(schema, [(p, t) for p, t in table.data], bounds, self.text)
         self.bounds.setdefault(schema.key, row_bounds(rebuilt))
         if not self.balances:
             self.balances.update(balance_caps(rebuilt))
+        if schema.key in INCOME_ITEMS_OF.values() and not self.sources:
+            self.sources.update(income_items(rebuilt))
         self.tables += 1
         self.ambiguous += rebuilt.ambiguous_cells
         self.dropped += rebuilt.dropped_rows
@@ -124,9 +139,37 @@ class _Builder:
         for i, table_page in enumerate(pages):
             body = tuple(cells for p, cells in rebuilt.rows if p == table_page)
             rows = (*rebuilt.header, *body) if i == 0 else body
-            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=table_page))
+            self.blocks.append(Table(rows=rows, index=len(self.blocks), page=table_page,
+                                     title=table.title if table.title_continued else ""))
         for page, line in trailing:
             self.paragraph(page, line)
+
+    def _summary_pairs(self, table: _Open, header: list[str]) -> bool:
+        """A 收支 summary table whose header no schema knows, read as label/amount blocks
+        (``ingest.readers.text_summary``); False when that reading is not confirmed."""
+        std = STANDARD_TABLES.get(table.key)
+        if std is None or std.layout != "summary":
+            return False
+        grid = read_summary_pairs(header, [(p, t) for p, t in table.data])
+        if grid is None:
+            return False
+        self.tables += 1
+        self.ambiguous += len(grid.left_out)
+        self.unreadable.extend(f"《{table.key}》{u}" for u in grid.left_out)
+        pages: list[int | None] = list(dict.fromkeys(p for p, _ in grid.rows))
+        for i, table_page in enumerate(pages):
+            body = tuple(cells for p, cells in grid.rows if p == table_page)
+            self.blocks.append(Table(rows=(*grid.header, *body) if i == 0 else body, index=len(self.blocks),
+                                     page=table_page))
+        return True
+
+
+def _continues_title(table: _Open, line: str) -> bool:
+    """A title line that only repeats the tail of the open table's title before any of its lines (a title
+    printed over two lines: 「…会议费、培训费」 / 「支出预算表」): the open table goes on."""
+    tail = _compact(line)
+    title = _compact(table.title)
+    return not table.header and not table.data and len(tail) < len(title) and title.endswith(tail)
 
 
 def _trailing_text(table: _Open) -> list[tuple[int, str]]:
@@ -182,6 +225,9 @@ def _is_other_table_title(line: str) -> bool:
     return bool(_OTHER_TITLE.match(line.strip())) and not _has_figures(line)
 
 
+_PAGE_NUMBER = re.compile(r"^-?\s*\d{1,3}\s*-?$")
+
+
 def page_blocks(pages: list[str]) -> _Builder:
     """Paragraphs and rebuilt tables of the page texts (pure)."""
 
@@ -190,15 +236,24 @@ def page_blocks(pages: list[str]) -> _Builder:
     table: _Open | None = None
     for page_no, page in enumerate(pages, start=1):
         first_on_page = True
-        for raw in page.splitlines():
-            line = raw.strip()
-            if not line:
-                continue
+        lines = [raw.strip() for raw in page.splitlines() if raw.strip()]
+        for n, line in enumerate(lines):
             first, first_on_page = first_on_page, False
             key = classify_title(line) if len(line) <= 60 else None
+            if key is not None and table is not None and _continues_title(table, line):
+                table.title_continued = True
+                out.paragraph(page_no, line, first)
+                continue
+            if key == (table.key if table else None) and first and table is not None and table.data \
+                    and _compact(line) == _compact(table.title):
+                out.paragraph(page_no, line, first)  # the title printed again over the table's next page
+                continue
+            if table is not None and n == len(lines) - 1 and _PAGE_NUMBER.match(line):
+                out.paragraph(page_no, line, first)  # the page number under the table, no row of it
+                continue
             if key is not None:
                 out.close(table)
-                table = _Open(key)
+                table = _Open(key, title=line)
                 out.paragraph(page_no, line, first)
                 continue
             if table is None:

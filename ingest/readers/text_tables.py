@@ -109,6 +109,7 @@ class BlockSchema:
     constraints: tuple[Constraint, ...] = ()
     side: str = ""  # '收入' / '支出' for the two sides of a summary table
     has_code: bool = False
+    within: tuple[tuple[int, int], ...] = ()  # (其中 column, its parent column): the part never exceeds the whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class TextTableSchema:
     keywords: tuple[str, ...]  # all must appear in the header lines
     blocks: tuple[BlockSchema, ...]
     absent: tuple[str, ...] = ()  # none of these may appear in the header lines
+    line_rows: bool = False  # every line is a row (a list of items: a line without figure is an item too)
 
     @property
     def header(self) -> tuple[tuple[str, ...], ...]:
@@ -152,6 +154,18 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
         BlockSchema(_CODE_COLS, (("本年收入合计",), ("财政拨款收入",), ("上级补助收入",), ("事业收入",),
                                  ("经营收入",), ("附属单位上缴收入",), ("其他收入",)),
                     _total_first(7), has_code=True),
+    ), absent=("教育收费",)),
+    # the 高等学校 template: 事业收入 with its 其中：教育收费 (a part, not summed into 本年收入合计)
+    TextTableSchema("income", ("上级补助", "事业收入", "经营收入", "附属单位", "其他收入", "教育收费"), (
+        BlockSchema(_CODE_COLS, (("本年收入合计",), ("财政拨款收入",), ("上级补助收入",), ("事业收入", "金额"),
+                                 ("事业收入", "其中：教育收费"), ("经营收入",), ("附属单位上缴收入",), ("其他收入",)),
+                    ((0, (1, 2, 3, 5, 6, 7), ()),), has_code=True, within=((4, 3),)),
+    )),
+    # a 财政拨款支出决算表 with 项目支出 and its 其中：基本建设资金支出 (the 高等学校 template)
+    TextTableSchema("fiscal_expenditure", ("合计", "基本支出", "项目支出", "其中"), (
+        BlockSchema(_CODE_COLS, (("本年支出", "合计"), ("本年支出", "基本支出"), ("本年支出", "项目支出", "小计"),
+                                 ("本年支出", "项目支出", "其中：基本建设资金支出")),
+                    ((0, (1, 2), ()),), has_code=True, within=((3, 2),)),
     )),
     TextTableSchema("expenditure", ("基本支出", "项目支出", "上缴上级", "经营支出", "对附属单位"), (
         BlockSchema(_CODE_COLS, (("本年支出合计",), ("基本支出",), ("项目支出",), ("上缴上级支出",),
@@ -199,6 +213,10 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
         BlockSchema((("本年收入", "项目"),), (("本年收入", "预算数"),), side="收入"),
         BlockSchema((("本年支出", "项目"),), (("本年支出", "预算数"),), side="支出"),
     ), absent=("人员经费",)),
+    TextTableSchema("budget_income_expenditure_summary", ("收入", "支出", "项目预算数项目预算数"), (
+        BlockSchema((("收入", "项目"),), (("收入", "预算数"),), side="收入"),
+        BlockSchema((("支出", "项目"),), (("支出", "预算数"),), side="支出"),
+    ), absent=("人员经费", "本年收入")),
     TextTableSchema("budget_income", ("合计", "财政拨款收入", "事业收入", "经营收入", "其他收入"), (
         BlockSchema(_CODE_COLS, (("收入预算", "合计"), ("收入预算", "财政拨款收入"), ("收入预算", "事业收入"),
                                  ("收入预算", "事业单位经营收入"), ("收入预算", "其他收入")),
@@ -210,6 +228,12 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
     ), absent=("上缴上级",)) for key, group in (
         ("budget_expenditure", "支出预算"), ("budget_general_expenditure", "一般公共预算支出"),
         ("budget_govfund", "政府性基金预算支出"), ("budget_soe_capital", "国有资本经营预算支出"))),
+    # the 高等学校 budget template's 收入预算表: 事业收入 with its 其中：教育收费 (a part, not summed)
+    TextTableSchema("budget_income", ("收入合计", "上年结转", "财政拨款收入", "事业收入", "其他收入", "教育收费"), (
+        BlockSchema(_CODE_COLS, (("收入合计",), ("上年结转",), ("财政拨款收入",), ("事业收入", "金额"),
+                                 ("事业收入", "其中：教育收费"), ("其他收入",), ("使用非财政拨款结余",)),
+                    ((0, (1, 2, 3, 5, 6), ()),), has_code=True, within=((4, 3),)),
+    )),
     TextTableSchema("budget_fiscal_summary", ("财政拨款收入", "财政拨款支出", "一般公共预算", "政府性基金"), (
         BlockSchema((("财政拨款收入", "项目"),), (("财政拨款收入", "预算数"),), side="收入"),
         BlockSchema((("财政拨款支出", "项目"),), (
@@ -228,6 +252,16 @@ SCHEMAS: tuple[TextTableSchema, ...] = (
             ("“三公”经费预算数", "公务用车购置及运行费", "运行费"), ("机关运行经费预算数",),
         ), ((0, (1, 2, 3), ()), (3, (4, 5), ()))),
     )),
+    # the 三公经费、会议费、培训费 table (one row, no label): 合计 = 三公 + 会议费 + 培训费, 三公 = its three items
+    TextTableSchema("budget_sangong", ("因公出国", "公务接待", "购置", "运行", "会议费", "培训费"), (
+        BlockSchema((), (
+            ("合计",), ("“三公”经费", "小计"), ("“三公”经费", "因公出国（境）费"),
+            ("“三公”经费", "公务用车购置及运行维护费", "小计"),
+            ("“三公”经费", "公务用车购置及运行维护费", "公务用车购置费"),
+            ("“三公”经费", "公务用车购置及运行维护费", "公务用车运行维护费"), ("“三公”经费", "公务接待费"),
+            ("会议费",), ("培训费",),
+        ), ((0, (1, 7, 8), ()), (1, (2, 3, 6), ()), (3, (4, 5), ()))),
+    ), absent=("机关运行经费",)),
 )
 
 
@@ -235,12 +269,117 @@ def find_schema(key: str, header_lines: list[str], data_lines: list[str] | None 
     """The schema of table ``key`` whose header words all appear in ``header_lines``; else, given the table's
     ``data_lines``, a one-amount coded table that its own sums confirm (:func:`single_amount_schema`)."""
     text = re.sub(r"\s|[“”\"]", "", "".join(header_lines))
+    if data_lines and (named := header_line_schema(key, header_lines, data_lines)) is not None:
+        return named
     for schema in SCHEMAS:
         if schema.key != key:
             continue
         if all(w in text for w in schema.keywords) and not any(w in text for w in schema.absent):
             return schema
-    return single_amount_schema(key, text, data_lines) if data_lines else None
+    if not data_lines:
+        return None
+    return (single_amount_schema(key, text, data_lines) or coded_header_schema(key, header_lines, data_lines)
+            or label_amount_schema(key, header_lines, data_lines))
+
+
+_CODED_HEADER = re.compile(r"^(?:科目|项目|功能科目)?(?:编码|代码)\s+(?:科目|项目|功能科目)?名称\s+(.+)$")
+
+
+def coded_header_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A coded table whose header is one line 「科目编码 科目名称 c1 c2 …」 (支出预算表: 合计 基本支出 项目支出
+    上缴上级支出 …), whichever template: the columns are the words after the name, the first the sum of the others —
+    recognised only when some row printing every column, or the 合计 row, confirms that sum."""
+    if len(header_lines) != 1 or not (m := _CODED_HEADER.match(header_lines[0].strip())):
+        return None
+    names = m.group(1).split()
+    if len(names) < 2 or any(t.kind != "label" for t in tokenise_line(m.group(1))):
+        return None
+    block = BlockSchema(_CODE_COLS, tuple((n,) for n in names), _total_first(len(names)), has_code=True)
+    confirmed = False
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        numbers = [t.text for t in tokens if t.kind == "number"]
+        if len(numbers) > len(names):
+            return None
+        label = "".join(t.text for t in tokens if t.kind == "label")
+        values = _values(numbers)
+        if values and len(values) > 1 and (len(values) == len(names) or _ROOT.search(label)):
+            confirmed = confirmed or _fits({0: values[0], 1: sum(values[1:], Decimal(0))}, ((0, (1,), ()),),
+                                           _tolerance(numbers))
+    return TextTableSchema(key, (), (block,)) if confirmed else None
+
+
+_TOTAL_NAME = re.compile(r"^(?:合\s*计|总\s*计)$")
+
+
+def header_line_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A table whose header is one line of column names and whose rows print figures only (支出预算总表:
+    「合计 基本支出 项目支出 单位预留机动经费 结转下年资金」 over 「21,955.35 13,994.31 5,573.00 2,388.04」), whichever
+    template: the columns are the header's words, a first column 合计/总计 the sum of the others (the row's
+    placement then follows from its sums, as in any table)."""
+    if len(header_lines) != 1:
+        return None
+    names = header_lines[0].split()
+    if len(names) < 2 or any(t.kind != "label" for t in tokenise_line(header_lines[0])):
+        return None
+    widths = []
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        if not tokens or any(t.kind != "number" for t in tokens):
+            return None
+        widths.append(len(tokens))
+    if max(widths) > len(names):
+        return None
+    constraints = _total_first(len(names)) if _TOTAL_NAME.match(names[0]) else ()
+    return TextTableSchema(key, (), (BlockSchema((), tuple((n,) for n in names), constraints),))
+
+
+_LIST_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|名称)\s+(?:金额|预算数|决算数|合计)$")
+_SUBTOTAL = re.compile(r"小\s*计$")
+
+
+def label_amount_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
+    """A list of items with one amount column and no codes (收入预算总表: 「项目名称 金额」 over 「收入总计 …」,
+    「一般公共预算资金 小计 …」, 「公共财政拨款（补助）资金 …」), whichever template: recognised only when every line
+    prints at most one figure and the list's own sums confirm it — its 总计/合计 is the sum of its 小计 rows (or of
+    all its other rows), or some 小计 is the sum of the rows under it."""
+    if len(header_lines) != 1 or not _LIST_HEADER.match(header_lines[0].strip()):
+        return None
+    rows: list[tuple[str, Decimal]] = []
+    tol = Decimal("0.005")
+    for line in data_lines:
+        tokens = tokenise_line(line)
+        if any(t.kind == "code" for t in tokens):
+            return None
+        numbers = [t.text for t in tokens if t.kind == "number"]
+        if len(numbers) > 1:
+            return None
+        amount = parse_amount(numbers[0]) if numbers else None
+        label = "".join(t.text for t in tokens if t.kind == "label")
+        rows.append((label, amount.value if amount is not None else Decimal(0)))
+        if amount is not None:
+            tol = max(tol, amount.half_ulp)
+    if not _list_sums_confirm(rows, tol):
+        return None
+    name, amount_name = header_lines[0].split()
+    return TextTableSchema(key, (), (BlockSchema(((name,),), ((amount_name,),)),), line_rows=True)
+
+
+def _list_sums_confirm(rows: list[tuple[str, Decimal]], tol: Decimal) -> bool:
+    def close(whole: Decimal, parts: list[Decimal]) -> bool:
+        return bool(parts) and whole != 0 and abs(whole - sum(parts, Decimal(0))) <= tol * (len(parts) + 1)
+
+    root = next((i for i, (label, _) in enumerate(rows) if re.search(r"(?:总\s*计|合\s*计)$", label)), None)
+    subtotals = [i for i, (label, _) in enumerate(rows) if _SUBTOTAL.search(label)]
+    if root is not None:
+        others = [v for i, (_, v) in enumerate(rows) if i != root and (not subtotals or i in subtotals)]
+        if close(rows[root][1], others):
+            return True
+    for k, i in enumerate(subtotals):
+        end = subtotals[k + 1] if k + 1 < len(subtotals) else len(rows)
+        if close(rows[i][1], [v for _, v in rows[i + 1:end]]):
+            return True
+    return False
 
 
 _CODE_HEADER = re.compile(r"(?:科目|项目)(?:编码|代码)")
@@ -389,11 +528,16 @@ def placements(
     candidates = [
         cols for cols in combinations(range(n), k)
         if _fits(dict(zip(cols, values, strict=True)), block.constraints, tol)
+        and _within(dict(zip(cols, values, strict=True)), block.within, tol)
     ]
     if not candidates and k == n:
         # every column printed: the row itself is its only placement; that its sums fail is a finding of the
         # table identities (a 合计 that is not its parts' sum), not a reason to read no cell
         candidates = [tuple(range(n))]
+    elif not candidates and block.constraints:
+        # a row edited so that no placement keeps its sums: the placements breaking the fewest, judged by
+        # :func:`pinned` once the table's other rows have narrowed them (``_assemble``)
+        candidates = fewest_broken(values, block.constraints, n, tol)
     if bound is not None:
         within = [cols for cols in candidates
                   if all((b := bound[c]) is None or v <= b + tol * 2 for c, v in zip(cols, values, strict=True))]
@@ -403,6 +547,44 @@ def placements(
         if preferred:
             candidates = preferred
     return candidates
+
+
+def _within(values: dict[int, Decimal], parts: tuple[tuple[int, int], ...], tol: Decimal) -> bool:
+    """No 其中 part printed above its whole (a blank whole is 0)."""
+    return all(values.get(part, Decimal(0)) <= values.get(whole, Decimal(0)) + tol * 2 for part, whole in parts)
+
+
+def _failing(values: dict[int, Decimal], constraints: tuple[Constraint, ...], tol: Decimal) -> set[int]:
+    """The columns of the sums a placement breaks."""
+    out: set[int] = set()
+    for c in constraints:
+        if not _fits(values, (c,), tol):
+            out.update((c[0], *c[1], *c[2]))
+    return out
+
+
+def fewest_broken(
+    values: list[Decimal], constraints: tuple[Constraint, ...], n: int, tol: Decimal,
+) -> list[tuple[int, ...]]:
+    """A row printing fewer figures than columns whose sums fail under every placement: the placements breaking
+    the fewest sums (:func:`pinned` then decides whether they are a reading)."""
+    scored = [(sum(1 for c in constraints if not _fits(dict(zip(cols, values, strict=True)), (c,), tol)), cols)
+              for cols in combinations(range(n), len(values))]
+    fewest = min((b for b, _ in scored), default=0)
+    return [cols for b, cols in scored if b == fewest]
+
+
+def pinned(values: list[Decimal], candidates: list[tuple[int, ...]], constraints: tuple[Constraint, ...],
+           tol: Decimal) -> bool:
+    """Whether placements that all break some sum agree on every figure of the broken sums (the identities then
+    judge the row as printed): a figure they dispute must take part in no broken sum — a figure of a broken sum
+    that could sit in two columns is no reading (the wrong figure could be either)."""
+    failing = [_failing(dict(zip(cols, values, strict=True)), constraints, tol) for cols in candidates]
+    for i in range(len(values)):
+        if len({cols[i] for cols in candidates}) > 1 and any(
+                cols[i] in broken for cols, broken in zip(candidates, failing, strict=True)):
+            return False
+    return True
 
 
 def _values(numbers: list[str]) -> list[Decimal] | None:
@@ -449,7 +631,14 @@ def unreadable_figures(
 
 def place_amounts(numbers: list[str], block: BlockSchema, active: int | None = None) -> tuple[list[str], int]:
     """The amount cells of a block from the numbers a row prints, and how many were left out (ambiguous)."""
-    return agreed_cells(numbers, placements(numbers, block, active), len(block.amounts))
+    candidates = placements(numbers, block, active)
+    values = _values(numbers) or []
+    if (candidates and values and len(numbers) < len(block.amounts) and block.constraints
+            and not any(_fits(dict(zip(c, values, strict=True)), block.constraints, _tolerance(numbers))
+                        for c in candidates)
+            and not pinned(values, candidates, block.constraints, _tolerance(numbers))):
+        candidates = []
+    return agreed_cells(numbers, candidates, len(block.amounts))
 
 
 @dataclass(slots=True)
@@ -637,6 +826,44 @@ CONTAINED_IN: dict[str, str] = {
 }
 
 
+# the 收入决算表 whose columns the 收入支出决算总表's 收入 items name (一、财政拨款收入 … 六、其他收入)
+INCOME_ITEMS_OF: dict[str, str] = {"income": "income_expenditure_summary"}
+_ORDINAL_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.．、])")
+
+
+def income_items(rows: TextTableRows) -> dict[str, Decimal]:
+    """The 收入 side's numbered items of a 收支总表 (a blank is 0) by their name without the number; only when
+    the side's 本年收入合计 is the sum of its numbered items (nothing lost in the text)."""
+    block = rows.schema.blocks[0]
+    if not block.side or len(block.labels) != 1 or len(block.amounts) != 1:
+        return {}
+    items: dict[str, Decimal] = {}
+    total: Decimal | None = None
+    tol = Decimal("0.005")
+    for _, cells in rows.rows:
+        label, text = cells[0], cells[1]
+        amount = parse_amount(text) if text else None
+        if amount is not None:
+            tol = max(tol, amount.half_ulp)
+        if _YEAR_TOTAL.match(label) and total is None:
+            total = amount.value if amount is not None else None
+        elif _NUMBERED.match(label) and total is None:
+            items[_ORDINAL_PREFIX.sub("", label)] = amount.value if amount is not None else Decimal(0)
+    if total is None or not items or abs(sum(items.values(), Decimal(0)) - total) > tol * (len(items) + 1):
+        return {}
+    return items
+
+
+def income_caps(schema: TextTableSchema, items: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The caps of the 收入决算表's columns from the 总表's items of the same name (a column's every row is a part
+    of its 合计, so never above the 总表's figure; a blank item is 0)."""
+    caps: dict[str, Decimal] = {}
+    for path in schema.blocks[0].amounts:
+        if path[0] in items:
+            caps[_cap_name(path)] = items[path[0]]
+    return caps
+
+
 def build_table_rows(
     schema: TextTableSchema, lines: list[tuple[int | None, str]],
     bounds: dict[str, dict[str, Decimal]] | None = None, stated_text: str = "",
@@ -660,7 +887,7 @@ def build_table_rows(
             tokens = tuple(seen)
         if not tokens:
             continue
-        if not _is_row_line(tokens, text.strip()):
+        if not schema.line_rows and not _is_row_line(tokens, text.strip()):
             fragment = "".join(t.text for t in tokens)
             if last is not None and last.prefix_group is not None:
                 last.groups[last.prefix_group].labels.append(fragment)
@@ -685,7 +912,8 @@ def build_table_rows(
 
 
 _BASIS_WORDS = re.compile(r"^(?:预算数|决算数|预算|决算|小计|合计)$")
-_STATED_FIGURE = r"(?:预算数?|决算数?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+_STATED_FIGURE = r"(?:(?:预算|决算)(?:数|支出)?|支出)?(?:为|是|：|:)?\s*([-−]?\d[\d,]*(?:\.\d+)?)\s*(万元|元)"
+_ROW_FIGURE = r"([-−]?\d[\d,]*\.\d+)$"  # a table row of the document: the item's name, then its one figure
 
 
 def _item_name(path: tuple[str, ...]) -> str:
@@ -695,8 +923,9 @@ def _item_name(path: tuple[str, ...]) -> str:
 
 
 def _stated(name: str, value: Decimal, text: str) -> bool:
-    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元), in 万元 or 元; not as the tail of
-    a joint name (…购置及运行费7万元 states no 运行费)."""
+    """Whether ``text`` states ``value`` right after ``name`` (公务接待费1.53万元, 运行维护费预算支出267.8万元), in 万元
+    or 元, or prints it as a row of another table (the name, then that one figure, ending the line); not as the
+    tail of a joint name (…购置及运行费7万元 states no 运行费)."""
     if len(name) < 2:
         return False
     # an item named …费 in the table is also written …支出 in the text (公务用车运行维护费 / 公务用车运行维护支出)
@@ -707,6 +936,11 @@ def _stated(name: str, value: Decimal, text: str) -> bool:
             continue
         in_yuan = amount.value * (10000 if m.group(2) == "万元" else 1)
         if amount.value == value or in_yuan == value:
+            return True
+    # another table of the document prints the item as a row of its own (「30231 公务用车运行维护费 267.80」)
+    for m in re.finditer(rf"(?<![及和、與])(?:{names}){_ROW_FIGURE}", text, re.M):
+        amount = parse_amount(m.group(1))
+        if amount is not None and amount.value == value:
             return True
     return False
 
@@ -792,6 +1026,15 @@ def _assemble(
         if stated_text:
             for m in members:
                 _settle_by_text(m, block, stated_text)
+        failing = [m for m in members if block.constraints and m.candidates and m.values
+                   and len(m.numbers) < len(block.amounts)
+                   and not any(_fits(m.column_values(c), block.constraints, _tolerance(m.numbers))
+                               for c in m.candidates)]
+        for m in failing:
+            # its sums fail and the broken sum's figures have no one place — or another row's sums fail too, so
+            # the columns themselves are in doubt (a template with a column the schema lacks): unread
+            if len(failing) > 1 or not pinned(m.values, m.candidates, block.constraints, _tolerance(m.numbers)):
+                m.candidates = []
     rows: list[tuple[int | None, tuple[str, ...]]] = []
     for (page, _), by_block in zip(placed_lines, placed, strict=True):
         cells: list[str] = []
