@@ -86,35 +86,39 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str) -> set[tuple[str, str]
     ).fetchall()}
 
 
-def read_published_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS,
-                         full: bool = False) -> PublishedState:
-    """The published warehouse's documents, current quarantine and succeeded runs, read-only (``full``: also
-    what an idle run needs — the bureau-inputs fingerprint, the findings' sightings, the summary).
+def read_published_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> PublishedState:
+    """The published warehouse's documents, current quarantine and succeeded runs, read-only.
 
     Waits briefly for a write lock someone holds, then raises :class:`WarehouseBusy`.
     """
     if not warehouse.exists():
         return PublishedState([], set(), set())
     with read_published(warehouse, wait_seconds) as con:
-        published = published_run_ids(con)
-        raw = _columns(con, "raw")
-        # a warehouse from before incremental runs: everything is re-planned
-        rows = read_document_rows(con) if ("documents", "parser_fingerprint") in raw else []
-        quarantined: set[tuple[str, str]] = set()
-        if ("quarantine", "is_current") in raw:
-            quarantined = {(k, s) for k, s in con.execute(
-                "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
-        state = PublishedState(rows, quarantined, published)
-        if not full:
-            return state
-        bureau = None
-        if ("bureau_inputs", "fingerprint") in raw:
-            bureau = con.execute("SELECT any_value(fingerprint) FROM raw.bureau_inputs").fetchall()[0][0]
-        seen: dict[str, str] = {}
-        if ("fct_check_result", "last_seen_run_id") in _columns(con, "marts"):
-            seen = dict(con.execute("SELECT finding_id, last_seen_run_id FROM marts.fct_check_result").fetchall())
-        return replace(state, bureau_fingerprint=bureau, seen=seen, findings=findings_by_severity(con),
-                       summary=summary_of(con))
+        return _published_state(con)
+
+
+def _published_state(con: duckdb.DuckDBPyConnection) -> PublishedState:
+    published = published_run_ids(con)
+    raw = _columns(con, "raw")
+    # a warehouse from before incremental runs: everything is re-planned
+    rows = read_document_rows(con) if ("documents", "parser_fingerprint") in raw else []
+    quarantined: set[tuple[str, str]] = set()
+    if ("quarantine", "is_current") in raw:
+        quarantined = {(k, s) for k, s in con.execute(
+            "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
+    return PublishedState(rows, quarantined, published)
+
+
+def _idle_details(con: duckdb.DuckDBPyConnection, state: PublishedState) -> PublishedState:
+    """What only an idle run needs: the bureau-inputs fingerprint, the findings' sightings, the summary."""
+    bureau = None
+    if ("bureau_inputs", "fingerprint") in _columns(con, "raw"):
+        bureau = con.execute("SELECT any_value(fingerprint) FROM raw.bureau_inputs").fetchall()[0][0]
+    seen: dict[str, str] = {}
+    if ("fct_check_result", "last_seen_run_id") in _columns(con, "marts"):
+        seen = dict(con.execute("SELECT finding_id, last_seen_run_id FROM marts.fct_check_result").fetchall())
+    return replace(state, bureau_fingerprint=bureau, seen=seen, findings=findings_by_severity(con),
+                   summary=summary_of(con))
 
 
 def unchanged_keys(
@@ -223,19 +227,16 @@ def preflight_of(inbox: Path, warehouse: Path, options: RunOptions, parser_fp: s
     if not layout.runs_log.exists():
         return Preflight(False, why="no run log")
     try:
-        published = read_published_state(warehouse, options.lock_wait, full=True)
+        with read_published(warehouse, options.lock_wait) as con:
+            published = _published_state(con)
+            state = scan_with(inbox, layout, published, parser_fp)
+            refusal, why = _file_changes(state, options)
+            if not why:  # only then is the rest worth reading
+                published = _idle_details(con, published)
     except WarehouseBusy as exc:
         return Preflight(False, str(exc), why="warehouse busy")
-    state = scan_with(inbox, layout, published, parser_fp)
-    found = {f.logical_key for f in state.files}
-    refusal = None if options.allow_withdraw else withdrawal_refusal(state.known_keys, found,
-                                                                   options.max_withdraw_share)
-    if refusal is not None:
-        return Preflight(False, refusal, state, published, "withdrawal refused")
-    if not state.files or len(state.unchanged) != len(state.files) or state.deferred:
-        return Preflight(False, None, state, published, "files changed")
-    if not {r.logical_key for r in state.rows if r.is_current} <= found:
-        return Preflight(False, None, state, published, "a file was withdrawn")
+    if why:
+        return Preflight(False, refusal, state, published, why)
     builder = built_by(read_records(layout.runs_log, published=state.published), state.published)
     if builder is None or builder.dbt_fingerprint != dbt_fp or builder.parser_fingerprint != parser_fp:
         return Preflight(False, None, state, published, "parser or dbt project changed")
@@ -246,6 +247,19 @@ def preflight_of(inbox: Path, warehouse: Path, options: RunOptions, parser_fp: s
     if any(seen.get(f) != run for f, run in published.seen.items()):
         return Preflight(False, None, state, published, "sightings not recorded")
     return Preflight(True, None, state, published)
+
+
+def _file_changes(state: ScanState, options: RunOptions) -> tuple[str | None, str]:
+    """(refusal, what changed) of the scanned files against the published warehouse; (None, "") when nothing."""
+    found = {f.logical_key for f in state.files}
+    if not options.allow_withdraw and (refusal := withdrawal_refusal(state.known_keys, found,
+                                                                     options.max_withdraw_share)):
+        return refusal, "withdrawal refused"
+    if not state.files or len(state.unchanged) != len(state.files) or state.deferred:
+        return None, "files changed"
+    if not {r.logical_key for r in state.rows if r.is_current} <= found:
+        return None, "a file was withdrawn"
+    return None, ""
 
 
 def built_by(records: list[RunRecord], published: set[str]) -> RunRecord | None:

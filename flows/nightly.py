@@ -28,7 +28,7 @@ from flows.idle import (  # the preflight's pieces: re-exported, the run and its
 )
 from flows.options import RunOptions
 from ingest.batch import ParseOutcome, parse_inbox
-from ingest.cache import ResultCache, parser_fingerprint
+from ingest.cache import ResultCache, current_parser_fingerprint, parser_fingerprint
 from ingest.discover import InboxFile
 from ingest.pipeline import PARSER_VERSION, FileLimits
 from ingest.records import IngestResult
@@ -211,7 +211,7 @@ def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked
 def _locked_run(
     inbox: Path, warehouse: Path, layout: DataLayout, options: RunOptions, record: RunRecord, tracked: bool = True
 ) -> RunReport:
-    fp = parser_fingerprint(PARSER_VERSION)
+    fp = current_parser_fingerprint(layout.cache_dir / "fingerprints")  # remembered for the next idle check
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
     build: Path | None = None

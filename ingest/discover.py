@@ -121,9 +121,14 @@ def _full_identity(st: os.stat_result) -> Identity:
 
 
 def _hash(path: Path, limits: FileLimits | None) -> str:
-    from ingest.pipeline import DEFAULT_FILE_LIMITS, file_sha256, with_io_retries  # only when a file is read
+    """sha256 of the file; an I/O error is retried as the readers retry it (the parser is imported only then)."""
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        from ingest.pipeline import DEFAULT_FILE_LIMITS, file_sha256, with_io_retries
 
-    return with_io_retries(functools.partial(file_sha256, path), limits or DEFAULT_FILE_LIMITS)
+        return with_io_retries(functools.partial(file_sha256, path), limits or DEFAULT_FILE_LIMITS)
 
 
 def read_hash_memo(path: Path) -> dict[str, tuple[Identity, str]]:
