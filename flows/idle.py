@@ -301,3 +301,5 @@ def idle_run(inbox: Path, warehouse: Path, options: RunOptions) -> IdleRun | Non
             return IdleRun(record, published.summary, len(state.files))
     except RunLocked:
         return None
+    except Exception:  # any doubt is not idle: the full run meets the problem and reports it
+        return None
