@@ -182,11 +182,13 @@ def hash_memo_path(layout: DataLayout, inbox: Path) -> Path:
     return layout.cache_dir / "scan" / f"{key}.json"
 
 
-def scan_with(inbox: Path, layout: DataLayout, published: PublishedState, fingerprint: str) -> ScanState:
-    """The inbox against what the warehouse holds (the hash memo read before and written after the scan)."""
+def scan_with(inbox: Path, layout: DataLayout, published: PublishedState, fingerprint: str,
+              wait: bool = True) -> ScanState:
+    """The inbox against what the warehouse holds (the hash memo read before and written after the scan);
+    ``wait`` off: a file modified a moment ago is deferred (not idle) rather than waited for."""
     memo_file = hash_memo_path(layout, inbox)
     memo = read_hash_memo(memo_file)
-    found = scan(inbox, memo=memo)
+    found = scan(inbox, memo=memo, wait=wait)
     if found.hashes != memo:
         with contextlib.suppress(OSError):  # a read-only or full cache: the next scan hashes again
             write_hash_memo(memo_file, found.hashes)
@@ -229,7 +231,8 @@ def preflight_of(inbox: Path, warehouse: Path, options: RunOptions, parser_fp: s
     try:
         with read_published(warehouse, options.lock_wait) as con:
             published = _published_state(con)
-            state = scan_with(inbox, layout, published, parser_fp)
+            # a file written a moment ago is a change: deferred (not idle) at once, the full run's scan waits for it
+            state = scan_with(inbox, layout, published, parser_fp, wait=False)
             refusal, why = _file_changes(state, options)
             if not why:  # only then is the rest worth reading
                 published = _idle_details(con, published)

@@ -156,11 +156,13 @@ def _refused_sha(entry: InboxEntry) -> str:
 
 def scan(
     inbox: Path, limits: FileLimits | None = None, settle_seconds: float = SETTLE_SECONDS,
-    memo: HashMemo | None = None,
+    memo: HashMemo | None = None, wait: bool = True,
 ) -> InboxScan:
     """Every entry with its logical key (path relative to the inbox) and sha256; files being written deferred.
 
     ``memo`` (the ``hashes`` of an earlier scan) spares reading a file whose stat identity is unchanged.
+    ``wait`` off (a look that only asks whether anything changed): a file modified within ``settle_seconds`` is
+    deferred at once instead of being waited for.
     """
     files: list[InboxFile] = []
     deferred: list[str] = []
@@ -200,7 +202,9 @@ def scan(
             recent.append((found, _identity(after), after.st_mtime))
         else:
             files.append(found)
-    if recent:
+    if recent and not wait:
+        deferred.extend(found.logical_key for found, _, _ in recent)
+    elif recent:
         newest = max(m for _, _, m in recent)
         time.sleep(max(0.0, min(settle_seconds, newest + settle_seconds - time.time())))
         for found, seen, _ in recent:

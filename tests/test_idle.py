@@ -215,3 +215,15 @@ def test_parser_fingerprint_memo_equals_the_computed_one(tmp_path: Path):
     (next(tmp_path.iterdir())).write_text("stale-but-keyed", encoding="utf-8")
     assert current_parser_fingerprint(tmp_path) == "stale-but-keyed"  # read back by the same stat key
     assert current_parser_fingerprint(None) == computed
+
+
+def test_a_look_without_waiting_defers_a_file_written_a_moment_ago(tmp_path: Path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "old.txt").write_bytes(b"old")
+    os.utime(inbox / "old.txt", (time.time() - 60, time.time() - 60))
+    (inbox / "new.txt").write_bytes(b"new")
+    started = time.monotonic()
+    found = scan(inbox, settle_seconds=5.0, wait=False)
+    assert time.monotonic() - started < 2.0  # no settle wait
+    assert [f.logical_key for f in found.files] == ["old.txt"] and found.deferred == ["new.txt"]
