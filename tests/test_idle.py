@@ -118,7 +118,7 @@ def _change_bytes(inbox: Path, warehouse: Path) -> None:
 
 
 def _same_bytes_new_mtime(inbox: Path, warehouse: Path) -> None:
-    os.utime(sorted(inbox.rglob("*.txt"))[0])
+    os.utime(sorted(inbox.rglob("*.txt"))[0], (time.time() - 30, time.time() - 30))  # not a moment ago: not waited for
 
 
 def _add_file(inbox: Path, warehouse: Path) -> None:
