@@ -142,11 +142,13 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
         "*checks* is the part of the build spent on check models and their tests (build_state.node_seconds, "
         "apportioned to dbt's wall time) — it is inside *dbt*, not added to it. Peak RSS = sum over the process "
         "tree (run + parse workers + dbt), polled every 0.2 s; shared pages are counted once per process, so "
-        "it overstates. *max 1 proc* = largest single process (getrusage RUSAGE_CHILDREN).",
+        "it overstates. *max 1 proc* = largest single process (getrusage RUSAGE_CHILDREN). *cpu s* = user + "
+        "system seconds of the run and the processes it waited for (getrusage RUSAGE_CHILDREN): what the run "
+        "cost whatever the machine's load.",
         "",
-        "| departments | docs | files | run | wall s | parse s | load s | dbt s | checks s | publish s | "
+        "| departments | docs | files | run | wall s | cpu s | parse s | load s | dbt s | checks s | publish s | "
         "parsed/skipped | peak tree RSS MB | max 1 proc MB | load before→after |",
-        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     fps: set = set()
     for s in r.get("sizes", []):
@@ -160,7 +162,8 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
             status = "" if x["exit_code"] == 0 else f" **FAILED: {x.get('reason')}**"
             L.append(
                 f"| {s['departments']} | {s['documents']} | {s['files']} | {key}{status} | {_f(x['wall_s'])} | "
-                f"{_f(st['parse'])} | {_f(st['load'])} | {dbt} | {_f(st.get('checks (share of dbt)'))} | "
+                f"{_f(x.get('cpu_s'))} | {_f(st['parse'])} | {_f(st['load'])} | {dbt} | "
+                f"{_f(st.get('checks (share of dbt)'))} | "
                 f"{_f(st['publish'])} | {x['files_parsed']}/{x['files_skipped']} | {_f(x['peak_tree_rss_mb'], 0)} | "
                 f"{_f(x['max_single_process_rss_mb'], 0)} | {x['load1_before']}→{x['load1_after']} |"
             )
@@ -172,12 +175,13 @@ def render_markdown(r: dict, hand_notes: str = "") -> str:
             "its own split as it prints it) and the PDFium-text floor of the same pages (pypdfium2 text of every "
             "page in a fresh process, interpreter start included):",
             "",
-            "| departments | wall s | split | floor s (pages) | ratio to floor | load before→after |",
-            "|---:|---:|---|---:|---:|---|",
+            "| departments | wall s | cpu s | split | floor s (pages) | ratio to floor | load before→after |",
+            "|---:|---:|---:|---|---:|---:|---|",
         ]
         for s, k in checks:
             f = k["pdfium_floor"]
-            L.append(f"| {s['departments']} | {k['wall_s']} | {k['split']} | {f['process_wall_s']} ({f['pages']}) | "
+            L.append(f"| {s['departments']} | {k['wall_s']} | {_f(k.get('cpu_s'))} | {k['split']} |"
+                     f" {f['process_wall_s']} ({f['pages']}) | "
                      f"{k['ratio_to_floor']}× | {k['load1_before']}→{k['load1_after']} |")
     floors = [(s, s["pdfium_floor_county"]) for s in r.get("sizes", []) if s.get("pdfium_floor_county")]
     if floors:

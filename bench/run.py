@@ -154,17 +154,25 @@ def pdfium_floor(pdf: Path) -> dict:
 def measured_check(pdf: Path, warehouse: Path, label: str) -> dict:
     """`juesuan check PDF` against the published warehouse: wall time of the child, its own split, the floor."""
     load_before = load()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.run([str(JUESUAN), "check", str(pdf), "--warehouse", str(warehouse)], capture_output=True,
                           text=True, cwd=ROOT, check=False)
     wall = time.monotonic() - t0
+    cpu = _cpu(before, resource.getrusage(resource.RUSAGE_CHILDREN))
     took = next((ln for ln in proc.stdout.splitlines() if ln.startswith("用时 took")), "")
     floor = pdfium_floor(pdf)
-    result = {"label": label, "exit_code": proc.returncode, "wall_s": round(wall, 2), "split": took,
+    result = {"label": label, "exit_code": proc.returncode, "wall_s": round(wall, 2), "cpu_s": cpu, "split": took,
               "pdfium_floor": floor, "ratio_to_floor": round(wall / max(floor["process_wall_s"], 1e-6), 1),
               "load1_before": load_before, "load1_after": load()}
     print(f"  [{label}] rc={proc.returncode} wall {wall:.2f} s ({took}); PDFium floor {floor}", flush=True)
     return result
+
+
+def _cpu(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
+    """CPU seconds (user + system) of the children that ended between two getrusage(RUSAGE_CHILDREN) calls: the
+    run and every process it waited for (parse workers, compile) — the machine's load does not inflate it."""
+    return round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2)
 
 
 def measured_run(inbox: Path, warehouse: Path, workers: int | None, label: str) -> dict:
@@ -200,6 +208,7 @@ def measured_run(inbox: Path, warehouse: Path, workers: int | None, label: str) 
         "status": rec.get("status"),
         "reason": rec.get("reason"),
         "wall_s": round(wall, 2),
+        "cpu_s": _cpu(before_children, after_children),
         "run_internal_s": round(
             (datetime.fromisoformat(rec["ended_at"]) - datetime.fromisoformat(rec["started_at"])).total_seconds(), 2
         )
@@ -232,7 +241,8 @@ def measured_run(inbox: Path, warehouse: Path, workers: int | None, label: str) 
     if rc != 0:
         result["output_tail"] = out_lines[-8:]
     print(
-        f"  [{label}] rc={rc} wall {wall:.1f} s stages {result['stages_s']} peak {sampler.peak:.0f} MB "
+        f"  [{label}] rc={rc} wall {wall:.1f} s cpu {result['cpu_s']} s stages {result['stages_s']} "
+        f"peak {sampler.peak:.0f} MB "
         f"load {load_before}->{result['load1_after']}",
         flush=True,
     )

@@ -6,11 +6,16 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows import access_cli, check_cli, ops_cli, review_cli
 from flows.options import DEFAULT_INBOX, DEFAULT_WAREHOUSE, RunOptions, add_run_options
 from flows.options import fail as _fail
 from flows.settings import configure_environment
+
+if TYPE_CHECKING:
+    from warehouse.runs import RunRecord
+    from warehouse.summary import WarehouseSummary
 
 
 def _check_writable(warehouse: Path) -> str | None:
@@ -40,16 +45,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (reason := _check_writable(warehouse)) is not None:
         return _fail(reason)
     configure_environment(warehouse.parent)
+    started = time.monotonic()
+    from flows.idle import idle_run
+
+    # nothing changed: the run is recorded and nothing is started, copied, built or published (flows/idle.py)
+    if (idle := idle_run(inbox, warehouse, RunOptions.from_args(args))) is not None:
+        return _print_report(idle.record, idle.summary, idle.files_found, warehouse, started)
     from flows.lifetime import run_lifetime
 
     with run_lifetime():  # whatever the run starts dies with it, kill -9 included
-        return _run(args, inbox, warehouse)
+        return _run(args, inbox, warehouse, started)
 
 
-def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
+def _run(args: argparse.Namespace, inbox: Path, warehouse: Path, started: float) -> int:
     from flows.nightly import preflight, run_consolidation, tracking_requested
 
-    started = time.monotonic()
     options = RunOptions.from_args(args)
     tracked = tracking_requested(options)
     if tracked:
@@ -64,11 +74,13 @@ def _run(args: argparse.Namespace, inbox: Path, warehouse: Path) -> int:
         report = consolidate(inbox=inbox, warehouse=warehouse, options=options.to_parameters())
     if not report.ok:
         return _fail(f"{report.reason}（上一个完好的数据仓库保持不变 the last good warehouse is unchanged）")
-    s = report.summary
-    assert s is not None
-    r = report.record
-    print(f"运行完成 run {report.run_id} finished in {time.monotonic() - started:.1f} s")
-    print(f"  文件 files found: {report.files_found} (parsed {r.files_parsed}, skipped {r.files_skipped}, "
+    assert report.summary is not None
+    return _print_report(report.record, report.summary, report.files_found, warehouse, started)
+
+
+def _print_report(r: RunRecord, s: WarehouseSummary, files_found: int, warehouse: Path, started: float) -> int:
+    print(f"运行完成 run {r.run_id} finished in {time.monotonic() - started:.1f} s")
+    print(f"  文件 files found: {files_found} (parsed {r.files_parsed}, skipped {r.files_skipped}, "
           f"withdrawn {r.files_withdrawn}, documents added {r.documents_added})")
     stages = f"parse {r.parse_seconds:.1f} s, load {r.load_seconds:.1f} s, "
     stages += f"dbt {r.dbt_seconds:.1f} s" if r.dbt_built else "dbt skipped (nothing changed)"

@@ -13,30 +13,31 @@ import os
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from flows.idle import (  # the preflight's pieces: re-exported, the run and its tests read them from here
+    ScanState,
+    inbox_missing,
+    keep_deferred,
+    preflight_of,
+    scan_state,
+    unchanged_keys,
+    withdrawal_refusal,
+)
 from flows.options import RunOptions
 from ingest.batch import ParseOutcome, parse_inbox
-from ingest.cache import ResultCache, parser_fingerprint
-from ingest.discover import InboxFile, scan
+from ingest.cache import ResultCache, current_parser_fingerprint, parser_fingerprint
+from ingest.discover import InboxFile
 from ingest.pipeline import PARSER_VERSION, FileLimits
 from ingest.records import IngestResult
 from warehouse.build.compile import CompileFailed, CompileJob, cache_root, start_compile
 from warehouse.build.runner import BuildOutcome, BuildSettings
 from warehouse.build.runner import build as build_models
 from warehouse.dbt import DBT_PROJECT_DIR, dbt_build
-from warehouse.load import (
-    ChangePlan,
-    DocRow,
-    apply_changes,
-    ensure_raw_schema,
-    plan_changes,
-    read_document_rows,
-)
+from warehouse.load import ChangePlan, apply_changes, ensure_raw_schema, plan_changes
 from warehouse.publish import (
-    LOCK_WAIT_SECONDS,
     DataLayout,
     PendingBuild,
     RunLocked,
@@ -46,6 +47,9 @@ from warehouse.publish import (
     read_published,
     run_lock,
 )
+
+__all__ = ["RunReport", "ScanState", "inbox_missing", "keep_deferred", "preflight", "run_consolidation",
+           "scan_state", "tracking_requested", "unchanged_keys", "withdrawal_refusal"]
 from warehouse.review.inputs import BureauInputs, inputs_changed, read_inputs, record_sightings, write_inputs
 from warehouse.runs import (
     RunRecord,
@@ -56,24 +60,11 @@ from warehouse.runs import (
     findings_by_severity,
     last_success,
     now,
-    published_run_ids,
     read_records,
     with_findings,
     write_runs,
 )
 from warehouse.summary import WarehouseSummary, summarize
-
-
-@dataclass(frozen=True, slots=True)
-class ScanState:
-    """What the scan found, what the warehouse holds, and which files are unchanged since they were read."""
-
-    files: list[InboxFile]
-    rows: list[DocRow]
-    unchanged: set[str]
-    deferred: list[str]
-    known_keys: set[str]  # logical keys current in the warehouse (documents and quarantined files)
-    published: set[str] = field(default_factory=set)  # run ids the published warehouse records as succeeded
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,96 +93,6 @@ BUILDER_ENV = "JUESUAN_BUILDER"
 def _progress(done: int, total: int, res: IngestResult) -> None:
     if total >= 20 and (done * 10 // total != (done - 1) * 10 // total or done == total):
         print(f"  解析进度 parsed {done}/{total}", flush=True)
-
-
-def read_warehouse_state(warehouse: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> tuple[
-        list[DocRow], set[tuple[str, str]], set[str]]:
-    """The published warehouse's documents, its current quarantine (logical_key, sha256) and the runs it records
-    as succeeded, read-only.
-
-    Waits briefly for a write lock someone holds, then raises :class:`WarehouseBusy`.
-    """
-    if not warehouse.exists():
-        return [], set(), set()
-    with read_published(warehouse, wait_seconds) as con:
-        published = published_run_ids(con)
-        cols = {(t, c) for t, c in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'raw' "
-            "AND table_name IN ('documents', 'quarantine')").fetchall()}
-        # a warehouse from before incremental runs: everything is re-planned
-        rows = read_document_rows(con) if ("documents", "parser_fingerprint") in cols else []
-        quarantined: set[tuple[str, str]] = set()
-        if ("quarantine", "is_current") in cols:
-            quarantined = {(k, s) for k, s in con.execute(
-                "SELECT logical_key, file_sha256 FROM raw.quarantine WHERE is_current").fetchall()}
-    return rows, quarantined, published
-
-
-def unchanged_keys(
-    rows: list[DocRow], files: list[InboxFile], fingerprint: str,
-    quarantined: set[tuple[str, str]] | None = None, cached: Callable[[str], bool] | None = None,
-) -> set[str]:
-    """Keys whose current document has the same bytes and was parsed by the same parser (pure).
-
-    A file quarantined with the same bytes is unchanged too when this parser's verdict on it is cached
-    (a new parser may read it); a link or special file quarantined as the same entry is unchanged (never read).
-    """
-    current = {r.logical_key: r for r in rows if r.is_current}
-    still_bad = quarantined or set()
-    return {
-        f.logical_key for f in files
-        if ((c := current.get(f.logical_key)) is not None and c.file_sha256 == f.sha256
-            and c.parser_fingerprint == fingerprint)
-        or ((f.logical_key, f.sha256) in still_bad
-            and (f.kind != "regular" or (cached is not None and cached(f.sha256))))
-    }
-
-
-def keep_deferred(
-    files: list[InboxFile], deferred: list[str], rows: list[DocRow], quarantined: set[tuple[str, str]], inbox: Path
-) -> list[InboxFile]:
-    """Files still being written keep their current state this run: listed with the bytes the warehouse has (pure).
-
-    A deferred file the warehouse does not know yet is left out until it is complete.
-    """
-    known = {r.logical_key: r.file_sha256 for r in rows if r.is_current}
-    known.update({k: s for k, s in quarantined if k not in known})
-    kept = [InboxFile(k, str(inbox / k), known[k]) for k in deferred if k in known]
-    return sorted([*files, *kept], key=lambda f: f.logical_key)
-
-
-def withdrawal_refusal(known: set[str], found: set[str], max_share: float) -> str | None:
-    """Why a run must not publish what this inbox would withdraw, or None (pure).
-
-    ``known`` are the logical keys current in the published warehouse, ``found`` those in the inbox now.
-    """
-    if not known:
-        return None
-    lost = known - found
-    if not found:
-        return (f"收件箱为空，发布将撤回全部 {len(known)} 个文件 the inbox is empty: publishing would withdraw all "
-                f"{len(known)} files (use --allow-withdraw if intended)")
-    if len(lost) / len(known) > max_share:
-        return (f"收件箱缺少上次的 {len(lost)}/{len(known)} 个文件（超过 {max_share:.0%}），拒绝撤回 "
-                f"the inbox lost {len(lost)} of {len(known)} files since the last run (more than {max_share:.0%}); "
-                f"refusing to withdraw them (use --allow-withdraw if intended)")
-    return None
-
-
-def inbox_missing(inbox: Path) -> str:
-    return f"收件箱不存在或不是文件夹（未挂载？） inbox not found or not a folder (not mounted?): {inbox}"
-
-
-def scan_state(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float = LOCK_WAIT_SECONDS) -> ScanState:
-    """The inbox's files, the warehouse's documents, and which files are unchanged since they were read."""
-    rows, quarantined, published = read_warehouse_state(warehouse, lock_wait)
-    found = scan(inbox)
-    files = keep_deferred(found.files, found.deferred, rows, quarantined, inbox)
-    cache = ResultCache(DataLayout(warehouse).cache_dir, fingerprint)
-    unchanged = unchanged_keys(rows, files, fingerprint, quarantined, cache.has)
-    unchanged |= set(found.deferred) & {f.logical_key for f in files}
-    known = {r.logical_key for r in rows if r.is_current} | {k for k, _ in quarantined}
-    return ScanState(files, rows, unchanged, found.deferred, known, published)
 
 
 def scan_step(inbox: Path, warehouse: Path, fingerprint: str, lock_wait: float) -> ScanState:
@@ -261,31 +162,11 @@ STEPS: dict[str, Callable[..., Any]] = {
 
 
 def preflight(inbox: Path, warehouse: Path, options: RunOptions) -> tuple[bool, str | None]:
-    """(idle, refusal) from one cheap scan: whether a run would change nothing (same files, parser and dbt project
-    as the last successful run, same registry and review decisions) and why it must be refused before it starts
-    (a missing or emptied inbox).
-
-    Hashes the inbox and reads raw.documents read-only; any doubt answers (False, None): the run decides.
-    """
-    if not inbox.is_dir():
-        return False, inbox_missing(inbox)
-    if not warehouse.exists():
-        return False, None
-    try:
-        state = scan_state(inbox, warehouse, parser_fingerprint(PARSER_VERSION), options.lock_wait)
-    except WarehouseBusy as exc:
-        return False, str(exc)
-    found = {f.logical_key for f in state.files}
-    refusal = None if options.allow_withdraw else withdrawal_refusal(state.known_keys, found,
-                                                                   options.max_withdraw_share)
-    if refusal is not None or not state.files or len(state.unchanged) != len(state.files) or state.deferred:
-        return False, refusal
-    if not {r.logical_key for r in state.rows if r.is_current} <= found:
-        return False, None  # a withdrawn file is a change
-    prior = last_success(read_records(DataLayout(warehouse).runs_log, published=state.published))
-    if prior is None or prior.dbt_fingerprint != dbt_fingerprint(DBT_PROJECT_DIR):
-        return False, None
-    return not inputs_changed(warehouse, read_inputs(warehouse, inbox, options.registry)), None
+    """(idle, refusal) from one cheap scan (flows/idle.py): whether a run would change nothing and why it must be
+    refused before it starts (a missing or emptied inbox). Any doubt answers (False, None): the run decides."""
+    check = preflight_of(inbox, warehouse, options, parser_fingerprint(PARSER_VERSION),
+                         dbt_fingerprint(DBT_PROJECT_DIR))
+    return check.idle, check.refusal
 
 
 def _stage(name: str, tracked: bool) -> Callable[..., Any]:
@@ -330,7 +211,7 @@ def run_consolidation(inbox: Path, warehouse: Path, options: RunOptions, tracked
 def _locked_run(
     inbox: Path, warehouse: Path, layout: DataLayout, options: RunOptions, record: RunRecord, tracked: bool = True
 ) -> RunReport:
-    fp = parser_fingerprint(PARSER_VERSION)
+    fp = current_parser_fingerprint(layout.cache_dir / "fingerprints")  # remembered for the next idle check
     dbt_fp = dbt_fingerprint(DBT_PROJECT_DIR)
     record = replace(record, parser_fingerprint=fp, dbt_fingerprint=dbt_fp)
     build: Path | None = None

@@ -32,13 +32,8 @@ _NOT_PARSER = frozenset({"batch.py", "cache.py", "discover.py", "executors.py", 
 
 def parser_fingerprint(parser_version: str, catalog_path: Path | None = None) -> str:
     """A short hash of everything that decides what a file parses to."""
-    from ingest.catalog import DEFAULT_CATALOG_PATH
-    from ingest.templates import DEFAULT_TEMPLATE_PATH
-
     digest = hashlib.sha256(parser_version.encode())
-    sources = [p for p in sorted(_INGEST_DIR.glob("*.py")) if p.name not in _NOT_PARSER]
-    sources += sorted((_INGEST_DIR / "readers").glob("*.py"))
-    for path in [*sources, catalog_path or DEFAULT_CATALOG_PATH, DEFAULT_TEMPLATE_PATH]:
+    for path in _source_paths(catalog_path):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return f"{parser_version}-{digest.hexdigest()[:12]}"
@@ -116,3 +111,48 @@ def archive_file(archive_root: Path, path: Path, sha256: str) -> Path:
     shutil.copyfile(path, tmp)
     os.replace(tmp, target)
     return target
+
+
+def _source_paths(catalog_path: Path | None = None) -> list[Path]:
+    """The files :func:`parser_fingerprint` hashes, in its order."""
+    from ingest.catalog import DEFAULT_CATALOG_PATH
+    from ingest.templates import DEFAULT_TEMPLATE_PATH
+
+    sources = [p for p in sorted(_INGEST_DIR.glob("*.py")) if p.name not in _NOT_PARSER]
+    sources += sorted((_INGEST_DIR / "readers").glob("*.py"))
+    return [*sources, catalog_path or DEFAULT_CATALOG_PATH, DEFAULT_TEMPLATE_PATH]
+
+
+def current_parser_fingerprint(memo_dir: Path | None = None, min_age: float = 2.0) -> str:
+    """:func:`parser_fingerprint` of the parser on disk (``PARSER_VERSION`` included), remembered in ``memo_dir``
+    by the stat identity (size, mtime, ctime, inode) of every source it hashes: a run whose parser did not
+    change neither reads the sources nor imports the parser (≈ 0.1 s) to know it. Any change of a source (a new,
+    removed or edited file) is a new key, so the fingerprint is computed again; sources modified less than
+    ``min_age`` seconds ago are never remembered (a write within the timestamp granularity)."""
+    import time
+
+    paths = _source_paths()
+    digest = hashlib.sha256()
+    newest = 0.0
+    for path in paths:
+        st = path.stat()
+        newest = max(newest, st.st_mtime, st.st_ctime)
+        digest.update(f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|{st.st_ino}\n".encode())
+    memo = memo_dir / f"parser-{digest.hexdigest()[:24]}.txt" if memo_dir is not None else None
+    if memo is not None:
+        try:
+            return memo.read_text(encoding="utf-8").strip()
+        except OSError:
+            pass
+    from ingest.pipeline import PARSER_VERSION
+
+    fingerprint = parser_fingerprint(PARSER_VERSION)
+    if memo is not None and newest < time.time() - min_age:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+            tmp.write_text(fingerprint, encoding="utf-8")
+            os.replace(tmp, memo)
+        except OSError:
+            pass  # a read-only cache: computed again next time
+    return fingerprint

@@ -14,6 +14,7 @@ import pytest
 
 from tests.e2e_support import write_sample_docx
 from tests.realdata import realdata_path
+from warehouse.publish import DataLayout, history
 
 SICHUAN = "seed_sichuan/广元市朝天区人民政府办公室2020年度部门决算.tika.txt"
 REPO = Path(__file__).resolve().parents[1]
@@ -116,8 +117,8 @@ def test_cli_fails_with_one_line_reason(tmp_path: Path):
 
 
 def test_cli_rerun_with_nothing_changed_skips_work(cli_run: tuple[subprocess.CompletedProcess, Path], inbox: Path):
-    """Same files (bad ones included), same parser and dbt project: nothing is parsed or rebuilt, the run is
-    still recorded in marts.pipeline_run."""
+    """Same files (bad ones included), same parser and dbt project: nothing is parsed, rebuilt or published; the
+    run is recorded in the run log (`juesuan runs`), and in marts.pipeline_run with the next published run."""
     proc, warehouse = cli_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
@@ -131,7 +132,10 @@ def test_cli_rerun_with_nothing_changed_skips_work(cli_run: tuple[subprocess.Com
     assert "已隔离 quarantined: 2" in output
     with duckdb.connect(str(warehouse), read_only=True) as con:
         runs = con.execute("select status, files_skipped from marts.pipeline_run order by started_at").fetchall()
-    assert runs == [("succeeded", 0), ("succeeded", 3)]
-    from warehouse.publish import DataLayout, history
+    assert runs == [("succeeded", 0)]  # the warehouse was not touched
+    from warehouse.runs import read_records
 
+    logged = read_records(DataLayout(warehouse).runs_log)
+    assert [(r.status, r.files_skipped, r.dbt_built) for r in logged] == [("succeeded", 0, True),
+                                                                        ("succeeded", 3, False)]
     assert history(DataLayout(warehouse)) == []  # an idle run publishes the same data: history stays as it was

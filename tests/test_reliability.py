@@ -46,15 +46,16 @@ import multiprocessing.forkserver as fs, os, sys
 import juesuan_hang  # on PYTHONPATH, so that the forkserver can preload it too
 fs.set_forkserver_preload(["juesuan_hang"])
 point = os.environ["JUESUAN_TEST_HANG"]
+import flows.idle as idle
 import flows.nightly as nightly
-if point == "scan":  # the run's scan (a tracked run scans once before Prefect starts: that one is let through)
-    _scan, calls = nightly.scan, []
+if point == "scan":  # the run's scan (the idle check's scans before it are let through)
+    _scan, calls = idle.scan, []
     def _scan_then_hang(*a, **k):
         calls.append(1)
         if len(calls) > int(os.environ.get("JUESUAN_TEST_SCANS_BEFORE", "0")):
             juesuan_hang.hang("scan")
         return _scan(*a, **k)
-    nightly.scan = _scan_then_hang
+    idle.scan = _scan_then_hang
 elif point == "build":  # in the middle of the (incremental) build: half of the models are rebuilt
     import warehouse.build.runner as runner
     _execute, done = runner._execute, []
@@ -148,7 +149,8 @@ def _kill_at(point: str, inbox: Path, warehouse: Path, tmp_path: Path, *extra: s
     test_id = f"{point}-{os.getpid()}-{time.monotonic_ns()}"
     path = os.pathsep.join(p for p in (str(hooks), os.environ.get("PYTHONPATH", "")) if p)
     env = {**_env(), "JUESUAN_TEST_HANG": point, "PYTHONPATH": path, "JUESUAN_TEST_ID": test_id,
-           "JUESUAN_TEST_SCANS_BEFORE": "1" if "--prefect" in extra else "0"}
+           # the idle check scans first when there is a warehouse; a tracked run scans once more before Prefect
+           "JUESUAN_TEST_SCANS_BEFORE": str(int(warehouse.exists()) + int("--prefect" in extra))}
     log = tmp_path / f"killed-{point}.log"
     proc = subprocess.Popen(
         [sys.executable, "-c", HANG_DRIVER, "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],

@@ -17,6 +17,8 @@ import polars as pl
 
 from ingest.discover import InboxFile
 from ingest.records import IngestResult
+from warehouse.load_state import DocRow as DocRow  # re-exported: the loader's callers read it from here
+from warehouse.load_state import read_document_rows as read_document_rows
 from warehouse.schema import create_raw_schema_sql, frame_schema
 
 DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables", "table_parses")
@@ -187,16 +189,6 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> N
 
 
 @dataclass(frozen=True, slots=True)
-class DocRow:
-    document_id: str
-    logical_key: str
-    file_sha256: str
-    revision: int
-    is_current: bool
-    parser_fingerprint: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class ChangePlan:
     """What one run changes in raw.* (pure result of :func:`plan_changes`)."""
 
@@ -224,13 +216,6 @@ class ChangePlan:
     @property
     def empty(self) -> bool:
         return not (self.upserts or self.retired or self.quarantined)
-
-
-def read_document_rows(con: duckdb.DuckDBPyConnection) -> list[DocRow]:
-    rows = con.execute(
-        "SELECT document_id, logical_key, file_sha256, revision, is_current, parser_fingerprint FROM raw.documents"
-    ).fetchall()
-    return [DocRow(*r) for r in rows]
 
 
 def plan_changes(

@@ -16,9 +16,12 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 KILLED_REASON = "运行未正常结束（进程被终止或崩溃） / run ended before finishing (killed or crashed)"
 
@@ -160,6 +163,8 @@ def write_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None
     """Upsert run records into raw.pipeline_runs (the table must exist)."""
     if not records:
         return
+    import polars as pl  # here, not at import: an idle run never writes the warehouse
+
     rows = [asdict(r) for r in records]
     frame = pl.DataFrame(rows, schema=_types(), orient="row")
     con.register("runs_in", frame.to_arrow())
@@ -169,6 +174,8 @@ def write_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None
 
 
 def _types() -> dict[str, pl.DataType | type[pl.DataType]]:
+    import polars as pl
+
     types: dict[str, pl.DataType | type[pl.DataType]] = {}
     for f in fields(RunRecord):
         t = str(f.type)

@@ -29,19 +29,24 @@ def _current_filter(con: duckdb.DuckDBPyConnection) -> str:
 def summarize(warehouse: Path) -> WarehouseSummary:
     """Counts of the current state (documents in the inbox now), rows per mart and findings."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        current = _current_filter(con)
-        loaded = con.execute(f"SELECT count(*) FROM raw.documents WHERE {current}").fetchall()[0][0]
-        quarantined = con.execute(f"SELECT count(*) FROM raw.quarantine WHERE {current}").fetchall()[0][0]
-        reasons = con.execute(
-            f"SELECT source_file, reason_zh FROM raw.quarantine WHERE {current} ORDER BY source_file"
-        ).fetchall()
-        marts = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1"
-        ).fetchall()]
-        rows = {m: con.execute(f'SELECT count(*) FROM marts."{m}"').fetchall()[0][0] for m in marts}
-        findings: dict[str, int] = {}
-        if "fct_check_result" in marts:
-            findings = dict(con.execute(
-                "SELECT severity, count(*) FROM marts.fct_check_result WHERE status = 'fail' GROUP BY 1"
-            ).fetchall())
+        return summary_of(con)
+
+
+def summary_of(con: duckdb.DuckDBPyConnection) -> WarehouseSummary:
+    """:func:`summarize` on an open connection to the warehouse."""
+    current = _current_filter(con)
+    loaded = con.execute(f"SELECT count(*) FROM raw.documents WHERE {current}").fetchall()[0][0]
+    quarantined = con.execute(f"SELECT count(*) FROM raw.quarantine WHERE {current}").fetchall()[0][0]
+    reasons = con.execute(
+        f"SELECT source_file, reason_zh FROM raw.quarantine WHERE {current} ORDER BY source_file"
+    ).fetchall()
+    marts = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY 1"
+    ).fetchall()]
+    rows = {m: con.execute(f'SELECT count(*) FROM marts."{m}"').fetchall()[0][0] for m in marts}
+    findings: dict[str, int] = {}
+    if "fct_check_result" in marts:
+        findings = dict(con.execute(
+            "SELECT severity, count(*) FROM marts.fct_check_result WHERE status = 'fail' GROUP BY 1"
+        ).fetchall())
     return WarehouseSummary(loaded, quarantined, rows, findings, [(Path(f).name, r) for f, r in reasons])

@@ -484,24 +484,18 @@ def _set_affected(run: _Run, docs: frozenset[str]) -> None:
     run.affected = docs
 
 
-def _document_digests(run: _Run, relation: str, where: str = "") -> dict[str, tuple[int, int]]:
-    return {d: (n, h) for d, n, h in run.q(
-        f"SELECT document_id, count(*), sum(hash(t)::HUGEINT) FROM {relation} AS t {where} GROUP BY ALL")}
-
-
 def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool = True) -> frozenset[str]:
     """Replace the table's rows of ``docs``; returns the documents whose rows differ from before (by digest,
     as sources are compared): readers need not recompute the others. A table no model reads (``read`` off) is
     not compared: all of ``docs``.
 
-    The new rows are computed into the scope catalog (a table of the same columns and types), then appended to
-    the table: that is the scope copy its readers need for these documents, so a large table (every rule's
-    every evaluation) is never scanned for it."""
+    The new rows are computed into the scope catalog (a table of the same columns and types) — that is the scope
+    copy its readers need for these documents, so a large table (every rule's every evaluation) is never scanned
+    for it — and compared with the table's rows of those documents in one statement; only the documents whose
+    rows differ are deleted and appended (a recomputation that changed nothing writes nothing)."""
     _set_affected(run, docs)
     sql = _rewrite(run, node)
     affected = f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
-    before = _document_digests(run, node.relation, f"WHERE document_id IN {affected}") if read else {}
-    run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
     scope = _scope_relation(run, node)
     if node.uid not in run.scope_ready:
         run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
@@ -514,13 +508,25 @@ def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool
     else:
         run.con.execute(f"INSERT INTO {scope} BY NAME SELECT * FROM ({sql}) AS model_subq "
                         f"WHERE document_id IN {affected}")
-    run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope}")
     run.copies[node.uid] = docs
     run.recomputed_docs |= docs
-    if not read:
-        return docs
-    after = _document_digests(run, scope)
-    return frozenset(d for d in before.keys() | after.keys() if before.get(d) != after.get(d))
+    changed = docs
+    if read:
+        changed = frozenset(r[0] for r in run.q(
+            f"SELECT coalesce(old.document_id, new.document_id) FROM "
+            f"(SELECT document_id, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {node.relation} AS t "
+            f"WHERE document_id IN {affected} GROUP BY ALL) AS old FULL OUTER JOIN "
+            f"(SELECT document_id, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {scope} AS t GROUP BY ALL) AS new "
+            "ON old.document_id = new.document_id WHERE old.n IS DISTINCT FROM new.n OR old.h IS DISTINCT FROM new.h"))
+    if changed == docs:
+        run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
+        run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope}")
+    elif changed:
+        ids = "(SELECT unnest(?::VARCHAR[]))"
+        run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {ids}", [sorted(changed)])
+        run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope} WHERE document_id IN {ids}",
+                        [sorted(changed)])
+    return changed
 
 
 def _recompute_and_diff(run: _Run, node: Node, readers: list[Node], usage: dict) -> None:

@@ -24,6 +24,7 @@ from warehouse.review.store import (
     Decision,
     ReviewStore,
     Sighting,
+    decisions_fingerprint,
     insert_rows,
 )
 from warehouse.sql import one_row, read_only
@@ -42,14 +43,21 @@ class BureauInputs:
 
     @property
     def fingerprint(self) -> str:
-        return hashlib.sha256(f"{self.registry.sha256}|{self.review_fingerprint}".encode()).hexdigest()[:16]
+        return bureau_fingerprint(self.registry.sha256, self.review_fingerprint)
+
+
+def bureau_fingerprint(registry_sha256: str | None, review_fingerprint: str) -> str:
+    """What raw.bureau_inputs.fingerprint records: the registry file's bytes and the review decisions (pure)."""
+    return hashlib.sha256(f"{registry_sha256}|{review_fingerprint}".encode()).hexdigest()[:16]
 
 
 def read_inputs(warehouse: Path, inbox: Path | None = None, registry: Path | None = None) -> BureauInputs:
+    """The registry and the review store (one connection to it)."""
     store = ReviewStore.of(warehouse)
+    decisions, sightings = store.contents()
     return BureauInputs(
-        read_registry(find_registry(warehouse, inbox, registry)), store.path, tuple(store.decisions()),
-        tuple(store.sightings()), store.fingerprint(),
+        read_registry(find_registry(warehouse, inbox, registry)), store.path, tuple(decisions), tuple(sightings),
+        decisions_fingerprint(decisions),
     )
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.schema import RAW_TABLES
 from warehouse.sql import one_row, read_only
 
 SCHEMA_VERSION = "1"
@@ -105,12 +104,22 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
 
 
 def _ddl() -> list[str]:
+    from warehouse.schema import RAW_TABLES  # its column types import polars: only a writer needs them
+
     return [
         f"CREATE TABLE IF NOT EXISTS decisions ({RAW_TABLES['review_decisions']}, PRIMARY KEY (event_id))",
         f"CREATE TABLE IF NOT EXISTS sightings ({RAW_TABLES['finding_sightings']}, PRIMARY KEY (finding_id))",
         "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
         f"INSERT OR IGNORE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
     ]
+
+
+def decisions_fingerprint(decisions: Sequence[Decision]) -> str:
+    """:meth:`ReviewStore.fingerprint` of an audit trail (pure)."""
+    digest = hashlib.sha256()
+    for d in decisions:
+        digest.update(f"{d.event_id}|{d.finding_id}|{d.action}|{d.evidence_hash}|{d.decided_at}\n".encode())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +156,32 @@ class ReviewStore:
         raise StoreBusy(f"审核记录库被占用 review store is busy ({self.path}): {first}")
 
     def _rows(self, sql: str) -> list[tuple]:
+        return self._queries(sql)[0]
+
+    def _queries(self, *sql: str) -> list[list[tuple]]:
+        """Each query's rows, all in one short read-only connection (empty lists before the store exists)."""
         if not self.exists():
-            return []
+            return [[] for _ in sql]
         with read_only(self.path) as con:
             tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            return con.execute(sql).fetchall() if {"decisions", "sightings"} <= tables else []
+            if not {"decisions", "sightings"} <= tables:
+                return [[] for _ in sql]
+            return [con.execute(q).fetchall() for q in sql]
+
+    def contents(self) -> tuple[list[Decision], list[Sighting]]:
+        """The audit trail and the sightings, read in one connection."""
+        decisions, sightings = self._queries(
+            f"SELECT {', '.join(DECISION_COLUMNS)} FROM decisions ORDER BY event_id",
+            f"SELECT {', '.join(SIGHTING_COLUMNS)} FROM sightings ORDER BY finding_id")
+        return [Decision(*r) for r in decisions], [Sighting(*r) for r in sightings]
+
+    def idle_state(self) -> tuple[str, dict[str, str]]:
+        """(:meth:`fingerprint`, finding → run it was last seen in), in one connection: what an idle run compares
+        with the published warehouse."""
+        decisions, seen = self._queries(
+            f"SELECT {', '.join(DECISION_COLUMNS)} FROM decisions ORDER BY event_id",
+            "SELECT finding_id, last_seen_run_id FROM sightings")
+        return decisions_fingerprint([Decision(*r) for r in decisions]), dict(seen)
 
     def decisions(self) -> list[Decision]:
         """The whole audit trail, oldest first."""
@@ -171,10 +201,7 @@ class ReviewStore:
 
     def fingerprint(self) -> str:
         """Changes with every recorded decision (sightings, which every run updates, do not count)."""
-        digest = hashlib.sha256()
-        for d in self.decisions():
-            digest.update(f"{d.event_id}|{d.finding_id}|{d.action}|{d.evidence_hash}|{d.decided_at}\n".encode())
-        return digest.hexdigest()[:16]
+        return decisions_fingerprint(self.decisions())
 
     def record(self, new: Sequence[Decision], seen: dict[str, int] | None = None) -> list[Decision]:
         """Append decisions in one transaction: all or nothing. ``event_id`` and ``decided_at`` are assigned here.
