@@ -15,7 +15,12 @@ facts as (
 
 blocks as (
     select t.document_id, t.block_index, t.page, t.kind, t.text, d.fiscal_year,
-        'block:' || cast(t.block_index as varchar) as locator
+        'block:' || cast(t.block_index as varchar) as locator,
+        -- a rendering that gives one block per printed line (page texts, PDF text) wraps 「0万」 / 「元，…」: the
+        -- unit goes on with the next line, so the patterns read a block ending in 万 with the 元 that opens the next
+        case when regexp_matches(t.text, '万\s*$')
+                  and regexp_matches(lead(t.text) over (partition by t.document_id order by t.block_index), '^\s*元')
+             then rtrim(t.text) || '元' else t.text end as match_text
     from texts as t
     inner join documents as d using (document_id)
     where t.kind in ('paragraph', 'heading')
@@ -45,11 +50,11 @@ hits as (
     select b.*, p.check_id, p.token, p.what, p.pattern,
         -- the words around, within the sentence: nothing after a 。/； the match ends with (a rewording of the next
         -- sentence must not change the finding)
-        regexp_replace(regexp_extract(b.text, '[^。；]{0,10}' || p.pattern || '[^。；]{0,6}', 0),
+        regexp_replace(regexp_extract(b.match_text, '[^。；]{0,10}' || p.pattern || '[^。；]{0,6}', 0),
                        '([。；])[^。；]*$', '\1') as snippet,
-        len(regexp_extract_all(b.text, p.pattern, 0)) as n_hits
+        len(regexp_extract_all(b.match_text, p.pattern, 0)) as n_hits
     from blocks as b
-    inner join patterns as p on regexp_matches(b.text, p.pattern)
+    inner join patterns as p on regexp_matches(b.match_text, p.pattern)
     -- table of contents: a leader before the page number, or a line ending in a leader (a 目录 without numbers)
     where not (p.token = '……' and regexp_matches(b.text, '((……|\.{6,})\s*[0-9]+|(……){3,}|\.{12,})\s*$'))
       and not (p.check_id = 'template.residue' and b.kind = 'heading' and p.token = '……')
