@@ -34,7 +34,8 @@ def prefect_harness():
 # `make test-fast` (pytest -m "not slow") keeps the unit tests (and the dbt unit tests) only
 SLOW_MODULES = frozenset({
     "test_bi", "test_budget_checks", "test_checks_real", "test_conflicts", "test_dbt_marts", "test_flow",
-    "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_reliability", "test_report",
+    "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_registry_coverage", "test_reliability",
+    "test_report",
     "test_report_browser", "test_review_loop", "test_sql",
 })
 BUILT_FIXTURES = frozenset({"dbt_marts"})  # session fixtures that run a dbt build (tests/fixtures_marts.py)

@@ -319,6 +319,22 @@ rows_missing_final as (
             as message,
         table_title as evidence, title_page as page, 'block:' || cast(block_index as varchar) as locator
     from titles_before_rows
+    union all
+    -- every other table with figures has its rows (the rule's evaluations, counted in check_summary)
+    select
+        'budget.table_rows_missing' as check_id,
+        r.document_id,
+        'pass' as status,
+        null as expected, null as actual, null as difference,
+        {{ chk_page_text('min(r.page)') }} || '《' || min(r.table_title) || '》有数据行' as message,
+        '' as evidence, min(r.page) as page, 'table:' || r.table_key as locator
+    from recognised as r
+    inner join documents as d using (document_id)
+    where exists (select 1 from cells as c where c.document_id = r.document_id and c.table_key = r.table_key)
+      and not exists (select 1 from totals_only as o where o.document_id = r.document_id and o.table_key = r.table_key)
+      and not exists (
+          select 1 from titles_before_rows as t where t.document_id = r.document_id and t.table_key = r.table_key)
+    group by r.document_id, r.table_key
 ),
 
 results as (

@@ -119,8 +119,29 @@ unread as (
         select document_id, page, arg_max(table_title, table_seq) as table_title
         from parses group by all
     ) as t on t.document_id = u.document_id and t.page = u.page
+),
+
+read_tables as (
+    -- the tables the rule read and found whole: every row that should carry figures does (its evaluations,
+    -- counted in check_summary)
+    select
+        'extraction.row_unread' as check_id,
+        r.document_id,
+        'pass' as status,
+        null as expected, null as actual, null as difference,
+        '第' || coalesce(cast(min(r.page) as varchar), '?') || '页报表各行金额均已读到' as message,
+        '' as evidence,
+        min(r.page) as page,
+        'block:' || cast(r.block_index as varchar) as locator
+    from row_figures as r
+    where r.block_figures > 0
+      and not exists (
+          select 1 from unread_rows as u where u.document_id = r.document_id and u.block_index = r.block_index)
+    group by r.document_id, r.block_index
 )
 
 select * from evaluated
 union all
 select * from unread
+union all
+select * from read_tables
