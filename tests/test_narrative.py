@@ -368,7 +368,9 @@ def test_an_unnumbered_kuan_line_under_its_class_line_is_a_budget_line() -> None
     r = extract_narrative(_doc(*lines), CATALOG, 2026, "budget")
     kuan = [(x.level, x.name_reported, x.measure, x.amount.value) for x in r.lines if x.level == "款"]
     assert kuan == [("款", "公共安全支出（类）司法（款）", "budget", Decimal("300.50"))]
-    assert [(x.measure, x.amount.value) for x in r.lines if x.level == "项"][0] == ("budget", Decimal("200.50"))
+    xiang = next(x for x in r.lines if x.level == "项")
+    assert (xiang.name_reported, xiang.measure, xiang.amount.value) == (
+        "公共安全支出（类）司法（款）行政运行（项）", "budget", Decimal("200.50"))
     assert not [x for x in r.lines if x.amount.value == Decimal("20.00")]
 
 
