@@ -100,6 +100,8 @@ _PATH = re.compile(
 # an item that starts at its 款 under a 类 line of the same section (1．检察（款）行政运行（项）支出…万元)
 _KUAN_PATH = re.compile(
     rf"{_NAME}+?{_level_mark('款')}(?:{_SEP}{_NAME}*?{_level_mark('项')})?[”\"]?")
+# an item that starts at its 项 under the 款 line of the same section (检察（款）：…。 then 1．行政运行（项）支出…万元)
+_XIANG_PATH = re.compile(rf"{_NAME}+?{_level_mark('项')}[”\"]?")
 _ITEM_NUMBER = re.compile(r"^(?:\d{1,2}[．.、]|[（(]\d{1,2}[）)])")
 _PATH_PART = re.compile(
     r"(?P<name>[^（()）]*(?:（[^（）]*）[^（()）]*)*?)[（(](?P<code>\d{2,3})?(?P<level>[类款项])[）)]")
@@ -107,6 +109,10 @@ _STRUCTURE_MARK = re.compile(r"(?:主要用于|用于)以下(?:几个)?方面[�
 _LINE_CONTINUATION = re.compile(
     r"(?:(?:19|20)\d{2}年度?(?:当年)?)?(?:年初预算|调整预算|预算数|预算执行数|预算安排|支出决算|决算数|主要用于)")
 _LINE_HEAD = re.compile(r"[”\"]?(?:科目)?：?(?:支出决算为?|决算数?为?|支出)?(?=\d)")
+# a line's figure named as the year's budget spending (检察（款）：2018年预算支出合计16,444.36万元)
+_LINE_BUDGET_CUE = re.compile(r"预算支出(?:合计)?(?:为|是)?$")
+# a 款 line at the head of a paragraph of its 类's section, unnumbered (行政事业单位离退休（款）：…), its figures after
+_KUAN_HEAD_END = re.compile(r"[：:]|支出|\d")
 # a budget's 项 sentence: …2025年当年预算执行数为B万元，2026年预算安排C万元，比2025年预算执行数增加R%（与…持平）
 _LINE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _AGAINST_EXECUTION = re.compile(r"执行|决算|实际")
@@ -531,6 +537,8 @@ def _line_measure(label: str, unit: str) -> tuple[str | None, str | None]:
     m = _BUDGET_CUE.search(label)
     if m:
         return "budget", _budget_kind(m)
+    if _LINE_BUDGET_CUE.search(label):
+        return "budget", None
     if _ACTUAL_CUE.search(label):
         return "total", None
     return None, None
@@ -664,13 +672,14 @@ def _line_figures(emitter: _Emitter, printed: str, start: int, end: int, head_al
 
 
 def _extract_path_line(emitter: _Emitter, start: int, end: int, budget_year: int | None = None,
-                       budget_document: bool = False, class_name: str = "") -> tuple[str | None, list[LineItem]]:
-    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``; with ``class_name`` a path
-    that starts at its 款 (the 类 is the section's class line)."""
-    m = (_KUAN_PATH if class_name else _PATH).match(emitter.lp.text, start, end)
+                       budget_document: bool = False, head: str = "") -> tuple[str | None, list[LineItem]]:
+    """One function line: the 类/款/项 path at ``start``, its figures up to ``end``; with ``head`` (the printed
+    path of the section's 类 line, or of its 类 and 款 lines) a path that starts at its 款, or at its 项."""
+    pattern = _XIANG_PATH if head.endswith("款）") else _KUAN_PATH if head else _PATH
+    m = pattern.match(emitter.lp.text, start, end)
     if m is None:
         return None, []
-    printed = f"{class_name}（类）{m.group(0)}" if class_name else m.group(0)
+    printed = f"{head}{m.group(0)}"
     return printed, _line_figures(emitter, printed, m.end(), end, True, budget_year, budget_document)
 
 
@@ -732,6 +741,7 @@ def extract_narrative(
     result = NarrativeResult()
     open_line: tuple[str, str] | None = None  # (section, path) of a function line that may go on
     section_class: tuple[str, str] | None = None  # (section, 类 name) of the last class line
+    section_kuan: tuple[str, str] | None = None  # (section, printed 类/款 path) of the last 款 line heading a paragraph
     for lp in running.paragraphs:
         emitter = _Emitter(running, lp)
         text = lp.text
@@ -740,11 +750,16 @@ def extract_narrative(
             continue
         structure = _STRUCTURE_MARK.search(text)
         starts = [] if structure else _path_starts(text, 0, len(text))
-        class_name = ""
+        head = ""
         if not structure and not starts and section_class is not None and section_class[0] == lp.section:
             number = _ITEM_NUMBER.match(text)
             if number and _KUAN_PATH.match(text, number.end()):
-                starts, class_name = [number.end()], section_class[1]
+                starts, head = [number.end()], f"{section_class[1]}（类）"
+            elif (kuan := _KUAN_PATH.match(text)) and _KUAN_HEAD_END.match(text, kuan.end()):
+                starts, head = [0], f"{section_class[1]}（类）"
+            elif (number and section_kuan is not None and section_kuan[0] == lp.section
+                  and _XIANG_PATH.match(text, number.end())):
+                starts, head = [number.end()], section_kuan[1]
         if (
             open_line is not None and not structure and not starts and open_line[0] == lp.section
             and not _ITEM_START.match(text) and _LINE_CONTINUATION.match(text)
@@ -762,10 +777,13 @@ def extract_narrative(
             continue
         for i, s in enumerate(starts):
             stop = starts[i + 1] if i + 1 < len(starts) else len(text)
-            path, lines = _extract_path_line(emitter, s, stop, fiscal_year, budget_document, class_name)
+            path, lines = _extract_path_line(emitter, s, stop, fiscal_year, budget_document, head)
             result.lines.extend(lines)
             if path is not None:
                 open_line = (lp.section, path)
                 if _class_of(path):
                     section_class = (lp.section, _class_of(path))
+                # a 款 line heading its paragraph is the 款 of the numbered 项 lines that follow it; a 类 line ends it
+                if _level(path) == "类" or (i == 0 and _level(path) == "款"):
+                    section_kuan = (lp.section, path) if _level(path) == "款" else None
     return result

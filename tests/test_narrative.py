@@ -354,6 +354,26 @@ def test_budget_item_sentences_give_budget_lines() -> None:
     assert next(x for x in final.lines if x.code == "2130101").measure == "total"
 
 
+def test_an_unnumbered_kuan_line_under_its_class_line_is_a_budget_line() -> None:
+    """A 款 paragraph printed without an item number under its 类 line (「某某（款）：2026年预算支出合计N万元。其中：」)
+    is a 款 line whose figure is the year's budget; its numbered 项 lines stay as they were. A sentence that only
+    mentions a 款 in passing is no line."""
+    lines = (
+        "五、财政拨款支出预算情况说明",
+        "（一）公共安全支出（类）",
+        "司法（款）：2026年预算支出合计300.50万元。其中：",
+        "1．行政运行（项）支出200.50万元，与上年相比增加10.00万元。",
+        "主要用于司法（款）的办案支出 20.00万元。",
+    )
+    r = extract_narrative(_doc(*lines), CATALOG, 2026, "budget")
+    kuan = [(x.level, x.name_reported, x.measure, x.amount.value) for x in r.lines if x.level == "款"]
+    assert kuan == [("款", "公共安全支出（类）司法（款）", "budget", Decimal("300.50"))]
+    xiang = next(x for x in r.lines if x.level == "项")
+    assert (xiang.name_reported, xiang.measure, xiang.amount.value) == (
+        "公共安全支出（类）司法（款）行政运行（项）", "budget", Decimal("200.50"))
+    assert not [x for x in r.lines if x.amount.value == Decimal("20.00")]
+
+
 def test_structure_sentence_gives_class_lines_with_shares() -> None:
     r = extract_narrative(
         _doc("一般公共预算财政拨款支出100.00万元，主要用于以下方面：教育支出（类）60.00万元，占60%；住房保障支出40.00万元，占40%。"),

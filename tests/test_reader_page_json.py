@@ -290,3 +290,37 @@ def test_header_line_and_item_list_tables():
     assert got[("budget_income", "财政资金小计", "金额")] == Decimal("40.00")
     assert got[("budget_income", "其他收入", "金额")] == Decimal("10.00")
     assert not any(label == "事业收入" for _, label, _ in got)  # an item without figure is its own row
+
+
+def _edited_family_page(child: str) -> str:
+    return "\n".join([
+        "一般公共预算财政拨款支出决算表", "单位：万元", "项目", "合计 基本支出 项目支出", "科目名称", "科目编码",
+        "合计 30.00 20.00 10.00", "201 一般公共服务支出 30.00 20.00 10.00", "20101 人大事务 30.00 20.00 10.00",
+        child, "2010102 一般行政管理事务 10.00 10.00",
+        "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
+    ])
+
+
+def test_a_row_whose_sums_fail_is_placed_where_the_column_totals_vouch_for_it():
+    """A 项 row printing two figures whose own sum fails under every placement (基本支出 20.00 → 21.00): the
+    placements breaking its one sum disagree (21.00 under 基本支出, 项目支出, or 20.00 under 基本支出), but only one
+    breaks no more than one of its 款's column sums — the row is read as printed, and its sibling's figure, which
+    the family's other columns place, is read too (before: neither row read)."""
+    unedited = extract_tables(_doc(page_blocks([_edited_family_page("2010101 行政运行 20.00 20.00")]).blocks))
+    built = page_blocks([_edited_family_page("2010101 行政运行 20.00 21.00")])
+    ex = extract_tables(_doc(built.blocks))
+    got = {(c.code, c.measure): c.amount.value for c in ex.cells if c.code in ("2010101", "2010102")}
+    assert got == {("2010101", "total"): Decimal("20.00"), ("2010101", "basic"): Decimal("21.00"),
+                   ("2010102", "total"): Decimal("10.00"), ("2010102", "project"): Decimal("10.00")}
+    assert {(c.code, c.measure) for c in unedited.cells if c.code in ("2010101", "2010102")} == set(got)
+    assert built.unreadable == []
+
+
+def test_a_row_whose_sums_fail_stays_unread_when_the_column_totals_cannot_tell():
+    """The same family with both of the row's figures changed (20.00 21.00 → 5.00 6.00): every placement of the
+    family breaks two or more of the 款's column sums, so the column totals vouch for none (nor for the sibling's
+    placement) — no reading, the figures are reported."""
+    built = page_blocks([_edited_family_page("2010101 行政运行 5.00 6.00")])
+    ex = extract_tables(_doc(built.blocks))
+    assert not [c for c in ex.cells if c.code == "2010101"]
+    assert [u for u in built.unreadable if "2010101" in u]

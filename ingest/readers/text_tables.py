@@ -720,23 +720,67 @@ def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATI
             if total > max_combinations or any(not m.candidates for m in members):
                 continue
             tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
-            keep: list[set[tuple[int, ...]]] = [set() for _ in members]
+            # per number of columns whose sum fails: the placements of each member found under such combinations
+            keep_by_broken: dict[int, list[set[tuple[int, ...]]]] = {}
             for combo in _product([m.candidates for m in members]):
                 parent_values = parent.column_values(combo[0])
                 sums = [Decimal(0)] * n
                 for m, cols in zip(children, combo[1:], strict=True):
                     for c, v in m.column_values(cols).items():
                         sums[c] += v
-                if all(abs(parent_values.get(c, Decimal(0)) - sums[c]) <= tol for c in range(n)):
+                broken = sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+                if broken <= 1:
+                    kept_sets = keep_by_broken.setdefault(broken, [set() for _ in members])
                     for i, cols in enumerate(combo):
-                        keep[i].add(cols)
-            if not keep[0]:
+                        kept_sets[i].add(cols)
+            # every column's sum holds under some placement; failing that, an edited figure breaks its own
+            # column's sum under every placement, and the other columns' sums still place the rest (208 社会保障和就业
+            # 支出 whose 合计 was edited: 119.27 goes where the 其他收入 column's sum needs it)
+            keep = keep_by_broken.get(0) or keep_by_broken.get(1)
+            if not keep or not keep[0]:
                 continue  # the table's own sums do not hold (a defect): leave the candidates as they are
             for m, kept in zip(members, keep, strict=True):
                 narrowed = [c for c in m.candidates if c in kept]
                 if len(narrowed) < len(m.candidates):
                     m.candidates = narrowed
                     changed = True
+
+
+def _broken_family_sums(row: _Placed, cols: tuple[int, ...], families: list[tuple[_Placed, list[_Placed]]],
+                        n: int) -> int | None:
+    """The column sums (parent = Σ children, one per family and column) ``row`` placed as ``cols`` breaks, over
+    the families it belongs to whose other members are placed for sure; None when it belongs to none such."""
+    broken = 0
+    counted = False
+    for parent, children in families:
+        members = [parent, *children]
+        if row not in members or any(len(m.candidates) != 1 for m in members if m is not row):
+            continue
+        counted = True
+        placed = {id(m): (cols if m is row else m.candidates[0]) for m in members}
+        parent_values = parent.column_values(placed[id(parent)])
+        sums = [Decimal(0)] * n
+        for child in children:
+            for c, v in child.column_values(placed[id(child)]).items():
+                sums[c] += v
+        tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
+        broken += sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+    return broken if counted else None
+
+
+def _narrow_by_families(row: _Placed, families: list[tuple[_Placed, list[_Placed]]], n: int) -> None:
+    """A row whose own sum fails under every placement (an edited figure): of its placements breaking the
+    fewest of its own sums, those that also break the fewest of the table's column sums (its 类/款/项 family,
+    the other rows placed for sure) — the cell a figure was printed in is the one the column totals vouch for
+    (2060201 机构运行 828.72 821.72: 821.72 under 基本支出 breaks that column's 款 sum alone; under 项目支出 it
+    breaks two). :func:`pinned` then decides whether what is left is a reading."""
+    if len(row.candidates) < 2:
+        return
+    scored = [(_broken_family_sums(row, cols, families, n), cols) for cols in row.candidates]
+    if any(b is None for b, _ in scored):
+        return
+    fewest = min(b for b, _ in scored if b is not None)
+    row.candidates = [cols for b, cols in scored if b == fewest]
 
 
 def _product(options: list[list[tuple[int, ...]]]) -> list[tuple[tuple[int, ...], ...]]:
@@ -1030,6 +1074,8 @@ def _assemble(
                    and len(m.numbers) < len(block.amounts)
                    and not any(_fits(m.column_values(c), block.constraints, _tolerance(m.numbers))
                                for c in m.candidates)]
+        if len(failing) == 1 and block.constraints:
+            _narrow_by_families(failing[0], _families(members), len(block.amounts))
         for m in failing:
             # its sums fail and the broken sum's figures have no one place — or another row's sums fail too, so
             # the columns themselves are in doubt (a template with a column the schema lacks): unread

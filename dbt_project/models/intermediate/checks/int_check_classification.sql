@@ -15,7 +15,8 @@ rows_ as (
         min(page) as page, min(locator) as locator, min(evidence) as evidence
     from cells
     where code is not null and regexp_matches(code, '^[0-9]{3}([0-9]{2}){0,2}$')
-      and table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
+      -- every function table of the 决算, numbered or not (西南大学's 表4 财政拨款支出决算表)
+      and table_key in {{ chk_table_keys(kind='final', layout='lines') }}
     group by all
     union all
     -- a budget's function tables (收入/支出预算总表, 财政拨款支出预算表, the three fund tables): one document is its own filing; its

@@ -14,7 +14,8 @@ coded as (
     select *
     from cells
     where code is not null
-      and (table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
+      -- every function table of the 决算, numbered or not (西南大学's 表4 财政拨款支出决算表 is no standard table)
+      and (table_key in {{ chk_table_keys(kind='final', layout='lines') }}
            or table_key in {{ chk_table_keys(kind='final', layout='economic', numbered=true) }})
     qualify row_number() over (partition by document_id, table_key, code, measure order by row_order) = 1
 ),
@@ -70,7 +71,7 @@ total_rows as (
     select *
     from cells
     where code is null and row_name in ('合计', '总计')
-      and table_key in {{ chk_table_keys(kind='final', layout='lines', numbered=true) }}
+      and table_key in {{ chk_table_keys(kind='final', layout='lines') }}
     qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
@@ -109,7 +110,8 @@ component_measures as (
         ('income', 'operating'), ('income', 'affiliates'), ('income', 'other'),
         ('expenditure', 'basic'), ('expenditure', 'project'), ('expenditure', 'to_superior'),
         ('expenditure', 'operating'), ('expenditure', 'subsidy_affiliates'),
-        ('general_budget_expenditure', 'basic'), ('general_budget_expenditure', 'project')
+        ('general_budget_expenditure', 'basic'), ('general_budget_expenditure', 'project'),
+        ('fiscal_expenditure', 'basic'), ('fiscal_expenditure', 'project')
     ) as t(table_key, measure)
 ),
 
@@ -129,7 +131,7 @@ row_total as (
     from cells as t
     inner join row_parts as p using (document_id, table_key, row_key)
     where t.measure = 'total'
-      and t.table_key in ('income', 'expenditure', 'general_budget_expenditure')
+      and t.table_key in ('income', 'expenditure', 'general_budget_expenditure', 'fiscal_expenditure')
 ),
 
 -- T6: 人员经费合计 = Σ 人员经费 类 (301, 303 …), 公用经费合计 = Σ 公用经费 类 — the group of each 类 from the
