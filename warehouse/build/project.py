@@ -7,8 +7,11 @@ compiled by dbt; this module only keeps what running them needs, in topological 
 A model's *scope* (``meta: {juesuan_scope: document}`` in its config) tells the incremental build whether it can be
 computed for a few documents at a time: evaluated on the rows of a set of documents closed under the document
 scope (every document of the same department, all years and revisions: int_document_scopes), it returns exactly
-the rows those documents have in a full build. A table declared so must carry ``document_id``. Everything else
-is county-wide and recomputed in full when one of its inputs changes.
+the rows those documents have in a full build. A table declared so must carry ``document_id``. A table whose
+rows are per department (``juesuan_scope: department``: one row per department-year, say, with no single
+document) is placed by ``department_name`` instead — the scope key of that department's documents — and is
+recomputed for the scope keys of the changed documents. Everything else is county-wide and recomputed in full when
+one of its inputs changes.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from typing import Any
 
 SCOPE_META_KEY = "juesuan_scope"
 DOCUMENT_SCOPE = "document"
+DEPARTMENT_SCOPE = "department"
+# the column that places a row of a scoped model in its scope, by kind of scope
+SCOPE_COLUMNS = {DOCUMENT_SCOPE: "document_id", DEPARTMENT_SCOPE: "department_name"}
 # The model mapping every document (all revisions) to its scope key: documents of one key may be related by
 # document-scoped models, documents of different keys never are.
 SCOPE_MODEL = "int_document_scopes"
 PROJECT_FILE = "project.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class Node:
     contract: bool = False
     scoped: bool = False
     test: TestConfig | None = None
+    scope_column: str = "document_id"  # scoped models: the column that places a row (SCOPE_COLUMNS)
 
     @property
     def is_table(self) -> bool:
@@ -163,9 +170,13 @@ def _columns(entry: dict[str, Any]) -> tuple[Column, ...]:
     return tuple(cols)
 
 
-def _scoped(entry: dict[str, Any]) -> bool:
+def _scope(entry: dict[str, Any]) -> str | None:
+    """The model's kind of scope (a key of SCOPE_COLUMNS), or None: county-wide."""
     meta = {**(entry.get("meta") or {}), **((entry.get("config") or {}).get("meta") or {})}
-    return meta.get(SCOPE_META_KEY) == DOCUMENT_SCOPE
+    scope = meta.get(SCOPE_META_KEY)
+    if scope is not None and scope not in SCOPE_COLUMNS:
+        raise ValueError(f"unknown {SCOPE_META_KEY} {scope!r} of {entry.get('unique_id')}")
+    return scope
 
 
 def from_manifest(manifest: dict[str, Any], fingerprint: str) -> CompiledProject:
@@ -189,11 +200,15 @@ def from_manifest(manifest: dict[str, Any], fingerprint: str) -> CompiledProject
         materialized = "seed" if rtype == "seed" else n["config"]["materialized"]
         if materialized not in ("seed", "view", "table"):
             raise ValueError(f"unsupported materialization {materialized!r} of {uid}")
+        scope = _scope(n)
         nodes[uid] = Node(
             uid, n["name"], rtype, materialized, n["relation_name"], n.get("database") or "", n["schema"],
             n.get("alias") or n["name"], n.get("compiled_code") or "", deps, _columns(n),
-            bool((n.get("contract") or {}).get("enforced")), _scoped(n),
+            bool((n.get("contract") or {}).get("enforced")), scope is not None,
+            scope_column=SCOPE_COLUMNS[scope or DOCUMENT_SCOPE],
         )
+        if scope == DEPARTMENT_SCOPE and materialized != "table":
+            raise ValueError(f"{uid}: only a table can be {SCOPE_META_KEY}: {DEPARTMENT_SCOPE}")
     graph = {uid: [d for d in n.depends_on if d in nodes] for uid, n in nodes.items()}
     order = list(TopologicalSorter(graph).static_order())
     # tests last (in dependency order among themselves they are leaves anyway)
@@ -202,8 +217,8 @@ def from_manifest(manifest: dict[str, Any], fingerprint: str) -> CompiledProject
     for n in ordered:
         if n.resource == "model" and not n.sql:
             raise ValueError(f"model {n.uid} has no compiled SQL")
-        if n.scoped and n.is_table and n.contract and "document_id" not in {c.name for c in n.columns}:
-            raise ValueError(f"document-scoped table {n.name} has no document_id column")
+        if n.scoped and n.is_table and n.contract and n.scope_column not in {c.name for c in n.columns}:
+            raise ValueError(f"scoped table {n.name} has no {n.scope_column} column")
     return CompiledProject(fingerprint, str(manifest.get("metadata", {}).get("dbt_version", "")), tuple(ordered))
 
 

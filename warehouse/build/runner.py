@@ -87,6 +87,7 @@ class _Run:
     copies: dict[str, frozenset[str] | None] = field(default_factory=dict)
     modes: list[tuple[str, str]] = field(default_factory=list)
     keyed_tables: dict[str, bool] = field(default_factory=dict)  # county-wide table uid → has a document_id
+    skipped: set[str] = field(default_factory=set)  # document-scoped tables with no input rows for the documents
     digested: bool = False
 
     def q(self, sql: str, params: list | None = None) -> list[tuple]:
@@ -323,9 +324,11 @@ def _full(run: _Run, seeds_file: Path, keep_state: bool = True, wanted: set[str]
 
 
 def _no_rows_without_document(run: _Run, node: Node) -> None:
-    if DOCUMENT_ID not in _columns_of(run, node):
-        msg = f"{node.name}: declared document-scoped but has no document_id column"
+    if node.scope_column not in _columns_of(run, node):
+        msg = f"{node.name}: declared scoped but has no {node.scope_column} column"
         raise BuildFailed([msg], f"build failed: {msg}")
+    if node.scope_column != DOCUMENT_ID:
+        return  # a department-scoped row without a department has the scope key '' (int_document_scopes)
     n = run.q(f"SELECT count(*) FROM {node.relation} WHERE document_id IS NULL")[0][0]
     if n:
         msg = (f"{node.name}: declared document-scoped but {n} row(s) have no document_id "
@@ -363,7 +366,8 @@ def _incremental(run: _Run) -> None:
                              out.append(_recompute_documents(run, n, d, r)))
                     # what changed for its readers: the documents whose rows differ from the last build's
                     change = Change(differ[0])
-                    run.modes.append((node.name, f"{len(docs)} documents, {len(differ[0])} changed"))
+                    how = "no input rows, not run" if node.uid in run.skipped else f"{len(differ[0])} changed"
+                    run.modes.append((node.name, f"{len(docs)} documents, {how}"))
             elif node.is_table:
                 _execute(run, node, lambda n=node: _create_table(run, n))
                 run.modes.append((node.name, "full: " + _why(run, node)))
@@ -449,6 +453,7 @@ def _ensure_scope_catalog(run: _Run) -> None:
     if "__catalog__" not in run.scope_ready:
         run.con.execute(f"ATTACH ':memory:' AS {_ident(SCOPE_CATALOG)}")
         run.con.execute(f"CREATE TABLE {_ident(SCOPE_CATALOG)}.main.affected (document_id VARCHAR)")
+        run.con.execute(f"CREATE TABLE {_ident(SCOPE_CATALOG)}.main.affected_keys (scope_key VARCHAR)")
         run.scope_ready.add("__catalog__")
 
 
@@ -466,6 +471,9 @@ def _ensure_scope_relation(run: _Run, node: Node) -> None:
         run.scope_ready.add(node.uid)
     if node.is_view:
         body = _rewrite(run, node)
+    elif node.scoped and node.scope_column != DOCUMENT_ID:
+        place, within = _placement(node)
+        body = f"SELECT * FROM {node.relation} WHERE {place} IN {within}"
     else:
         body = (f"SELECT * FROM {node.relation} WHERE document_id IS NULL "
                 f"OR document_id IN (SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)")
@@ -481,7 +489,24 @@ def _set_affected(run: _Run, docs: frozenset[str]) -> None:
     affected = f"{_ident(SCOPE_CATALOG)}.main.affected"
     run.con.execute(f"DELETE FROM {affected}")
     run.con.execute(f"INSERT INTO {affected} SELECT unnest(?::VARCHAR[])", [sorted(docs)])
+    keys = f"{_ident(SCOPE_CATALOG)}.main.affected_keys"
+    run.con.execute(f"DELETE FROM {keys}")
+    run.con.execute(f"INSERT INTO {keys} SELECT unnest(?::VARCHAR[])", [sorted(_keys_of(run, docs))])
     run.affected = docs
+
+
+def _keys_of(run: _Run, docs: frozenset[str]) -> set[str]:
+    """The scope keys of documents, in the last build and in this one (a document that moved has both)."""
+    return {m[d] for m in (run.scopes_old, run.scopes_new) for d in docs if d in m}
+
+
+def _placement(node: Node) -> tuple[str, str]:
+    """How a scoped table's rows are placed and the affected set they are placed in: by ``document_id`` among
+    the affected documents, or (department-scoped) by department among the affected documents' scope keys."""
+    if node.scope_column == DOCUMENT_ID:
+        return DOCUMENT_ID, f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
+    return (f"coalesce({_ident(node.scope_column)}, '')",
+            f"(SELECT scope_key FROM {_ident(SCOPE_CATALOG)}.main.affected_keys)")
 
 
 def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool = True) -> frozenset[str]:
@@ -494,39 +519,83 @@ def _recompute_documents(run: _Run, node: Node, docs: frozenset[str], read: bool
     for it — and compared with the table's rows of those documents in one statement; only the documents whose
     rows differ are deleted and appended (a recomputation that changed nothing writes nothing)."""
     _set_affected(run, docs)
-    sql = _rewrite(run, node)
-    affected = f"(SELECT document_id FROM {_ident(SCOPE_CATALOG)}.main.affected)"
+    place, affected = _placement(node)
     scope = _scope_relation(run, node)
     if node.uid not in run.scope_ready:
         run.con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(SCOPE_CATALOG)}.{_ident(node.schema)}")
         run.scope_ready.add(node.uid)
+    if place == DOCUMENT_ID and _reads_nothing_of(run, node):
+        return _skip_documents(run, node, docs, affected, read)
+    sql = _rewrite(run, node)
     run.con.execute(f"CREATE OR REPLACE TABLE {scope} AS SELECT * FROM {node.relation} LIMIT 0")
     if node.contract and node.columns:
         names = ", ".join(_ident(c.name) for c in node.columns)
         run.con.execute(f"INSERT INTO {scope} ({names}) SELECT {names} FROM ({sql}) AS model_subq "
-                        f"WHERE document_id IN {affected}")
+                        f"WHERE {place} IN {affected}")
     else:
         run.con.execute(f"INSERT INTO {scope} BY NAME SELECT * FROM ({sql}) AS model_subq "
-                        f"WHERE document_id IN {affected}")
+                        f"WHERE {place} IN {affected}")
     run.copies[node.uid] = docs
     run.recomputed_docs |= docs
-    changed = docs
+    every = docs if place == DOCUMENT_ID else frozenset(_keys_of(run, docs))
+    changed = every
     if read:
         changed = frozenset(r[0] for r in run.q(
-            f"SELECT coalesce(old.document_id, new.document_id) FROM "
-            f"(SELECT document_id, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {node.relation} AS t "
-            f"WHERE document_id IN {affected} GROUP BY ALL) AS old FULL OUTER JOIN "
-            f"(SELECT document_id, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {scope} AS t GROUP BY ALL) AS new "
-            "ON old.document_id = new.document_id WHERE old.n IS DISTINCT FROM new.n OR old.h IS DISTINCT FROM new.h"))
-    if changed == docs:
-        run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
+            f"SELECT coalesce(old.k, new.k) FROM "
+            f"(SELECT {place} AS k, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {node.relation} AS t "
+            f"WHERE {place} IN {affected} GROUP BY ALL) AS old FULL OUTER JOIN "
+            f"(SELECT {place} AS k, count(*) AS n, sum(hash(t)::HUGEINT) AS h FROM {scope} AS t GROUP BY ALL) AS new "
+            "ON old.k = new.k WHERE old.n IS DISTINCT FROM new.n OR old.h IS DISTINCT FROM new.h"))
+    if changed == every:
+        run.con.execute(f"DELETE FROM {node.relation} WHERE {place} IN {affected}")
         run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope}")
     elif changed:
         ids = "(SELECT unnest(?::VARCHAR[]))"
-        run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {ids}", [sorted(changed)])
-        run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope} WHERE document_id IN {ids}",
+        run.con.execute(f"DELETE FROM {node.relation} WHERE {place} IN {ids}", [sorted(changed)])
+        run.con.execute(f"INSERT INTO {node.relation} SELECT * FROM {scope} WHERE {place} IN {ids}",
                         [sorted(changed)])
-    return changed
+    if place == DOCUMENT_ID:
+        return changed
+    # what changed for readers, as documents: those of the departments whose rows differ
+    return frozenset(d for d in docs if any(m.get(d) in changed for m in (run.scopes_old, run.scopes_new)))
+
+
+def _reads_nothing_of(run: _Run, node: Node) -> bool:
+    """Whether the model has no input rows at all for the affected documents, so that its rows of them are none
+    without running it: every input is a seed or is read through the scope catalog (only the affected documents'
+    rows — a county-wide view or a county-wide table without ``document_id`` is read whole, and a model reading
+    one can give rows for any document), and every such scope copy is empty, rows without a document included.
+    A row of the model for an affected document then takes its ``document_id`` from nothing but a seed or the
+    SQL's constants, and neither can name a document (its id derives from the file's content at run time)."""
+    scoped: list[Node] = []
+    for uid in node.depends_on:
+        dep = run.project.node(uid)
+        if dep.resource == "seed":
+            continue
+        if not _scoped_dep(run, dep):
+            return False
+        scoped.append(dep)
+    if not scoped:
+        return False  # a model of seeds only: nothing to say it is empty
+    for dep in scoped:
+        _ensure_scope_relation(run, dep)
+    probe = " OR ".join(f"EXISTS (SELECT 1 FROM {_scope_relation(run, dep)})" for dep in scoped)
+    return not run.q(f"SELECT {probe}")[0][0]
+
+
+def _skip_documents(run: _Run, node: Node, docs: frozenset[str], affected: str, read: bool) -> frozenset[str]:
+    """The model's rows of ``docs`` when it has no input rows for them (_reads_nothing_of): none. Its scope copy
+    is an empty table for its readers; rows it had for them before (a document whose inputs went) are deleted."""
+    scope = _scope_relation(run, node)
+    run.con.execute(f"CREATE OR REPLACE TABLE {scope} AS SELECT * FROM {node.relation} LIMIT 0")
+    run.copies[node.uid] = docs
+    run.recomputed_docs |= docs
+    had = frozenset(r[0] for r in run.q(
+        f"SELECT DISTINCT document_id FROM {node.relation} WHERE document_id IN {affected}"))
+    if had:
+        run.con.execute(f"DELETE FROM {node.relation} WHERE document_id IN {affected}")
+    run.skipped.add(node.uid)
+    return had if read else docs
 
 
 def _recompute_and_diff(run: _Run, node: Node, readers: list[Node], usage: dict) -> None:

@@ -1,3 +1,4 @@
+{{ config(meta={'juesuan_scope': 'department'}) }}
 -- 预算 ↔ 决算, item by item: per department, fiscal year and item (a function or economic line, or a metric) the
 -- budget as the year's 预算 document plans it, the 年初预算 / 调整预算 / 预算数 the 决算 states, the 决算 figure and
 -- the execution rate. The budget comes from the department's 部门预算; without one, from the sum of its loaded
