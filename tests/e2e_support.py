@@ -1,8 +1,14 @@
-"""Small synthetic inputs for end-to-end tests (written by the tests, never copied from real documents)."""
+"""End-to-end test support: small synthetic inputs (written by the tests, never copied from real documents) and the
+one way tests run the real command `juesuan run` as an operator does."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 NARRATIVE = [
     "示例县测试局2024年度部门决算",
@@ -26,3 +32,17 @@ def write_sample_docx(path: Path) -> Path:
             doc.add_paragraph(text)
     doc.save(str(path))
     return path
+
+
+def cli_env() -> dict[str, str]:
+    """This environment without the session's Prefect settings: each run starts its own API, or none."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+
+
+def juesuan_run(inbox: Path, warehouse: Path, *extra: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    """`juesuan run --inbox INBOX --warehouse WAREHOUSE [extra…]` in a child process from the repository, its
+    output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],
+        cwd=REPO, env=cli_env(), capture_output=True, text=True, timeout=timeout,
+    )

@@ -7,15 +7,13 @@ when ../shared/realdata is absent. The documents are copied into a temporary inb
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.e2e_support import juesuan_run
 from tests.realdata import realdata_path
 from warehouse.check_eval import REAL_KNOWN, Finding, load_findings, verified
 
@@ -38,11 +36,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for src in sources:
         shutil.copy(src, inbox / src.name)
     target = root / "warehouse.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(target)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
-    )
+    proc = juesuan_run(inbox, target)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return target
 

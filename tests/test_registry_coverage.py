@@ -10,19 +10,16 @@ its id, a model that lost its branch) or evaluated only on documents this inbox 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from samplegen import generate_county
+from tests.e2e_support import REPO, juesuan_run
 from tests.realdata import realdata_path
 
-REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "dbt_project" / "seeds" / "check_registry.csv"
 REAL = (
     "govbudgetchecker/上海市普陀区司法局2026年区级部门预算.pdf",
@@ -41,11 +38,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for src in sources:
         shutil.copy(src, inbox / src.name)
     target = root / "warehouse.duckdb"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(target)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=900,
-    )
+    proc = juesuan_run(inbox, target, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return target
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e_support import NARRATIVE, write_sample_docx
+from tests.e2e_support import NARRATIVE, cli_env, juesuan_run, write_sample_docx
 
 REPO = Path(__file__).resolve().parents[1]
 NOISE = ("Traceback", "ERROR", "Error flushing", "telemetry", "database is locked")
@@ -97,20 +97,13 @@ print("OK", ok, "ERRORS", errors, flush=True)
 """
 
 
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-
-
 def _run(inbox: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],
-        cwd=REPO, env=_env(), capture_output=True, text=True, timeout=400,
-    )
+    return juesuan_run(inbox, warehouse, *extra, timeout=400)
 
 
 def _start(args: list[str], out: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        args, cwd=REPO, env=_env(), stdout=out.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        args, cwd=REPO, env=cli_env(), stdout=out.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
 
 
@@ -148,7 +141,7 @@ def _kill_at(point: str, inbox: Path, warehouse: Path, tmp_path: Path, *extra: s
     (hooks / "juesuan_hang.py").write_text(HANG_MODULE, encoding="utf-8")
     test_id = f"{point}-{os.getpid()}-{time.monotonic_ns()}"
     path = os.pathsep.join(p for p in (str(hooks), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**_env(), "JUESUAN_TEST_HANG": point, "PYTHONPATH": path, "JUESUAN_TEST_ID": test_id,
+    env = {**cli_env(), "JUESUAN_TEST_HANG": point, "PYTHONPATH": path, "JUESUAN_TEST_ID": test_id,
            # the idle check scans first when there is a warehouse; a tracked run scans once more before Prefect
            "JUESUAN_TEST_SCANS_BEFORE": str(int(warehouse.exists()) + int("--prefect" in extra))}
     log = tmp_path / f"killed-{point}.log"
