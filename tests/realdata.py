@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,3 +19,15 @@ def realdata_path(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data not available: {path} (../shared/realdata is absent on this checkout)")
     return path
+
+
+def copy_real(relatives: tuple[str, ...] | list[str], inbox: Path) -> list[Path]:
+    """Copy real documents into a test's inbox (created if needed), never into the repo; skips the calling test
+    before copying anything when one of them is not there."""
+    sources = [realdata_path(rel) for rel in relatives]
+    inbox.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for src in sources:
+        copies.append(inbox / src.name)
+        shutil.copy(src, copies[-1])
+    return copies

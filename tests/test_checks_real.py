@@ -7,14 +7,13 @@ when ../shared/realdata is absent. The documents are copied into a temporary inb
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.e2e_support import juesuan_run
-from tests.realdata import realdata_path
+from tests.realdata import copy_real
 from warehouse.check_eval import REAL_KNOWN, Finding, load_findings, verified
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,12 +28,9 @@ DOCUMENTS = (
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sources = [realdata_path(rel) for rel in DOCUMENTS]
     root = tmp_path_factory.mktemp("real")
     inbox = root / "inbox"
-    inbox.mkdir()
-    for src in sources:
-        shutil.copy(src, inbox / src.name)
+    copy_real(DOCUMENTS, inbox)
     target = root / "warehouse.duckdb"
     proc = juesuan_run(inbox, target)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -10,7 +10,6 @@ its id, a model that lost its branch) or evaluated only on documents this inbox 
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ import pytest
 
 from samplegen import generate_county
 from tests.e2e_support import REPO, juesuan_run
-from tests.realdata import realdata_path
+from tests.realdata import copy_real
 
 REGISTRY = REPO / "dbt_project" / "seeds" / "check_registry.csv"
 REAL = (
@@ -30,13 +29,11 @@ REAL = (
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sources = [realdata_path(rel) for rel in REAL]
     root = tmp_path_factory.mktemp("coverage")
     inbox = root / "inbox"
     generate_county(inbox, departments=8, years=(2023, 2024), seed=21, defect_rate=1.0,
                     formats=("txt", "docx", "xlsx"), workers=1, budgets=True)
-    for src in sources:
-        shutil.copy(src, inbox / src.name)
+    copy_real(REAL, inbox)
     target = root / "warehouse.duckdb"
     proc = juesuan_run(inbox, target, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
