@@ -12,6 +12,7 @@ input; tests/test_standard_table_seed.py fails while the macro is stale.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,7 +27,7 @@ LABELS_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
 FundScope = Literal["all_funds", "fiscal", "general_budget", "govfund", "soe_capital", "admin_operating"]
-_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope")
+_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope", "title_rank", "title_re", "header_re")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +38,24 @@ class StandardTable:
     layout: Layout
     number: int | None  # position in the standard set of its kind (决算 T1…T9, 预算 1…9); None outside it
     fund_scope: FundScope | None  # which money its figures cover (财政拨款, 一般公共预算 …); None for 绩效 tables
+    title_rank: int  # order in which titles are tried against title_re: the most specific pattern first
+    title_re: str  # a title that names this table (searched in the cleaned title: no spaces, no quotes)
+    header_re: str | None = None  # a header this distinctive names the table even when the grid has no title
 
 
 def _choice(value: str, allowed: tuple[str, ...], column: str, key: str) -> str:
     if value not in allowed:
         raise ValueError(f"standard table {key!r}: {column} {value!r} is not one of {list(allowed)}")
     return value
+
+
+def _pattern(value: str | None, column: str, key: str) -> str:
+    text = (value or "").strip()
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"standard table {key!r}: {column} {text!r} is no regular expression ({exc})") from exc
+    return text
 
 
 def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, StandardTable]:
@@ -56,6 +69,13 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
             raise ValueError(f"duplicate standard table key {key!r}")
         number = (row.get("number") or "").strip()
         scope = (row.get("fund_scope") or "").strip()
+        title_re = _pattern(row.get("title_re"), "title_re", key)
+        header_re = _pattern(row.get("header_re"), "header_re", key) if (row.get("header_re") or "").strip() else None
+        rank = (row.get("title_rank") or "").strip()
+        if not title_re or not rank.isdigit():
+            raise ValueError(f"standard table {key!r}: title_re and an integer title_rank are required")
+        if int(rank) in {t.title_rank for t in tables.values()}:
+            raise ValueError(f"standard table {key!r}: title_rank {rank} is taken (the order must be total)")
         tables[key] = StandardTable(
             key=key,
             title_zh=row["title_zh"].strip(),
@@ -63,13 +83,17 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
             layout=cast(Layout, _choice(row["layout"].strip(), get_args(Layout), "layout", key)),
             number=int(number) if number else None,
             fund_scope=cast(FundScope, _choice(scope, get_args(FundScope), "fund_scope", key)) if scope else None,
+            title_rank=int(rank),
+            title_re=title_re,
+            header_re=header_re,
         )
     return MappingProxyType(tables)
 
 
 @lru_cache(maxsize=4)
 def load_standard_tables(path: Path = DEFAULT_STANDARD_TABLE_PATH) -> MappingProxyType[str, StandardTable]:
-    """Read the seed once per path (columns key,title_zh,kind,layout,number,fund_scope)."""
+    """Read the seed once per path (columns key,title_zh,kind,layout,number,fund_scope,title_rank,title_re,
+    header_re)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(_COLUMNS) - set(reader.fieldnames or ())

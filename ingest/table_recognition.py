@@ -31,34 +31,9 @@ from ingest.tables_grid import (
 
 STANDARD_TABLES: MappingProxyType[str, StandardTable] = load_standard_tables()  # seed standard_table.csv
 
-# ordered, most specific first; matched against the cleaned title (no spaces, no quotes)
+# the seed's title patterns in its title_rank order (most specific first), matched against the cleaned title
 _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (k, re.compile(p))
-    for k, p in (
-        ("performance", r"绩效目标完成情况表|绩效自评表|绩效目标表|绩效评价表|绩效情况表"),
-        ("sangong", r"三公.*决算表|三公.*决算总?表"),
-        ("budget_sangong", r"三公.*预算表"),
-        ("budget_admin_operating", r"机关运行经费.*预算表"),
-        ("general_budget_basic", r"基本支出决算表|基本支出.*决算明细表"),
-        ("budget_fiscal_basic", r"(?<!一般公共预算)财政拨款基本支出.*预算表"),
-        ("budget_general_basic", r"基本支出.*预算表"),
-        ("govfund", r"政府性基金预算财政拨款.*决算表"),
-        ("budget_govfund", r"政府性基金.*预算表"),
-        ("soe_capital", r"国有资本经营预算财政拨款.*决算表"),
-        ("budget_soe_capital", r"国有资本经营预算.*预算表"),
-        ("general_budget_expenditure", r"一般公共预算财政拨款支出决算(明细)?表"),
-        ("budget_general_expenditure", r"一般公共预算(财政拨款)?支出.*预算表"),
-        ("fiscal_summary", r"财政拨款收入?支出?决算总表|财政拨款收支决算总表"),
-        ("budget_fiscal_summary", r"财政拨款收入?支出?预算总表|财政拨款收支预算总表"),
-        ("budget_fiscal_expenditure", r"财政拨款支出预算表"),
-        ("fiscal_expenditure", r"财政拨款支出决算(明细)?表"),
-        ("income_expenditure_summary", r"收入支出决算总表|收支决算总表"),
-        ("budget_income_expenditure_summary", r"收支预算总表|收入支出预算总表"),
-        ("income", r"收入决算表"),
-        ("budget_income", r"收入预算(总)?表"),
-        ("expenditure", r"支出决算(明细)?表"),
-        ("budget_expenditure", r"支出预算(总)?表"),
-    )
+    (t.key, re.compile(t.title_re)) for t in sorted(STANDARD_TABLES.values(), key=lambda t: t.title_rank)
 )
 
 # header words that confirm a title (any one of them, searched in the header text)
@@ -70,11 +45,10 @@ _HEADER_EVIDENCE: dict[str, re.Pattern[str]] = {
     "generic": re.compile(r"."),
 }
 
-# a grid without any title is still recognised by a header signature this distinctive
-_HEADER_SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("sangong", re.compile(r"因公出国.*公务接待|公务接待.*因公出国")),
-    ("income", re.compile(r"上级补助收入.*附属单位上缴|附属单位上缴.*上级补助收入")),
-    ("expenditure", re.compile(r"上缴上级支出")),
+# a grid without any title is still recognised by a header signature this distinctive (seed column header_re)
+_HEADER_SIGNATURES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (t.key, re.compile(t.header_re))
+    for t in sorted(STANDARD_TABLES.values(), key=lambda t: t.title_rank) if t.header_re
 )
 
 _NUMBERING = re.compile(

@@ -201,3 +201,12 @@ def test_a_year_edit_that_corrects_the_document_is_undecidable() -> None:
     assert year_constraint(pages, Site(1, wrong, wrong + 4, "2025", ())) is None
     # 2025 → 2024 makes a comparison wrong: decidable
     assert year_constraint(pages, Site(1, right, right + 4, "2024", ())) == "非数字改动"
+
+
+def test_a_harmless_rewording_inside_a_real_defects_evidence_is_not_a_new_finding() -> None:
+    rule = "budget.empty_reason"
+    original = Finding(rule, "warning", "fail", "第16页原因说明缺失：「原因是。」；是否补写？", "", 16, "")
+    reworded = Finding(rule, "warning", "fail", "第16页原因说明缺失：「原因为。」；是否补写？", "", 16, "")
+    other = Finding("budget.unit", "warning", "fail", "第16页「为」", "", 16, "")
+    assert new_findings([reworded, other], [original], ("主要原因是", "主要原因为")) == [other]
+    assert new_findings([reworded], [original]) == [reworded]  # without the edit: a different message

@@ -109,21 +109,40 @@ def test_the_sample_county_prints_the_seed_titles() -> None:
     assert [k for k, _ in TABLES] == [t.key for t in standard_set("budget")]
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"key": "x", "title_zh": "表", "kind": "final_account", "layout": "lines", "number": ""}, "kind"),
-    ({"key": "x", "title_zh": "表", "kind": "final", "layout": "grid", "number": ""}, "layout"),
-    ({"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": "", "fund_scope": "一般公共预算"},
-     "fund_scope"),
+_ROW = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": "", "fund_scope": "fiscal",
+        "title_rank": "10", "title_re": "某表"}
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "final_account"}, "kind"),
+    ({"layout": "grid"}, "layout"),
+    ({"fund_scope": "一般公共预算"}, "fund_scope"),
+    ({"title_re": "某(表"}, "title_re"),
+    ({"header_re": "[因公"}, "header_re"),
+    ({"title_re": ""}, "title_re"),
+    ({"title_rank": "first"}, "title_rank"),
 ])
-def test_a_bad_seed_row_is_refused(row: dict[str, str], message: str) -> None:
+def test_a_bad_seed_row_is_refused(change: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        parse_standard_tables([row])
+        parse_standard_tables([{**_ROW, **change}])
 
 
-def test_a_duplicate_key_is_refused() -> None:
-    row = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "number": ""}
+def test_a_duplicate_key_or_title_rank_is_refused() -> None:
     with pytest.raises(ValueError, match="duplicate"):
-        parse_standard_tables([row, row])
+        parse_standard_tables([_ROW, _ROW])
+    with pytest.raises(ValueError, match="title_rank 10 is taken"):
+        parse_standard_tables([_ROW, {**_ROW, "key": "y"}])
+
+
+def test_the_title_order_names_every_standard_title_as_its_own_table() -> None:
+    """The seed's title_rank order is right when each table's own title (and its 附表-numbered form) is read as
+    that table, not as a broader pattern ranked before it (支出决算表 inside 财政拨款支出决算表)."""
+    from ingest.table_recognition import classify_title
+
+    for t in load_standard_tables().values():
+        title = t.title_zh.split(" / ")[0]
+        assert classify_title(title) == t.key, title
+        assert classify_title(f"附表{t.number or 1}：{title}") == t.key, title
 
 
 def test_every_table_of_money_says_which_money() -> None:

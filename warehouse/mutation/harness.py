@@ -9,7 +9,8 @@ the PDFs themselves — go through ONE real pipeline run (``juesuan run``).
 Scoring: a mutant is *caught* when its document has an error/warning ``fail`` finding that the unmutated
 rendering of the same document does not have (same check and message) and that points at the edit — on the
 edited page, or stating the new figure / the table's name, or (a text without pages) quoting the words around
-the edit. A harmless edit must add no error/warning finding at all.
+the edit. A harmless edit must add no error/warning finding at all; a finding of the original whose message quotes
+the reworded words, reworded the same way, is the original's finding, not a new one.
 """
 
 from __future__ import annotations
@@ -236,8 +237,32 @@ def _key(f: Finding) -> tuple[str, str]:
     return f.check_id, re.sub(r"变异[零一二三四五六七八九]{4}", "", f.message)
 
 
-def new_findings(mutant: list[Finding], original: list[Finding]) -> list[Finding]:
-    base = {_key(f) for f in original if f.status == "fail"}
+def _core(before: str, after: str) -> tuple[str, str]:
+    """The part of an edit that differs: ``before`` and ``after`` without their common prefix and suffix."""
+    i = 0
+    while i < min(len(before), len(after)) and before[i] == after[i]:
+        i += 1
+    j = 0
+    while j < min(len(before), len(after)) - i and before[-1 - j] == after[-1 - j]:
+        j += 1
+    return before[i:len(before) - j], after[i:len(after) - j]
+
+
+def new_findings(mutant: list[Finding], original: list[Finding],
+                 edit: tuple[str, str] | None = None) -> list[Finding]:
+    """The mutant's error/warning fails the original does not have (same check and message). With ``edit``
+    (before, after), a finding of the original whose message quotes the edited words is the same finding with the
+    words as the mutant prints them (a harmless rewording inside a real defect's evidence is nothing new)."""
+    fails = [f for f in original if f.status == "fail"]
+    base = {_key(f) for f in fails}
+    if edit is not None:
+        was, now = _core(*edit)
+        if was:
+            for check, msg in (_key(f) for f in fails):
+                # each occurrence on its own (the edit touched one of them), and all at once
+                starts = [m.start() for m in re.finditer(re.escape(was), msg)]
+                base |= {(check, msg[:k] + now + msg[k + len(was):]) for k in starts}
+                base.add((check, msg.replace(was, now)))
     return [f for f in mutant if f.status == "fail" and f.severity in PREDICTED and _key(f) not in base]
 
 
@@ -272,6 +297,9 @@ def score(sources: list[Source], mutants: list[Mutant], files: dict[str, tuple[s
         if f not in loaded:
             missing.append(m.mutant_id)
             continue
+        if m.harmless:
+            caught[m.mutant_id] = new_findings(findings.get(f, []), original[m.source], (m.before, m.site.after))
+            continue
         new = new_findings(findings.get(f, []), original[m.source])
-        caught[m.mutant_id] = new if m.harmless else [x for x in new if points_at(x, m, paged[m.source])]
+        caught[m.mutant_id] = [x for x in new if points_at(x, m, paged[m.source])]
     return Score(mutants, caught, missing)
