@@ -114,6 +114,9 @@ class _Builder:
             for page, line in trailing:
                 self.paragraph(page, line)
             return
+        if schema is None and not table.data and _is_column_header(header):
+            self._without_figures(table)
+            return
         if schema is None:
             for page, line in [*table.header, *table.data, *trailing]:
                 self.paragraph(page, line)
@@ -144,6 +147,13 @@ class _Builder:
         for page, line in trailing:
             self.paragraph(page, line)
 
+    def _without_figures(self, table: _Open) -> None:
+        """A recognised title over column headers and no row with a figure (a fund table the unit has none of,
+        or a table whose rows are gone): the table is there, without figures, as a PDF's empty grid is."""
+        self.tables += 1
+        self.blocks.append(Table(rows=tuple(tuple(line.split()) for _, line in table.header), index=len(self.blocks),
+                                 page=table.header[0][0], title=table.title if table.title_continued else ""))
+
     def _summary_pairs(self, table: _Open, header: list[str]) -> bool:
         """A 收支 summary table whose header no schema knows, read as label/amount blocks
         (``ingest.readers.text_summary``); False when that reading is not confirmed."""
@@ -162,6 +172,15 @@ class _Builder:
             self.blocks.append(Table(rows=(*grid.header, *body) if i == 0 else body, index=len(self.blocks),
                                      page=table_page))
         return True
+
+
+_COLUMN_WORDS = re.compile(r"合\s*计|金\s*额|科目|预算数|决算数|基本支出|项目支出")
+
+
+def _is_column_header(header: list[str]) -> bool:
+    """Header lines that name a table's columns (科目编码 科目名称 合计 …), not running text or a 目录's entries."""
+    return any(_COLUMN_WORDS.search(line) for line in header) and not any(
+        _TITLE_PUNCTUATION.search(line.replace("：", "")) and len(line) > 40 for line in header)
 
 
 def _continues_title(table: _Open, line: str) -> bool:

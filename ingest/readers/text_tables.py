@@ -703,8 +703,12 @@ def _prune_blank_columns(parent: _Placed, children: list[_Placed]) -> bool:
     return changed
 
 
-def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATIONS) -> None:
-    """Narrow each row's candidates so that every parent's columns are the sums of its children's."""
+def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATIONS,
+             block: BlockSchema | None = None) -> None:
+    """Narrow each row's candidates so that every parent's columns are the sums of its children's.
+
+    With ``block`` (its row sums), a family no combination of the candidates balances is tried once more with
+    its short rows' other placements too (:func:`_rebalance`)."""
     families = _families(rows)
     changed = True
     while changed:
@@ -737,6 +741,14 @@ def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATI
             # column's sum under every placement, and the other columns' sums still place the rest (208 社会保障和就业
             # 支出 whose 合计 was edited: 119.27 goes where the 其他收入 column's sum needs it)
             keep = keep_by_broken.get(0) or keep_by_broken.get(1)
+            if (not keep or not keep[0]) and block is not None:
+                rebalanced = _rebalance(members, n, block, max_combinations)
+                if rebalanced is not None:
+                    for m, kept in zip(members, rebalanced, strict=True):
+                        if set(m.candidates) != kept:
+                            m.candidates = sorted(kept)
+                            changed = True
+                continue
             if not keep or not keep[0]:
                 continue  # the table's own sums do not hold (a defect): leave the candidates as they are
             for m, kept in zip(members, keep, strict=True):
@@ -744,6 +756,59 @@ def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATI
                 if len(narrowed) < len(m.candidates):
                     m.candidates = narrowed
                     changed = True
+
+
+def _rebalance(members: list[_Placed], n: int, block: BlockSchema,
+               max_combinations: int) -> list[set[tuple[int, ...]]] | None:
+    """A family that no combination of its rows' candidates balances, when a short row's figures only keep that
+    row's own sum in the wrong columns (a row whose printed 合计 is off by a defect: 2050202 小学教育 9,645.51 =
+    14.33 + 8,201.15 + 0.50 + 1,430.03 − 0.50 fits the row's sum only with 8,201.15 under 事业收入 and 0.50 under
+    教育收费, and then four of the family's column sums fail). Every placement of the short rows is tried: the
+    combinations breaking at most one column sum of the family and at most one row sum of its members — the fewest
+    column sums first, then the fewest row sums — are the reading (the broken row sum is then a finding of the row
+    identity, as a row printing every column is). None when no such combination exists."""
+    options: list[list[tuple[int, ...]]] = []
+    for m in members:
+        k = len(m.values)
+        if not m.values or len(m.values) != len(m.numbers):
+            return None
+        if k < n:
+            opts = [cols for cols in combinations(range(n), k) if _within(m.column_values(cols), block.within,
+                                                                         _tolerance(m.numbers))]
+            options.append(opts or m.candidates)
+        else:
+            options.append(m.candidates)
+    total = 1
+    for opts in options:
+        total *= max(len(opts), 1)
+    if total > max_combinations or any(not opts for opts in options):
+        return None
+    parent, children = members[0], members[1:]
+    tol = max(_tolerance(m.numbers) for m in members) * (len(members) + 1)
+    own_broken = [{cols: sum(1 for c in block.constraints if not _fits(m.column_values(cols), (c,),
+                                                                        _tolerance(m.numbers)))
+                   for cols in opts} for m, opts in zip(members, options, strict=True)]
+    best: tuple[int, int] | None = None
+    kept: list[set[tuple[int, ...]]] = []
+    for combo in _product(options):
+        own = sum(own_broken[i][cols] for i, cols in enumerate(combo))
+        if own > 1:
+            continue
+        parent_values = parent.column_values(combo[0])
+        sums = [Decimal(0)] * n
+        for m, cols in zip(children, combo[1:], strict=True):
+            for c, v in m.column_values(cols).items():
+                sums[c] += v
+        broken = sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+        if broken > 1:
+            continue
+        score = (broken, own)
+        if best is None or score < best:
+            best, kept = score, [set() for _ in members]
+        if score == best:
+            for i, cols in enumerate(combo):
+                kept[i].add(cols)
+    return kept if best is not None else None
 
 
 def _broken_family_sums(row: _Placed, cols: tuple[int, ...], families: list[tuple[_Placed, list[_Placed]]],
@@ -1066,7 +1131,7 @@ def _assemble(
             if len(m.candidates) > 1 and preferred and widest[bi] < len(block.amounts):
                 m.candidates = preferred
         if block.constraints:
-            _resolve(members, len(block.amounts))
+            _resolve(members, len(block.amounts), block=block)
         if stated_text:
             for m in members:
                 _settle_by_text(m, block, stated_text)
