@@ -106,6 +106,79 @@ judged as (
     group by all
 ),
 
+{%- set num = "[0-9][0-9,]*(?:\\.[0-9]+)?" %}
+coded_quotes as (
+    -- a narrative line that names its classification code: 小学教育（2050202），2023年度决算数为7,970.38万元 — the
+    -- code finds the table row (a name may be shortened or renamed; the code is the row's key). Not read as a fact.
+    select b.document_id, b.block_index, b.text, p.page,
+        regexp_extract_all(b.text,
+            '[^\s，,。；;、0-9（()）.．]{2,30}\s*[（(]\s*[0-9]{3}(?:[0-9]{2}){0,2}\s*[）)]\s*[，,：:]?\s*'
+            || '(?:(?:19|20)[0-9]{2}\s*年度?)?\s*(?:支出)?决算数?\s*为?\s*{{ num }}\s*万\s*元', 0) as quotes
+    from blocks as b
+    inner join {{ ref('stg_raw__text_blocks') }} as p
+        on p.document_id = b.document_id and p.block_index = b.block_index
+    where p.kind = 'paragraph' and regexp_matches(b.text, '[（(]\s*[0-9]{3}(?:[0-9]{2}){0,2}\s*[）)]')
+),
+
+coded_parsed as (
+    select document_id, block_index, page, quote,
+        regexp_extract(quote, '^([^\s（(]*)', 1) as line_name,
+        regexp_extract(quote, '[（(]\s*([0-9]+)\s*[）)]', 1) as code,
+        replace(regexp_extract(quote, '({{ num }})\s*万\s*元$', 1), ',', '') as value_text
+    from (select *, unnest(quotes) as quote from coded_quotes)
+),
+
+coded_bounds as (
+    select *,
+        {{ chk_lo('cast(value_text as decimal(38, 6))', "length(split_part(value_text || '.', '.', 2))") }} as lo,
+        {{ chk_hi('cast(value_text as decimal(38, 6))', "length(split_part(value_text || '.', '.', 2))") }} as hi,
+        'section:narrative/para:' || cast(block_index as varchar) || '/code:' || code as locator
+    from coded_parsed
+    -- a line the facts already read (a 类/款/项 line fact of the same block) is judged above
+    where not exists (
+        select 1 from claims as c
+        where c.document_id = coded_parsed.document_id and c.block_index = coded_parsed.block_index
+          and c.fact_kind = 'line')
+),
+
+coded_rows as (
+    -- the total column of every table row with that code in the same document
+    select l.document_id, l.code, l.value, l.locator,
+        regexp_extract(l.locator, '^table:([^/]+)', 1) as table_key,
+        {{ chk_lo('l.value', 'l.decimals') }} as lo, {{ chk_hi('l.value', 'l.decimals') }} as hi
+    from {{ ref('stg_raw__line_items') }} as l
+    where l.source_kind = 'table' and l.classification = 'function' and l.measure = 'total'
+),
+
+coded_judged as (
+    select q.document_id, q.block_index, q.page, q.quote, q.line_name, q.code, q.value_text, q.locator,
+        bool_or({{ chk_meets_quote('q.lo', 'q.hi', 'r.lo', 'r.hi') }}) as any_meets,
+        arg_min(r.value, (abs(r.value - cast(q.value_text as decimal(38, 6))), r.table_key)) as nearest,
+        arg_min(r.table_key, (abs(r.value - cast(q.value_text as decimal(38, 6))), r.table_key)) as nearest_table
+    from coded_bounds as q
+    inner join coded_rows as r on r.document_id = q.document_id and r.code = q.code
+    group by all
+),
+
+coded_final as (
+    -- a code no table of the document lists: the line quotes no table figure — silent, not not_evaluable
+    select
+        'narrative.amount_vs_table' as check_id,
+        document_id,
+        case when any_meets then 'pass' else 'fail' end as status,
+        {{ chk_dec('nearest') }} as expected,
+        {{ chk_dec('value_text') }} as actual,
+        {{ chk_dec('value_text') }} - {{ chk_dec('nearest') }} as difference,
+        {{ chk_page_text('page') }} || '说明中「' || line_name || '（' || code || '）」为' || value_text
+            || '万元，而《' || {{ chk_table_zh('nearest_table') }} || '》中该科目为 ' || {{ chk_fmt('nearest') }}
+            || ' 万元，差额 ' || {{ chk_fmt('cast(value_text as decimal(38, 6)) - nearest') }}
+            || ' 万元；请以报表为准改正说明（或改正报表）。' as message,
+        quote as evidence,
+        page,
+        locator
+    from coded_judged
+),
+
 statements as (
     -- money figures of the narrative with the eight characters just before them in their block
     select located.*,
@@ -192,3 +265,5 @@ final as (
 select * from final
 union all
 select * from restated_final
+union all
+select * from coded_final

@@ -286,13 +286,13 @@ parts_sentences as (
     from blocks as b
     where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
     union all
-    -- a list of parts each with its share, one a line: X 万元，其中：name a 万元，占 p%；name b 万元，占 q%；… (its
-    -- shares tell whether it is exhaustive: below)
+    -- a list of parts each with its share, one a line: X 万元，其中（：）name a 万元，占 p%；name b 万元，占 q%；…
+    -- (its shares tell whether it is exhaustive: below)
     select b.*, unnest(regexp_extract_all(b.window_text,
-        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]\s*'
+        '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]?\s*'
         || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;。]?\s*){2,}', 0))
     from blocks as b
-    where regexp_matches(b.window_text, '其中[：:]') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
+    where regexp_matches(b.window_text, '其中') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
 ),
 
 parts_split as (
@@ -391,6 +391,153 @@ parts_final as (
             || '；请核对总数或分项。' as message,
         sentence as evidence, page, locator
     from parts_judged
+),
+
+change_sentences as (
+    -- a total, its change and the change of each part: 收入总计 X 万元，与2022年度相比，减少 C 万元，降低 r%。
+    -- 其中：财政拨款收入增加 a 万元，事业收入增加 b 万元，其他收入减少 c 万元 (each part with its direction word)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元(?:[^。；0-9]|(?:19|20)[0-9]{2}\s*年度?){0,24}?(?:增加|减少)了?\s*{{ num }}\s*万\s*元'
+        || '[^。；其0-9]{0,12}(?:[0-9.]+\s*[%％])?\s*[。；，,]\s*其中[：:，,]?[^。]*', 0)) as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '其中') and regexp_matches(b.window_text, '(增加|减少)')
+),
+
+change_split as (
+    select document_id, block_index, page, locator, text, sentence, doc_type,
+        replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as total_text,
+        regexp_extract(sentence, '(增加|减少)了?\s*{{ num }}\s*万\s*元', 1) as total_word,
+        replace(regexp_extract(sentence, '(?:增加|减少)了?\s*({{ num }})\s*万\s*元', 1), ',', '') as change_text,
+        regexp_replace(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1),
+                       '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
+    from change_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+change_parts as (
+    select *,
+        trim(regexp_extract(part, '^(.*?)(?:增加|减少|增长|下降)', 1), ' 　和及以') as part_name,
+        regexp_extract(part, '(增加|减少|增长|下降)', 1) as part_word,
+        replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+    from (
+        select *, unnest(parts_list) as part, unnest(generate_series(1, len(parts_list))) as part_index
+        from (
+            select *, regexp_extract_all(list_text,
+                '[^，,、；;。0-9]{1,24}?(?:增加|减少|增长|下降)了?\s*{{ num }}\s*万\s*元', 0) as parts_list
+            from change_split
+        )
+        -- every figure of the list is a part with its direction word (no 持平, no amount among the changes)
+        where len(regexp_extract_all(list_text, '{{ num }}\s*万\s*元', 0)) = len(parts_list)
+    )
+),
+
+named_figures as (
+    -- what the tables state for a part's name, per table: a 类 row (教育支出) or a catalogue metric (事业收入)
+    select f.filing_key, f.document_id, f.table_key, f.name as name_key, f.value, f.lo, f.hi
+    from {{ ref('int_check_table_figures') }} as f
+    where f.metric like 'function_%' and (f.code is null or length(f.code) = 3) and f.name is not null
+      and f.basis in ('actual', 'budget')
+    union all
+    select f.filing_key, f.document_id, f.table_key, a.alias, f.value, f.lo, f.hi
+    from {{ ref('int_check_table_figures') }} as f
+    inner join (
+        select key, unnest(string_split(aliases, '|')) as alias from {{ ref('metric_catalog') }}
+    ) as a on a.key = f.metric
+    where f.basis in ('actual', 'budget')
+),
+
+class_names as (
+    select distinct name from {{ ref('function_classification') }} where level = '类'
+),
+
+table_named as (
+    select filing_key, table_key, name_key, arg_min(value, value) as value, arg_min(lo, value) as lo,
+        arg_min(hi, value) as hi
+    from named_figures
+    group by all
+),
+
+change_candidates as (
+    -- the tables of the filing that state at least one of the parts
+    select distinct p.document_id, p.block_index, p.sentence, d.filing_key, t.table_key
+    from change_parts as p
+    inner join documents as d on d.document_id = p.document_id
+    inner join table_named as t on t.filing_key = d.filing_key and t.name_key = p.part_name
+),
+
+change_tables as (
+    -- the list is exhaustive when, in one table of the filing, the parts it names add up to the sentence's total
+    -- (a part the table does not state must be a 类 name — a class that is 0 this year counts 0 — so a nested
+    -- 其中 part or a name no table knows never makes a list look complete)
+    select c.document_id, c.block_index, c.sentence, c.table_key,
+        count(*) as n_parts,
+        count(t.value) as n_found,
+        count(*) filter (where t.value is null and p.part_name in (select name from class_names)) as n_classes_absent,
+        sum(t.lo) as amounts_lo, sum(t.hi) as amounts_hi
+    from change_candidates as c
+    inner join change_parts as p
+        on p.document_id = c.document_id and p.block_index = c.block_index and p.sentence = c.sentence
+    left join table_named as t
+        on t.filing_key = c.filing_key and t.table_key = c.table_key and t.name_key = p.part_name
+    group by all
+),
+
+change_sums as (
+    select document_id, block_index, page, locator, text, sentence, total_text, total_word, change_text,
+        count(*) as n_parts,
+        count(distinct part_name) as n_names,
+        sum(case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as s_a,
+        sum(case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as s_b,
+        sum(case when part_word in ('增加', '增长') then 1 else -1 end * cast(part_text as decimal(38, 6))) as s_shown,
+        string_agg(case when part_word in ('增加', '增长') then '+' else '−' end || part_text, ' ' order by part_index)
+            as parts_shown,
+        list(part_name) as names
+    from change_parts
+    where part_name <> ''
+    group by all
+),
+
+change_judged as (
+    select s.*,
+        least(s.s_a, s.s_b) as sum_lo, greatest(s.s_a, s.s_b) as sum_hi,
+        case when s.total_word = '增加' then 1 else -1 end
+            * {{ chk_lo('cast(s.change_text as decimal(38, 6))', "length(split_part(s.change_text || '.', '.', 2))") }}
+            as c_a,
+        case when s.total_word = '增加' then 1 else -1 end
+            * {{ chk_hi('cast(s.change_text as decimal(38, 6))', "length(split_part(s.change_text || '.', '.', 2))") }}
+            as c_b,
+        case when s.total_word = '增加' then 1 else -1 end * cast(s.change_text as decimal(38, 6)) as c_shown,
+        {{ chk_lo('cast(s.total_text as decimal(38, 6))', "length(split_part(s.total_text || '.', '.', 2))") }} as t_lo,
+        {{ chk_hi('cast(s.total_text as decimal(38, 6))', "length(split_part(s.total_text || '.', '.', 2))") }} as t_hi
+    from change_sums as s
+    where s.n_parts >= 2 and s.n_names = s.n_parts and s.total_text <> '' and s.change_text <> ''
+),
+
+change_exhaustive as (
+    select j.*,
+        exists (
+            select 1 from change_tables as t
+            where t.document_id = j.document_id and t.block_index = j.block_index and t.sentence = j.sentence
+              and t.n_found >= 2 and t.n_found + t.n_classes_absent = t.n_parts
+              and {{ chk_meets('t.amounts_lo', 't.amounts_hi', 'j.t_lo', 'j.t_hi') }}
+        ) as exhaustive
+    from change_judged as j
+),
+
+change_final as (
+    select
+        'narrative.parts_sum' as check_id, document_id,
+        case when {{ chk_meets('sum_lo', 'sum_hi', 'least(c_a, c_b)', 'greatest(c_a, c_b)') }} then 'pass' else 'fail' end
+            as status,
+        c_shown as expected, s_shown as actual, s_shown - c_shown as difference,
+        {{ chk_page_text('page') }} || '句中总数 ' || total_text || ' 万元' || total_word || ' ' || change_text
+            || ' 万元，而「其中」所列各项（报表中各项金额之和即为总数）的增减 ' || parts_shown || ' = '
+            || {{ chk_fmt('s_shown') }} || ' 万元，与总数的增减不符；请核对增减额或增减用词。' as message,
+        sentence as evidence, page, locator
+    from change_exhaustive
+    where exhaustive
 ),
 
 vehicle_sentences as (
@@ -874,6 +1021,7 @@ union all select * from budget_text_final
 union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
+union all select * from change_final
 union all select * from vehicle_final
 union all select * from share_final
 union all select * from growth_final
