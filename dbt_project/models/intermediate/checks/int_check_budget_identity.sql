@@ -24,10 +24,9 @@ lines as (
 
 line_tables as (
     select * from cells
-    where table_key in (
-        'budget_income', 'budget_expenditure', 'budget_general_expenditure', 'budget_govfund',
-        'budget_soe_capital', 'budget_fiscal_expenditure', 'budget_general_basic', 'budget_fiscal_basic'
-    )
+    -- every budget table of classification lines (function or economic), the 机关运行经费 table included
+    where table_key in {{ chk_table_keys(kind='budget', layout='lines') }}
+        or table_key in {{ chk_table_keys(kind='budget', layout='economic') }}
 ),
 
 all_coded as (
