@@ -703,6 +703,18 @@ def _prune_blank_columns(parent: _Placed, children: list[_Placed]) -> bool:
     return changed
 
 
+def _combo_broken_sums(parent: _Placed, children: list[_Placed], combo: tuple[tuple[int, ...], ...], n: int,
+                       tol: Decimal) -> int:
+    """How many of the ``n`` column sums (parent = Σ children) fail beyond ``tol`` with the family placed as
+    ``combo`` (the parent's columns first, then each child's)."""
+    parent_values = parent.column_values(combo[0])
+    sums = [Decimal(0)] * n
+    for m, cols in zip(children, combo[1:], strict=True):
+        for c, v in m.column_values(cols).items():
+            sums[c] += v
+    return sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+
+
 def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATIONS,
              block: BlockSchema | None = None) -> None:
     """Narrow each row's candidates so that every parent's columns are the sums of its children's.
@@ -727,12 +739,7 @@ def _resolve(rows: list[_Placed], n: int, max_combinations: int = _MAX_COMBINATI
             # per number of columns whose sum fails: the placements of each member found under such combinations
             keep_by_broken: dict[int, list[set[tuple[int, ...]]]] = {}
             for combo in _product([m.candidates for m in members]):
-                parent_values = parent.column_values(combo[0])
-                sums = [Decimal(0)] * n
-                for m, cols in zip(children, combo[1:], strict=True):
-                    for c, v in m.column_values(cols).items():
-                        sums[c] += v
-                broken = sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+                broken = _combo_broken_sums(parent, children, combo, n, tol)
                 if broken <= 1:
                     kept_sets = keep_by_broken.setdefault(broken, [set() for _ in members])
                     for i, cols in enumerate(combo):
@@ -794,12 +801,7 @@ def _rebalance(members: list[_Placed], n: int, block: BlockSchema,
         own = sum(own_broken[i][cols] for i, cols in enumerate(combo))
         if own > 1:
             continue
-        parent_values = parent.column_values(combo[0])
-        sums = [Decimal(0)] * n
-        for m, cols in zip(children, combo[1:], strict=True):
-            for c, v in m.column_values(cols).items():
-                sums[c] += v
-        broken = sum(1 for c in range(n) if abs(parent_values.get(c, Decimal(0)) - sums[c]) > tol)
+        broken = _combo_broken_sums(parent, children, combo, n, tol)
         if broken > 1:
             continue
         score = (broken, own)
