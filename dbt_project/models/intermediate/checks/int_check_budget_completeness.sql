@@ -230,14 +230,11 @@ template_final as (
              when not has_cells and n_read * 2 > n_required and not may_be_empty then 'fail'
              else 'pass' end as status,
         null as expected, null as actual, null as difference,
-        case when recognised
-            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题、没有数据（其余报表均已读取）；'
-                || '请补充该表的数据。'
-            -- its title stands in the text and no table under it was read: its rows are gone, or do not add up
-            -- to a table (a row a mutation or an edit broke)
-            when present
-            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题，未读取到该表的数据行'
-                || '（其余报表均已读取）；请核对该表的数据是否齐全。'
+        -- its title stands (recognised or in the text) and no figure under it was read: its rows are gone, or
+        -- its figures do not make a table whose own sums hold (the reader reads no such table)
+        case when present
+            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题，未读取到该表的数据'
+                || '（其余报表均已读取）：数据行缺失，或其数字不能构成各项合计自洽的表；请核对该表。'
             else '缺少预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》；请补上（无数据时保留空表并说明）。'
         end as message,
         '' as evidence,
