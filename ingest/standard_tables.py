@@ -2,9 +2,9 @@
 
 The seed is the one list of table keys (also loaded into the warehouse as a dbt seed, which models join):
 key, Chinese title, kind (final 决算 / budget 预算 / performance 绩效), layout (how the grid is read), number
-(position in the standard set of its kind) and fund scope (which money its figures cover). Adding a standard
-table is one row there. The dbt macros ``chk_table_zh`` (the table's name in check messages) and
-``chk_table_keys`` (the keys of the tables of a kind, layout …) are written from it — ``python -m
+(position in the standard set of its kind), fund scope (which money its figures cover) and side (收入, 支出 or
+both). Adding a standard table is one row there. The dbt macros ``chk_table_zh`` (the table's name in check
+messages) and ``chk_table_keys`` (the keys of the tables of a kind, layout …) are written from it — ``python -m
 ingest.standard_tables`` — rather than joining the seed, so that a check model's unit tests need no seed
 input; tests/test_standard_table_seed.py fails while the macro is stale.
 """
@@ -27,7 +27,8 @@ LABELS_MACRO_PATH = ROOT / "dbt_project/macros/checks/labels.sql"
 Layout = Literal["summary", "lines", "economic", "sangong", "generic"]
 Kind = Literal["final", "budget", "performance"]
 FundScope = Literal["all_funds", "fiscal", "general_budget", "govfund", "soe_capital", "admin_operating"]
-_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope", "title_rank", "title_re", "header_re")
+Side = Literal["income", "expenditure", "both"]
+_COLUMNS = ("key", "title_zh", "kind", "layout", "number", "fund_scope", "title_rank", "title_re", "header_re", "side")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class StandardTable:
     title_rank: int  # order in which titles are tried against title_re: the most specific pattern first
     title_re: str  # a title that names this table (searched in the cleaned title: no spaces, no quotes)
     header_re: str | None = None  # a header this distinctive names the table even when the grid has no title
+    side: Side | None = None  # the side of the accounts its figures state (收入 / 支出 / both); None for 绩效 tables
 
 
 def _choice(value: str, allowed: tuple[str, ...], column: str, key: str) -> str:
@@ -69,6 +71,7 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
             raise ValueError(f"duplicate standard table key {key!r}")
         number = (row.get("number") or "").strip()
         scope = (row.get("fund_scope") or "").strip()
+        side = (row.get("side") or "").strip()
         title_re = _pattern(row.get("title_re"), "title_re", key)
         header_re = _pattern(row.get("header_re"), "header_re", key) if (row.get("header_re") or "").strip() else None
         rank = (row.get("title_rank") or "").strip()
@@ -86,6 +89,7 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
             title_rank=int(rank),
             title_re=title_re,
             header_re=header_re,
+            side=cast(Side, _choice(side, get_args(Side), "side", key)) if side else None,
         )
     return MappingProxyType(tables)
 
@@ -93,7 +97,7 @@ def parse_standard_tables(rows: list[dict[str, str]]) -> MappingProxyType[str, S
 @lru_cache(maxsize=4)
 def load_standard_tables(path: Path = DEFAULT_STANDARD_TABLE_PATH) -> MappingProxyType[str, StandardTable]:
     """Read the seed once per path (columns key,title_zh,kind,layout,number,fund_scope,title_rank,title_re,
-    header_re)."""
+    header_re,side)."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = set(_COLUMNS) - set(reader.fieldnames or ())
@@ -119,13 +123,13 @@ def _jinja_literal(value: str | int | None) -> str:
 def labels_macros(tables: MappingProxyType[str, StandardTable]) -> str:
     """The dbt macros of ``labels.sql``, written from the seed (not joined, so that a check model's unit tests need
     no seed input): ``chk_table_zh(expr)``, a table key's Chinese title (the key itself when it is no standard
-    table), and ``chk_table_keys(kind, layout, numbered, fund_scope)``, the SQL list of the keys of the tables that
-    have those properties (``table_key in {{ chk_table_keys(kind='final', layout='summary') }}``)."""
+    table), and ``chk_table_keys(kind, layout, numbered, fund_scope, side)``, the SQL list of the keys of the tables
+    that have those properties (``table_key in {{ chk_table_keys(kind='final', layout='summary') }}``)."""
     whens = "".join(f"        when {_sql_literal(t.key)} then {_sql_literal(t.title_zh)}\n" for t in tables.values())
     rows = "".join(
         "    {"
         + ", ".join(f"'{name}': {_jinja_literal(getattr(t, name))}"
-                    for name in ("key", "kind", "layout", "number", "fund_scope"))
+                    for name in ("key", "kind", "layout", "number", "fund_scope", "side"))
         + "},\n"
         for t in tables.values()
     )
@@ -141,16 +145,17 @@ def labels_macros(tables: MappingProxyType[str, StandardTable]) -> str:
         "    end\n"
         "{%- endmacro %}\n"
         "\n"
-        "{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, and numbered (in the\n"
-        "    standard set of its kind: true / false); an argument left out does not filter -#}\n"
-        "{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none) -%}\n"
+        "{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, side (income,\n"
+        "    expenditure, both), and numbered (in the standard set of its kind: true / false); an argument left out\n"
+        "    does not filter -#}\n"
+        "{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}\n"
         "{%- set tables = [\n"
         f"{rows}"
         "] -%}\n"
         "{%- set keys = [] -%}\n"
         "{%- for t in tables -%}\n"
         "    {%- if (kind is none or t.kind == kind) and (layout is none or t.layout == layout)\n"
-        "          and (fund_scope is none or t.fund_scope == fund_scope)\n"
+        "          and (fund_scope is none or t.fund_scope == fund_scope) and (side is none or t.side == side)\n"
         "          and (numbered is none or (t.number is not none) == numbered) -%}\n"
         "        {%- do keys.append(\"'\" ~ t.key ~ \"'\") -%}\n"
         "    {%- endif -%}\n"

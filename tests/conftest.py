@@ -33,7 +33,8 @@ def prefect_harness():
 # that reads the marts dbt builds from the raw fixture (BUILT_FIXTURES): marked slow here, in one place, so that
 # `make test-fast` (pytest -m "not slow") keeps the unit tests (and the dbt unit tests) only
 SLOW_MODULES = frozenset({
-    "test_bi", "test_budget_checks", "test_checks_real", "test_conflicts", "test_dbt_marts", "test_flow",
+    "test_bi", "test_budget_checks", "test_budget_completeness_real", "test_checks_real", "test_conflicts",
+    "test_dbt_marts", "test_flow",
     "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_registry_coverage", "test_reliability",
     "test_report",
     "test_report_browser", "test_review_loop", "test_sql",

@@ -121,6 +121,7 @@ _ROW = {"key": "x", "title_zh": "表", "kind": "final", "layout": "lines", "numb
     ({"header_re": "[因公"}, "header_re"),
     ({"title_re": ""}, "title_re"),
     ({"title_rank": "first"}, "title_rank"),
+    ({"side": "收入"}, "side"),
 ])
 def test_a_bad_seed_row_is_refused(change: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -151,6 +152,60 @@ def test_every_table_of_money_says_which_money() -> None:
     assert [t.key for t in tables if t.fund_scope is None] == [t.key for t in tables if t.kind == "performance"]
 
 
+def test_every_table_of_money_says_which_side() -> None:
+    """A table of figures states income, expenditure or both (a 收支总表); the performance tables neither."""
+    tables = load_standard_tables()
+    assert [t.key for t in tables.values() if t.side is None] == [
+        t.key for t in tables.values() if t.kind == "performance"]
+    assert {t.side for t in tables.values() if t.layout == "summary"} == {"both"}
+    assert tables["budget_income"].side == "income" and tables["budget_sangong"].side == "expenditure"
+
+
+def _template_rows() -> list[dict[str, str]]:
+    with (DBT / "seeds/template_family.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_a_budget_family_changes_no_tables_verification() -> None:
+    """Every budget family verifies a table by the default budget family's identities: choosing a family for a
+    budget (which tables it requires) changes how its tables are read in no way."""
+    rows = _template_rows()
+    default = {r["table_key"]: r for r in rows if r["family"] == "budget"}
+    checked = 0
+    for r in rows:
+        if r["doc_type"] == "budget" and r["family"] != "budget":
+            d = default[r["table_key"]]
+            assert (r["identities"], r["row_total"], r["components"]) == (
+                d["identities"], d["row_total"], d["components"]), (r["family"], r["table_key"])
+            checked += 1
+    assert checked >= 20
+
+
+def test_a_family_numbers_its_required_tables_and_names_them() -> None:
+    """A required table has its number (1…n within the family, in messages), a title and an RE2-safe title
+    pattern (the SQL searches the text with it: no look-behind)."""
+    families: dict[str, list[dict[str, str]]] = {}
+    for r in _template_rows():
+        if r["required"] == "true":
+            families.setdefault(r["family"], []).append(r)
+    for name, rows in families.items():
+        assert sorted(int(r["number"]) for r in rows) == list(range(1, len(rows) + 1)), name
+        for r in rows:
+            assert r["title_zh"] and r["title_re"] and "(?" not in r["title_re"], (name, r["table_key"])
+            re.compile(r["title_re"])
+            assert re.search(r["title_re"], r["title_zh"].replace("“", "").replace("”", "")), (name, r["table_key"])
+
+
+def test_template_sections_belong_to_a_family() -> None:
+    families = {r["family"] for r in _template_rows()}
+    with (DBT / "seeds/template_family_section.csv").open(encoding="utf-8", newline="") as fh:
+        sections = list(csv.DictReader(fh))
+    assert sections and {s["family"] for s in sections} <= families
+    for s in sections:
+        re.compile(s["section_re"])
+        assert s["budget_level"] in ("", "department", "unit")
+
+
 def _labels_macro(name: str):
     """A macro of labels.sql rendered by Jinja as dbt renders it (the `do` extension; dbt's `exceptions`)."""
     import jinja2
@@ -174,5 +229,9 @@ def test_the_table_keys_macro_lists_the_seed_tables_of_its_properties() -> None:
         "(" + ", ".join(f"'{k}'" for k in numbered_lines) + ")")
     assert "'fiscal_expenditure'" not in str(keys(kind="final", layout="lines", numbered=True))
     assert str(keys(kind="budget", fund_scope="govfund")).strip() == "('budget_govfund')"
+    # the expenditure-side function tables a budget summary's classes are compared with (budget.cross_table)
+    assert str(keys(kind="budget", layout="lines", side="expenditure", numbered=True)).strip() == (
+        "('budget_expenditure', 'budget_general_expenditure', 'budget_govfund', 'budget_soe_capital')")
+    assert str(keys(kind="final", side="income")).strip() == "('income')"
     with pytest.raises(ValueError, match="no standard table"):
         str(keys(kind="budget", layout="sangong", fund_scope="govfund"))

@@ -31,38 +31,39 @@
     end
 {%- endmacro %}
 
-{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, and numbered (in the
-    standard set of its kind: true / false); an argument left out does not filter -#}
-{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none) -%}
+{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, side (income,
+    expenditure, both), and numbered (in the standard set of its kind: true / false); an argument left out
+    does not filter -#}
+{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}
 {%- set tables = [
-    {'key': 'income_expenditure_summary', 'kind': 'final', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds'},
-    {'key': 'income', 'kind': 'final', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds'},
-    {'key': 'expenditure', 'kind': 'final', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds'},
-    {'key': 'fiscal_summary', 'kind': 'final', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal'},
-    {'key': 'general_budget_expenditure', 'kind': 'final', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget'},
-    {'key': 'general_budget_basic', 'kind': 'final', 'layout': 'economic', 'number': 6, 'fund_scope': 'general_budget'},
-    {'key': 'sangong', 'kind': 'final', 'layout': 'sangong', 'number': 7, 'fund_scope': 'general_budget'},
-    {'key': 'govfund', 'kind': 'final', 'layout': 'lines', 'number': 8, 'fund_scope': 'govfund'},
-    {'key': 'soe_capital', 'kind': 'final', 'layout': 'lines', 'number': 9, 'fund_scope': 'soe_capital'},
-    {'key': 'fiscal_expenditure', 'kind': 'final', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal'},
-    {'key': 'budget_income_expenditure_summary', 'kind': 'budget', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds'},
-    {'key': 'budget_income', 'kind': 'budget', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds'},
-    {'key': 'budget_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds'},
-    {'key': 'budget_fiscal_summary', 'kind': 'budget', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal'},
-    {'key': 'budget_general_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget'},
-    {'key': 'budget_govfund', 'kind': 'budget', 'layout': 'lines', 'number': 6, 'fund_scope': 'govfund'},
-    {'key': 'budget_soe_capital', 'kind': 'budget', 'layout': 'lines', 'number': 7, 'fund_scope': 'soe_capital'},
-    {'key': 'budget_general_basic', 'kind': 'budget', 'layout': 'economic', 'number': 8, 'fund_scope': 'general_budget'},
-    {'key': 'budget_sangong', 'kind': 'budget', 'layout': 'sangong', 'number': 9, 'fund_scope': 'general_budget'},
-    {'key': 'budget_fiscal_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal'},
-    {'key': 'budget_fiscal_basic', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'fiscal'},
-    {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating'},
-    {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none},
+    {'key': 'income_expenditure_summary', 'kind': 'final', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds', 'side': 'both'},
+    {'key': 'income', 'kind': 'final', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds', 'side': 'income'},
+    {'key': 'expenditure', 'kind': 'final', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds', 'side': 'expenditure'},
+    {'key': 'fiscal_summary', 'kind': 'final', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal', 'side': 'both'},
+    {'key': 'general_budget_expenditure', 'kind': 'final', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'general_budget_basic', 'kind': 'final', 'layout': 'economic', 'number': 6, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'sangong', 'kind': 'final', 'layout': 'sangong', 'number': 7, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'govfund', 'kind': 'final', 'layout': 'lines', 'number': 8, 'fund_scope': 'govfund', 'side': 'both'},
+    {'key': 'soe_capital', 'kind': 'final', 'layout': 'lines', 'number': 9, 'fund_scope': 'soe_capital', 'side': 'expenditure'},
+    {'key': 'fiscal_expenditure', 'kind': 'final', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
+    {'key': 'budget_income_expenditure_summary', 'kind': 'budget', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds', 'side': 'both'},
+    {'key': 'budget_income', 'kind': 'budget', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds', 'side': 'income'},
+    {'key': 'budget_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds', 'side': 'expenditure'},
+    {'key': 'budget_fiscal_summary', 'kind': 'budget', 'layout': 'summary', 'number': 4, 'fund_scope': 'fiscal', 'side': 'both'},
+    {'key': 'budget_general_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': 5, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'budget_govfund', 'kind': 'budget', 'layout': 'lines', 'number': 6, 'fund_scope': 'govfund', 'side': 'expenditure'},
+    {'key': 'budget_soe_capital', 'kind': 'budget', 'layout': 'lines', 'number': 7, 'fund_scope': 'soe_capital', 'side': 'expenditure'},
+    {'key': 'budget_general_basic', 'kind': 'budget', 'layout': 'economic', 'number': 8, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'budget_sangong', 'kind': 'budget', 'layout': 'sangong', 'number': 9, 'fund_scope': 'general_budget', 'side': 'expenditure'},
+    {'key': 'budget_fiscal_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
+    {'key': 'budget_fiscal_basic', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
+    {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating', 'side': 'expenditure'},
+    {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none, 'side': none},
 ] -%}
 {%- set keys = [] -%}
 {%- for t in tables -%}
     {%- if (kind is none or t.kind == kind) and (layout is none or t.layout == layout)
-          and (fund_scope is none or t.fund_scope == fund_scope)
+          and (fund_scope is none or t.fund_scope == fund_scope) and (side is none or t.side == side)
           and (numbered is none or (t.number is not none) == numbered) -%}
         {%- do keys.append("'" ~ t.key ~ "'") -%}
     {%- endif -%}

@@ -1,11 +1,15 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
--- Completeness of a budget (预算) against its own table of contents and against the Shanghai budget template:
---   budget.required_tables          every table its 目录 lists is in the document; a budget in the Shanghai template
---                                   (its tables are named 财务收支预算总表 …) has all nine of the template's tables;
---   budget.empty_table_statement    a 政府性基金 / 国有资本经营预算 table without figures says the unit has none
---                                   (本表为空表, 无…预算);
---   budget.required_sections        a Shanghai-template budget has its explanations: 名词解释, 预算编制说明, 三公经费,
---                                   机关运行经费, 政府采购, 绩效目标, 国有资产占有使用 (and 项目经费情况说明 in a 部门预算).
+-- Completeness of a budget (预算) against its own table of contents and against its template family (seed
+-- template_family: the family extraction chose for the document's tables, by the family's detect words):
+--   budget.required_tables          every table its 目录 lists is in the document; every table its family requires
+--                                   (Shanghai's nine, Jiangsu's 公开01–11表, the 高等学校 four) is there, and has
+--                                   figures when the family's other tables were read — a table that may be empty
+--                                   (may_be_empty: the fund tables) excepted;
+--   budget.empty_table_statement    a table that may be empty (政府性基金 / 国有资本经营预算) and has no figure says the
+--                                   unit has none (本表为空表, 无…预算);
+--   budget.required_sections        the explanations the family requires (seed template_family_section: the Shanghai
+--                                   template's 名词解释, 预算编制说明, 三公经费, 机关运行经费, 政府采购, 绩效目标, 国有资产占有使用,
+--                                   and 项目经费情况说明 in a 部门预算).
 --   budget.table_rows_missing       a table whose 合计 is not the sum of its 类 rows (budget.rollup) and whose title
 --                                   stands on an earlier page than its first row: that page's rows are gone; a 收支总表
 --                                   printing its 总计 rows and no other row.
@@ -24,6 +28,40 @@ recognised as (
 
 cells as (
     select * from {{ ref('int_budget_cells') }}
+),
+
+families as (
+    select * from {{ ref('template_family') }}
+    where doc_type = 'budget'
+),
+
+default_family as (
+    -- the budgets' family that detects nothing (a document none of whose tables was parsed)
+    select arg_min(family, priority) as family from families where coalesce(detect, '') = ''
+),
+
+document_family as (
+    -- the family extraction chose for the document's tables (ingest.templates), else the default family
+    select d.document_id, coalesce(p.family, df.family) as family
+    from documents as d
+    left join (
+        select document_id, mode(template_family) as family
+        from {{ ref('stg_raw__table_parses') }}
+        where nullif(template_family, '') is not null
+        group by all
+    ) as p using (document_id)
+    cross join default_family as df
+),
+
+document_tables as (
+    -- what the document's family says of each table; a table its family does not name, what the default family says
+    select df.document_id, t.table_key,
+        coalesce(own.may_be_empty, dflt.may_be_empty, false) as may_be_empty
+    from document_family as df
+    cross join (select distinct table_key from families) as t
+    left join families as own on own.family = df.family and own.table_key = t.table_key
+    left join families as dflt
+        on dflt.table_key = t.table_key and dflt.family = (select family from default_family)
 ),
 
 blocks as (
@@ -137,47 +175,46 @@ toc_final as (
 ),
 
 template_tables as (
-    select * from (values
-        (1, 'budget_income_expenditure_summary', '财务收支预算总表', '财务收支预算总表'),
-        (2, 'budget_income', '收入预算总表', '收入预算总表'),
-        (3, 'budget_expenditure', '支出预算总表', '[^收]支出预算总表'),
-        (4, 'budget_fiscal_summary', '财政拨款收支预算总表', '财政拨款收支预算总表'),
-        (5, 'budget_general_expenditure', '一般公共预算支出功能分类预算表', '一般公共预算支出功能分类预算表'),
-        (6, 'budget_govfund', '政府性基金预算支出功能分类预算表', '政府性基金预算支出功能分类预算表'),
-        (7, 'budget_soe_capital', '国有资本经营预算支出功能分类预算表', '国有资本经营预算支出功能分类预算表'),
-        (8, 'budget_general_basic', '一般公共预算基本支出经济分类预算表', '基本支出.*经济分类预算表'),
-        (9, 'budget_sangong', '“三公”经费和机关运行经费预算表', '三公.*预算表')
-    ) as t(number, table_key, title_zh, pattern)
+    -- the tables the document's family requires, numbered within the family; title_re: the table's title as printed
+    -- (searched in a text block without spaces or quotes)
+    select df.document_id, fa.number, fa.table_key, fa.title_zh, fa.title_re as pattern,
+        coalesce(fa.may_be_empty, false) as may_be_empty,
+        count(*) over (partition by df.document_id) as n_required
+    from document_family as df
+    inner join families as fa on fa.family = df.family
+    where fa.required
 ),
 
-shanghai_template as (
-    -- a budget naming its first table 财务收支预算总表 follows the Shanghai template
-    select distinct document_id from blocks where kind <> 'table' and strpos(compact, '财务收支预算总表') > 0
-    union
-    select distinct document_id from recognised_titles where strpos(compact, '财务收支预算总表') > 0
+template_titles as (
+    -- the blocks after the 目录 that print a template table's title
+    select t.document_id, t.table_key, min(b.page) as title_page, count(b.block_index) as n_titles
+    from template_tables as t
+    left join body as b
+        on b.document_id = t.document_id and b.kind <> 'table' and regexp_matches(b.compact, t.pattern)
+    group by all
 ),
 
 template_checked as (
     select
-        s.document_id, t.number, t.table_key, t.title_zh,
-        exists (select 1 from recognised as r where r.document_id = s.document_id and r.table_key = t.table_key)
-        or exists (
-            select 1 from body as b
-            where b.document_id = s.document_id and b.kind <> 'table' and regexp_matches(b.compact, t.pattern)
-        ) as present
-    from shanghai_template as s
-    cross join template_tables as t
+        t.*,
+        exists (select 1 from recognised as r where r.document_id = t.document_id and r.table_key = t.table_key)
+            as recognised,
+        h.title_page,
+        h.n_titles > 0 as title_found
+    from template_tables as t
+    inner join template_titles as h using (document_id, table_key)
 ),
 
 template_read as (
-    -- a template table that is there: were any of its figures read? (the fund tables may be empty by design)
+    -- a template table that is there: were any of its figures read? (a table that may be empty is no finding here)
     select t.*,
+        t.recognised or t.title_found as present,
         exists (select 1 from cells as c where c.document_id = t.document_id and c.table_key = t.table_key)
             as has_cells,
         (select min(r.page) from recognised as r where r.document_id = t.document_id and r.table_key = t.table_key)
             as table_page,
         (select count(*) from template_checked as o
-         where o.document_id = t.document_id and o.present
+         where o.document_id = t.document_id and (o.recognised or o.title_found)
            and exists (select 1 from cells as c where c.document_id = o.document_id and c.table_key = o.table_key))
             as n_read
     from template_checked as t
@@ -188,25 +225,31 @@ template_final as (
         'budget.required_tables' as check_id,
         document_id,
         case when not present then 'fail'
-             -- recognised, its title kept, no figure read while the other template tables were read
-             when not has_cells and table_page is not null and n_read >= 5
-                  and table_key not in ('budget_govfund', 'budget_soe_capital') then 'fail'
+             -- its title kept (recognised, or standing in the text), no figure read while more than half of the
+             -- family's tables were read
+             when not has_cells and n_read * 2 > n_required and not may_be_empty then 'fail'
              else 'pass' end as status,
         null as expected, null as actual, null as difference,
+        -- its title stands (recognised or in the text) and no figure under it was read: its rows are gone, or
+        -- its figures do not make a table whose own sums hold (the reader reads no such table)
         case when present
-            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题、没有数据（其余报表均已读取）；'
-                || '请补充该表的数据。'
+            then '预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》只有标题，未读取到该表的数据'
+                || '（其余报表均已读取）：数据行缺失，或其数字不能构成各项合计自洽的表；请核对该表。'
             else '缺少预算公开模板的第' || cast(number as varchar) || '张表《' || title_zh || '》；请补上（无数据时保留空表并说明）。'
         end as message,
-        '' as evidence, table_page as page, 'template:' || table_key as locator
+        '' as evidence,
+        -- a table recognised: its page; a title with no table read: the title's page
+        case when table_page is null and not has_cells and n_read * 2 > n_required and not may_be_empty
+            then title_page else table_page end as page,
+        'template:' || table_key as locator
     from template_read
 ),
 
 empty_tables as (
     select r.document_id, r.table_key, r.page, r.table_title
     from recognised as r
-    inner join documents using (document_id)
-    where r.table_key in ('budget_govfund', 'budget_soe_capital')
+    inner join document_tables as t on t.document_id = r.document_id and t.table_key = r.table_key
+    where t.may_be_empty
       and not exists (
           select 1 from cells as c
           where c.document_id = r.document_id and c.table_key = r.table_key and c.value <> 0
@@ -230,29 +273,18 @@ empty_final as (
     from empty_tables as e
 ),
 
-sections as (
-    select * from (values
-        ('名词解释', '名词解释', 'any'),
-        ('预算编制说明', '预算编制说明', 'any'),
-        ('“三公”经费预算情况说明', '三公.*经费.*(预算|情况)', 'any'),
-        ('机关运行经费', '机关运行经费', 'any'),
-        ('政府采购预算情况', '政府采购', 'any'),
-        ('绩效目标设置情况', '绩效目标', 'any'),
-        ('国有资产占有使用情况', '国有资产', 'any'),
-        ('项目经费情况说明', '项目经费情况说明|经费情况说明', 'department')
-    ) as t(section_zh, pattern, level)
-),
-
 sections_checked as (
+    -- the explanations the document's family requires (a 部门预算's own ones only in a 部门预算)
     select
         s.document_id, x.section_zh,
         exists (
             select 1 from body as b
-            where b.document_id = s.document_id and b.kind <> 'table' and regexp_matches(b.compact, x.pattern)
+            where b.document_id = s.document_id and b.kind <> 'table' and regexp_matches(b.compact, x.section_re)
         ) as present
-    from shanghai_template as s
+    from document_family as s
     inner join documents as d using (document_id)
-    inner join sections as x on x.level = 'any' or x.level = d.budget_level
+    inner join {{ ref('template_family_section') }} as x
+        on x.family = s.family and (coalesce(x.budget_level, '') = '' or x.budget_level = d.budget_level)
 ),
 
 sections_final as (
@@ -292,7 +324,7 @@ totals_only as (
         string_agg(distinct c.row_name, '」「') as total_rows
     from recognised as r
     inner join cells as c on c.document_id = r.document_id and c.table_key = r.table_key
-    where r.table_key in ('budget_income_expenditure_summary', 'budget_fiscal_summary')
+    where r.table_key in {{ chk_table_keys(kind='budget', layout='summary') }}
     group by all
     having bool_and(regexp_matches(c.row_name, '(总计|合计)$')) and bool_or(c.yuan_value <> 0)
 ),

@@ -200,7 +200,7 @@ summary_cells as (
         end as row_role,
         case when measure like 'income%' then 'income' else 'expenditure' end as side
     from cells
-    where table_key in ('budget_income_expenditure_summary', 'budget_fiscal_summary')
+    where table_key in {{ chk_table_keys(kind='budget', layout='summary') }}
 ),
 
 summary_groups as (
@@ -314,21 +314,22 @@ summary_final as (
 -- classes of the summary tables against the 类 rows of the function table of their fund scope
 summary_classes as (
     select * from lines
-    where table_key in ('budget_income_expenditure_summary', 'budget_fiscal_summary')
+    where table_key in {{ chk_table_keys(kind='budget', layout='summary') }}
       and classification = 'function' and level = '类' and code is not null
       and measure in ('total', 'general_budget', 'govfund', 'soe_capital')
 ),
 
+-- the numbered expenditure tables of function lines (支出预算总表 and the three funds' tables)
 function_classes as (
     select * from lines
-    where table_key in ('budget_expenditure', 'budget_general_expenditure', 'budget_govfund', 'budget_soe_capital')
+    where table_key in {{ chk_table_keys(kind='budget', layout='lines', side='expenditure', numbered=true) }}
       and classification = 'function' and measure = 'total' and code is not null and length(code) = 3
     qualify row_number() over (partition by document_id, table_key, code order by line_order) = 1
 ),
 
 function_tables as (
     select distinct document_id, table_key from lines
-    where table_key in ('budget_expenditure', 'budget_general_expenditure', 'budget_govfund', 'budget_soe_capital')
+    where table_key in {{ chk_table_keys(kind='budget', layout='lines', side='expenditure', numbered=true) }}
       and classification = 'function'
 ),
 
