@@ -17,6 +17,10 @@ def test_tokenise_codes_numbers_labels():
         Token("code", "2010101"), Token("label", "行政运行"), Token("number", "1,234.50"), Token("number", "0.00"))
     assert [t.kind for t in tokenise_line("2010301行政运行 7.70")] == ["code", "label", "number"]
     assert [t.kind for t in tokenise_line("上海市 2025 年度")] == ["label", "label", "label"]
+    # a 款 cell printed without its leading zero is part of the code as printed (not a name 「2津贴补贴」 under 301)
+    assert tokenise_line("301 2 津贴补贴 16,623,810 16,623,810 0")[:2] == (
+        Token("code", "3012"), Token("label", "津贴补贴"))
+    assert [t.kind for t in tokenise_line("301 工资福利支出 2 3.00")] == ["code", "label", "number", "number"]
 
 
 def test_blank_cells_are_placed_by_the_row_sums():
@@ -425,7 +429,8 @@ def test_the_text_places_a_sangong_figure_before_a_blank_last_column_is_assumed(
             "2024年“三公”经费预算数 2024年机关运行经费预算数", "合计 因公出国(境)费 公务接待费 公务用车购置及运行费",
             "小计 购置费 运行费", "6.4 0 0 6.4 6.4 0",
         ]),
-        "\n".join(["其他相关情况说明", "（二）公务用车购置及运行费6.40万元。其中：公务用车购置费0.00万元，公务用车运行费6.40万元。"]),
+        "\n".join(["其他相关情况说明",
+                   "（二）公务用车购置及运行费6.40万元。其中：公务用车购置费0.00万元，公务用车运行费6.40万元。"]),
     ]
     ex = extract_tables(_doc(page_blocks(pages).blocks), doc_type="budget")
     got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}

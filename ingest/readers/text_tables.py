@@ -68,6 +68,12 @@ def tokenise_line(line: str) -> tuple[Token, ...]:
             while i + 1 < len(parts) and re.fullmatch(r"\d{2}", parts[i + 1]) and len(code) < 7:
                 code += parts[i + 1]
                 i += 1
+            if (len(code) == 3 and i + 2 < len(parts) and re.fullmatch(r"\d", parts[i + 1])
+                    and not re.match(r"[\d.,，．-]", parts[i + 2])):
+                # a 款 cell printed without its leading zero (「301 2 津贴补贴」): the code as printed, 3012, as the
+                # PDF's cells give it (a defect budget.code_format names), not a name 「2津贴补贴」 under 301
+                code += parts[i + 1]
+                i += 1
             out.append(Token("code", code))
             if i + 1 < len(parts) and len(code) < 7 and (m := _SUFFIX_GLUED.match(parts[i + 1])):
                 out[-1] = Token("code", code + m.group(1))
