@@ -17,6 +17,10 @@ def test_tokenise_codes_numbers_labels():
         Token("code", "2010101"), Token("label", "行政运行"), Token("number", "1,234.50"), Token("number", "0.00"))
     assert [t.kind for t in tokenise_line("2010301行政运行 7.70")] == ["code", "label", "number"]
     assert [t.kind for t in tokenise_line("上海市 2025 年度")] == ["label", "label", "label"]
+    # a 款 cell printed without its leading zero is part of the code as printed (not a name 「2津贴补贴」 under 301)
+    assert tokenise_line("301 2 津贴补贴 16,623,810 16,623,810 0")[:2] == (
+        Token("code", "3012"), Token("label", "津贴补贴"))
+    assert [t.kind for t in tokenise_line("301 工资福利支出 2 3.00")] == ["code", "label", "number", "number"]
 
 
 def test_blank_cells_are_placed_by_the_row_sums():
@@ -380,3 +384,55 @@ def test_a_recognised_table_without_figures_is_a_table():
     assert not [c for c in ex.cells if c.table_key == "budget_govfund"]
     toc = "\n".join(["目录", "政府性基金预算支出功能分类预算表", "国有资本经营预算支出功能分类预算表", "名词解释"])
     assert not extract_tables(_doc(page_blocks([toc]).blocks)).recognised
+
+
+def _coded_header_page(total_row: str) -> str:
+    """A 支出预算表 of another template: one coded header line over rows printing fewer figures than columns."""
+    return "\n".join([
+        "支出预算表", "单位：万元", "科目编码 科目名称 合计 基本支出 项目支出 上缴上级支出 经营支出",
+        total_row, "205 教育支出 300.00 200.00 100.00", "20502 普通教育 300.00 200.00 100.00",
+        "2050202 小学教育 120.00 80.00 40.00", "2050204 高中教育 180.00 120.00 60.00",
+        "注：本表反映单位支出预算情况。",
+    ])
+
+
+def test_a_coded_header_table_whose_total_row_is_edited_is_read_by_its_other_rows():
+    """The 合计 row (300.00 → 307.00) no longer confirms that the first column sums the others, but the other
+    rows printing a total and two parts do: the table is read with the edited 合计 as printed and its row
+    identity fails there (before: the whole table was lost, its lines read as paragraphs)."""
+    built = page_blocks([_coded_header_page("合计 307.00 200.00 100.00")])
+    ex = extract_tables(_doc(built.blocks))
+    got = {(c.row_label, c.measure_label): c.amount.value for c in ex.cells if c.table_key == "budget_expenditure"}
+    assert got[("合计", "合计")] == Decimal("307.00") and got[("合计", "基本支出")] == Decimal("200.00")
+    assert got[("小学教育", "项目支出")] == Decimal("40.00")
+    (parse,) = [p for p in ex.parses if p.table_key == "budget_expenditure"]
+    assert "row_total" in parse.failed_identities
+
+
+def test_a_coded_header_table_whose_rows_do_not_sum_is_not_read():
+    """No row shows its first figure as the sum of the others: the header's columns are not confirmed."""
+    page = _coded_header_page("合计 300.00 200.00 100.00").replace("120.00 80.00 40.00", "120.00 80.00 45.00")
+    page = page.replace("合计 300.00 200.00 100.00", "合计 300.00 210.00 100.00")
+    page = page.replace("180.00 120.00 60.00", "180.00 125.00 60.00")
+    built = page_blocks([page])
+    assert not [c for c in extract_tables(_doc(built.blocks)).cells if c.table_key == "budget_expenditure"]
+
+
+def test_the_text_places_a_sangong_figure_before_a_blank_last_column_is_assumed():
+    """「6.4 0 0 6.4 6.4 0」 under 合计 出国 接待 小计 购置费 运行费 机关运行经费: the sums allow 6.4 under 购置费 or
+    运行费 and the last 0 under 运行费 or 机关运行经费; the text states 「公务用车运行费6.40万元」 — 6.4 is 运行费 and
+    the 0 the 机关运行经费 (before: read as 购置费 6.4, 运行费 0, the last column left blank, as the widest row
+    suggested)."""
+    pages = [
+        "\n".join([
+            "单位“三公”经费和机关运行经费预算表", "单位:万元", "单位“三公”经费和机关运行经费预算表",
+            "2024年“三公”经费预算数 2024年机关运行经费预算数", "合计 因公出国(境)费 公务接待费 公务用车购置及运行费",
+            "小计 购置费 运行费", "6.4 0 0 6.4 6.4 0",
+        ]),
+        "\n".join(["其他相关情况说明",
+                   "（二）公务用车购置及运行费6.40万元。其中：公务用车购置费0.00万元，公务用车运行费6.40万元。"]),
+    ]
+    ex = extract_tables(_doc(page_blocks(pages).blocks), doc_type="budget")
+    got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}
+    assert got["运行费"] == Decimal("6.4") and got["机关运行经费"] == Decimal("0")
+    assert "购置费" not in got

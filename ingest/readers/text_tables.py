@@ -68,6 +68,12 @@ def tokenise_line(line: str) -> tuple[Token, ...]:
             while i + 1 < len(parts) and re.fullmatch(r"\d{2}", parts[i + 1]) and len(code) < 7:
                 code += parts[i + 1]
                 i += 1
+            if (len(code) == 3 and i + 2 < len(parts) and re.fullmatch(r"\d", parts[i + 1])
+                    and not re.match(r"[\d.,，．-]", parts[i + 2])):
+                # a 款 cell printed without its leading zero (「301 2 津贴补贴」): the code as printed, 3012, as the
+                # PDF's cells give it (a defect budget.code_format names), not a name 「2津贴补贴」 under 301
+                code += parts[i + 1]
+                i += 1
             out.append(Token("code", code))
             if i + 1 < len(parts) and len(code) < 7 and (m := _SUFFIX_GLUED.match(parts[i + 1])):
                 out[-1] = Token("code", code + m.group(1))
@@ -288,7 +294,9 @@ _CODED_HEADER = re.compile(r"^(?:科目|项目|功能科目)?(?:编码|代码)\s
 def coded_header_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
     """A coded table whose header is one line 「科目编码 科目名称 c1 c2 …」 (支出预算表: 合计 基本支出 项目支出
     上缴上级支出 …), whichever template: the columns are the words after the name, the first the sum of the others —
-    recognised only when some row printing every column, or the 合计 row, confirms that sum."""
+    recognised only when some row printing every column, or the 合计 row, confirms that sum, or when most rows
+    printing a total and two or more parts do (at least two of them: an edited 合计 leaves the other rows to vouch
+    for the columns, and the row identities then point at the edit)."""
     if len(header_lines) != 1 or not (m := _CODED_HEADER.match(header_lines[0].strip())):
         return None
     names = m.group(1).split()
@@ -296,6 +304,7 @@ def coded_header_schema(key: str, header_lines: list[str], data_lines: list[str]
         return None
     block = BlockSchema(_CODE_COLS, tuple((n,) for n in names), _total_first(len(names)), has_code=True)
     confirmed = False
+    multi: list[bool] = []  # rows printing a total and two or more parts: does the first figure sum the others?
     for line in data_lines:
         tokens = tokenise_line(line)
         numbers = [t.text for t in tokens if t.kind == "number"]
@@ -303,9 +312,14 @@ def coded_header_schema(key: str, header_lines: list[str], data_lines: list[str]
             return None
         label = "".join(t.text for t in tokens if t.kind == "label")
         values = _values(numbers)
-        if values and len(values) > 1 and (len(values) == len(names) or _ROOT.search(label)):
-            confirmed = confirmed or _fits({0: values[0], 1: sum(values[1:], Decimal(0))}, ((0, (1,), ()),),
-                                           _tolerance(numbers))
+        if not values or len(values) < 2:
+            continue
+        holds = _fits({0: values[0], 1: sum(values[1:], Decimal(0))}, ((0, (1,), ()),), _tolerance(numbers))
+        if len(values) == len(names) or _ROOT.search(label):
+            confirmed = confirmed or holds
+        if len(values) >= 3:
+            multi.append(holds)
+    confirmed = confirmed or (sum(multi) >= 2 and 2 * sum(multi) > len(multi))
     return TextTableSchema(key, (), (block,)) if confirmed else None
 
 
@@ -1127,6 +1141,11 @@ def _assemble(
         members = [p[bi] for p in placed if bi in p]
         if block.constraints:
             _resolve(members, len(block.amounts), _FIRST_PASS_COMBINATIONS)
+        if stated_text:
+            # the document's own words come before any layout preference: 「公务用车运行费6.40万元」 puts 6.4 under
+            # 运行费 even when the row's widest reading would leave the last column (机关运行经费) blank instead
+            for m in members:
+                _settle_by_text(m, block, stated_text)
         # the sums leave a choice: the columns the table's widest row fills come first (blank trailing columns)
         for m in members:
             preferred = [cols for cols in m.candidates if cols and max(cols) < widest[bi]]
