@@ -174,11 +174,27 @@ class _Pool:
             self.retire(w, kill=True)
 
 
+# what the forkserver imports before it forks workers: this module (the workers' target) and, through it, the
+# parser — once, not once per worker (``__main__`` is multiprocessing's own default)
+WORKER_PRELOAD = ("__main__", __name__)
+
+
+def prestart_workers() -> None:
+    """Start the parse workers' forkserver now, importing the parser, while the caller does other work (a run:
+    before it scans the inbox): the first worker then forks with the parser loaded instead of starting an
+    interpreter and importing it after the scan (≈ 0.3 s before the first file of a one-file run is parsed)."""
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
+    forkserver.ensure_running()
+
+
 def _parse_in_processes(
     tasks: Sequence[ParseTask], workers: int, limits: FileLimits, parse_fn: ParseFn,
     on_result: Callable[[int, IngestResult], None], memory: int | None = WORKER_MEMORY_BYTES,
 ) -> None:
     ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(list(WORKER_PRELOAD))  # no effect when it already runs (prestart_workers)
     pool = _Pool(ctx, parse_fn, limits, memory)
     pending = deque(range(len(tasks)))
     timeout = limits.timeout_seconds
