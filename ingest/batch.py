@@ -185,8 +185,17 @@ def prestart_workers() -> None:
     interpreter and importing it after the scan (≈ 0.3 s before the first file of a one-file run is parsed)."""
     from multiprocessing import forkserver
 
-    mp.get_context("forkserver").set_forkserver_preload(list(WORKER_PRELOAD))
+    _add_worker_preload()
     forkserver.ensure_running()
+
+
+def _add_worker_preload() -> None:
+    """:data:`WORKER_PRELOAD` added to what the forkserver preloads (modules others asked for are kept: a test's
+    hooks, an embedding program's own). No effect once the forkserver runs."""
+    from multiprocessing import forkserver
+
+    current = list(getattr(forkserver._forkserver, "_preload_modules", ["__main__"]))  # type: ignore[attr-defined]
+    mp.get_context("forkserver").set_forkserver_preload(current + [m for m in WORKER_PRELOAD if m not in current])
 
 
 def _parse_in_processes(
@@ -194,7 +203,7 @@ def _parse_in_processes(
     on_result: Callable[[int, IngestResult], None], memory: int | None = WORKER_MEMORY_BYTES,
 ) -> None:
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(list(WORKER_PRELOAD))  # no effect when it already runs (prestart_workers)
+    _add_worker_preload()  # no effect when it already runs (prestart_workers)
     pool = _Pool(ctx, parse_fn, limits, memory)
     pending = deque(range(len(tasks)))
     timeout = limits.timeout_seconds
