@@ -27,7 +27,7 @@ from flows.idle import (  # the preflight's pieces: re-exported, the run and its
     withdrawal_refusal,
 )
 from flows.options import RunOptions
-from ingest.batch import ParseOutcome, parse_inbox
+from ingest.batch import ParseOutcome, parse_inbox, prestart_workers
 from ingest.cache import ResultCache, current_parser_fingerprint, parser_fingerprint
 from ingest.discover import InboxFile
 from ingest.pipeline import PARSER_VERSION, FileLimits
@@ -224,6 +224,8 @@ def _locked_run(
         append_record(layout.runs_log, record)
         if not inbox.is_dir():
             raise _RunFailed(inbox_missing(inbox))
+        if options.executor == "process" and options.workers != 0:
+            prestart_workers()  # the parse workers' forkserver imports the parser while we scan
         pending = PendingBuild(layout)  # the copy of the published warehouse is made while we scan and parse
         state = _stage("scan", tracked)(inbox, warehouse, fp, options.lock_wait)
         if options.builder != "dbt" and os.environ.get(BUILDER_ENV) != "dbt":

@@ -174,11 +174,36 @@ class _Pool:
             self.retire(w, kill=True)
 
 
+# what the forkserver imports before it forks workers: this module (the workers' target) and, through it, the
+# parser — once, not once per worker (``__main__`` is multiprocessing's own default)
+WORKER_PRELOAD = ("__main__", __name__)
+
+
+def prestart_workers() -> None:
+    """Start the parse workers' forkserver now, importing the parser, while the caller does other work (a run:
+    before it scans the inbox): the first worker then forks with the parser loaded instead of starting an
+    interpreter and importing it after the scan (≈ 0.3 s before the first file of a one-file run is parsed)."""
+    from multiprocessing import forkserver
+
+    _add_worker_preload()
+    forkserver.ensure_running()
+
+
+def _add_worker_preload() -> None:
+    """:data:`WORKER_PRELOAD` added to what the forkserver preloads (modules others asked for are kept: a test's
+    hooks, an embedding program's own). No effect once the forkserver runs."""
+    from multiprocessing import forkserver
+
+    current = list(getattr(forkserver._forkserver, "_preload_modules", ["__main__"]))  # type: ignore[attr-defined]
+    mp.get_context("forkserver").set_forkserver_preload(current + [m for m in WORKER_PRELOAD if m not in current])
+
+
 def _parse_in_processes(
     tasks: Sequence[ParseTask], workers: int, limits: FileLimits, parse_fn: ParseFn,
     on_result: Callable[[int, IngestResult], None], memory: int | None = WORKER_MEMORY_BYTES,
 ) -> None:
     ctx = mp.get_context("forkserver")
+    _add_worker_preload()  # no effect when it already runs (prestart_workers)
     pool = _Pool(ctx, parse_fn, limits, memory)
     pending = deque(range(len(tasks)))
     timeout = limits.timeout_seconds

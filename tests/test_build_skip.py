@@ -129,3 +129,25 @@ def test_a_model_without_input_rows_is_not_run_and_a_county_wide_reader_is(tmp_p
     assert _rows(warehouse, "SELECT * FROM m.m_department_totals") == [("甲", 14)]
     assert _rows(warehouse, "SELECT document_id, total FROM m.m_department_shares ORDER BY 1") == [
         ("a", 14), ("a2", 14)]
+
+
+def test_a_full_build_fails_a_scoped_model_without_its_scope_column_or_with_rows_without_a_document(tmp_path: Path):
+    duckdb.connect(str(tmp_path / "seeds.duckdb")).close()
+    no_column = _model("m_no_column", f"SELECT department FROM {DOCS.relation}", (DOCS.uid,), scoped=True)
+    null_rows = _model("m_null_rows", f"SELECT NULL::VARCHAR AS document_id FROM {DOCS.relation}", (DOCS.uid,),
+                       scoped=True)
+    no_department = Node("model.t.m_no_dept", "m_no_dept", "model", "table", _rel("m", "m_no_dept"), DB, "m",
+                         "m_no_dept", f"SELECT document_id FROM {DOCS.relation}", (DOCS.uid,), scoped=True,
+                         scope_column="department_name")
+    for model, message in [
+        (no_column, "m_no_column: declared scoped but has no document_id column"),
+        (null_rows, "m_null_rows: declared document-scoped but 1 row(s) have no document_id"),
+        (no_department, "m_no_dept: declared scoped but has no department_name column"),
+    ]:
+        warehouse = tmp_path / f"{model.name}.duckdb"
+        _raw(warehouse, [("a", "甲")], [])
+        outcome = build(warehouse, CompiledProject("fp-bad", "test", (DOCS, ITEMS, SCOPES, model)),
+                        tmp_path / "seeds.duckdb", full_refresh=True)
+        assert not outcome.success
+        assert outcome.message.startswith(f"build failed: {message}"), outcome.message
+        assert outcome.failed[0].startswith(message), outcome.failed

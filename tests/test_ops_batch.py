@@ -105,3 +105,26 @@ def test_one_run_at_a_time(tmp_path: Path):
         pass
     with run_lock(layout):  # released
         pass
+
+
+def test_workers_prestarted_with_the_parser_imported_parse_as_in_process(small_inbox: Path):
+    """A run starts the workers' forkserver before it scans, the parser imported in it (ingest/batch.py
+    prestart_workers): workers forked from it parse exactly as the parser does in this process."""
+    import multiprocessing as mp
+    from multiprocessing import forkserver
+
+    from ingest.batch import WORKER_PRELOAD, prestart_workers
+
+    mp.get_context("forkserver").set_forkserver_preload(["__main__", "json"])  # someone else's preload: kept
+    prestart_workers()
+    server = forkserver._forkserver  # type: ignore[attr-defined]
+    assert server._forkserver_pid is not None and "ingest.batch" in server._preload_modules
+    assert "json" in server._preload_modules
+    os.kill(server._forkserver_pid, 0)  # alive
+    assert "ingest.batch" in WORKER_PRELOAD
+    tasks = [ParseTask(str(p)) for p in sorted(small_inbox.glob("*.docx"))]
+    in_workers = parse_tasks(tasks, workers=2)
+    in_process = parse_tasks(tasks, workers=0)
+    assert [r.document.document_id for r in in_workers] == [r.document.document_id for r in in_process]
+    assert [len(r.facts) for r in in_workers] == [len(r.facts) for r in in_process]
+    assert server._forkserver_pid is not None  # the same server served them

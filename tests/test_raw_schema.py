@@ -56,7 +56,7 @@ def test_loader_frames_use_the_declared_dtypes() -> None:
     frames = build_frames([], run_id="r")
     assert set(frames) == set(SNAPSHOT_TABLES)
     for name, frame in frames.items():
-        assert dict(frame.schema) == frame_schema(name)
+        assert {f.name: f.type for f in frame.schema} == frame_schema(name)
         left_out = [c for c in TABLES[name].columns if not c.in_frame]
         assert all(c.nullable or c.default is not None for c in left_out)  # the insert BY NAME leaves them
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 if TYPE_CHECKING:
-    import polars as pl
+    import pyarrow as pa
 
 KILLED_REASON = "运行未正常结束（进程被终止或崩溃） / run ended before finishing (killed or crashed)"
 
@@ -163,32 +163,32 @@ def write_runs(con: duckdb.DuckDBPyConnection, records: list[RunRecord]) -> None
     """Upsert run records into raw.pipeline_runs (the table must exist)."""
     if not records:
         return
-    import polars as pl  # here, not at import: an idle run never writes the warehouse
+    import pyarrow as pa  # here, not at import: an idle run never writes the warehouse
 
     rows = [asdict(r) for r in records]
-    frame = pl.DataFrame(rows, schema=_types(), orient="row")
-    con.register("runs_in", frame.to_arrow())
+    frame = pa.Table.from_pylist(rows, schema=pa.schema(list(_types().items())))
+    con.register("runs_in", frame)
     con.execute("DELETE FROM raw.pipeline_runs WHERE run_id IN (SELECT run_id FROM runs_in)")
     con.execute("INSERT INTO raw.pipeline_runs BY NAME SELECT * FROM runs_in")
     con.unregister("runs_in")
 
 
-def _types() -> dict[str, pl.DataType | type[pl.DataType]]:
-    import polars as pl
+def _types() -> dict[str, pa.DataType]:
+    import pyarrow as pa
 
-    types: dict[str, pl.DataType | type[pl.DataType]] = {}
+    types: dict[str, pa.DataType] = {}
     for f in fields(RunRecord):
         t = str(f.type)
         if f.name in ("started_at", "ended_at"):
-            types[f.name] = pl.Datetime("us", "UTC")
+            types[f.name] = pa.timestamp("us", tz="UTC")
         elif t.startswith("int"):
-            types[f.name] = pl.Int32
+            types[f.name] = pa.int32()
         elif t.startswith("float"):
-            types[f.name] = pl.Float64
+            types[f.name] = pa.float64()
         elif t.startswith("bool"):
-            types[f.name] = pl.Boolean
+            types[f.name] = pa.bool_()
         else:
-            types[f.name] = pl.String
+            types[f.name] = pa.string()
     return types
 
 

@@ -1,8 +1,8 @@
 """The raw schema, declared once: what ingest writes and dbt's staging models read (``source('raw', …)``).
 
 :data:`RAW_SCHEMA` is the one declaration of every raw table and column. From it come the DuckDB DDL
-(:func:`create_raw_schema_sql`, with the migrations of columns added since a table's first release), the polars
-dtypes of the frames the loader writes (:func:`frame_schema`) and the ``columns:`` of the dbt sources YAML
+(:func:`create_raw_schema_sql`, with the migrations of columns added since a table's first release), the Arrow
+types of the tables the loader writes (:func:`frame_schema`) and the ``columns:`` of the dbt sources YAML
 (:func:`write_dbt_sources`, ``python -m warehouse.schema``; tests/test_raw_schema.py fails when they differ).
 Adding a raw column is one edit here (``migrated=True`` when existing warehouses must get it too).
 
@@ -27,8 +27,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,19 +294,21 @@ def create_raw_schema_sql() -> list[str]:
     return [*statements, *MIGRATIONS]
 
 
-_POLARS_TYPES: dict[str, pl.DataType] = {
-    "VARCHAR": pl.String(), "INTEGER": pl.Int32(), "BIGINT": pl.Int64(), "BOOLEAN": pl.Boolean(),
-    "DOUBLE": pl.Float64(), "DECIMAL(18, 4)": pl.Decimal(18, 4), "TIMESTAMPTZ": pl.Datetime("us", "UTC"),
-}
+def arrow_type(sql_type: str) -> pa.DataType:
+    """The Arrow type the loader writes a column of this DuckDB type with (pyarrow is imported here, not with the
+    schema: reading the declaration needs no Arrow)."""
+    import pyarrow as pa
+
+    types = {
+        "VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_(),
+        "DOUBLE": pa.float64(), "DECIMAL(18, 4)": pa.decimal128(18, 4), "TIMESTAMPTZ": pa.timestamp("us", tz="UTC"),
+    }
+    return types[sql_type]
 
 
-def polars_type(column: Column) -> pl.DataType:
-    return _POLARS_TYPES[column.sql_type]
-
-
-def frame_schema(table: str) -> dict[str, pl.DataType]:
-    """The polars schema of the loader's frame for ``table`` (its columns the frames write, in order)."""
-    return {c.name: polars_type(c) for c in TABLES[table].columns if c.in_frame}
+def frame_schema(table: str) -> dict[str, pa.DataType]:
+    """The Arrow types of the loader's table for ``table`` (the columns its rows write, in order)."""
+    return {c.name: arrow_type(c.sql_type) for c in TABLES[table].columns if c.in_frame}
 
 
 # ---- the dbt sources YAML (its columns: generated from RAW_SCHEMA) ---------------------------------------------

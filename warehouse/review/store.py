@@ -104,7 +104,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
 
 
 def _ddl() -> list[str]:
-    from warehouse.schema import RAW_TABLES  # its column types import polars: only a writer needs them
+    from warehouse.schema import RAW_TABLES
 
     return [
         f"CREATE TABLE IF NOT EXISTS decisions ({RAW_TABLES['review_decisions']}, PRIMARY KEY (event_id))",
