@@ -287,10 +287,11 @@ parts_sentences as (
     where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
     union all
     -- a list of parts each with its share, one a line: X 万元，其中（：）name a 万元，占 p%；name b 万元，占 q%；…
-    -- (its shares tell whether it is exhaustive: below)
+    -- (its shares tell whether it is exhaustive: below); the list ends with its sentence (a share list of the next
+    -- sentence, 按照支出功能科目划分，教育支出 …，占总支出的 p%；…, is no part of this one)
     select b.*, unnest(regexp_extract_all(b.window_text,
         '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]?\s*'
-        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;。]?\s*){2,}', 0))
+        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]?\s*){2,}', 0))
     from blocks as b
     where regexp_matches(b.window_text, '其中') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
 ),
@@ -971,6 +972,49 @@ share_items as (
     qualify row_number() over (partition by s.document_id, s.block_index, item order by length(s.list_text) desc) = 1
 ),
 
+bare_share_items as (
+    -- a share list with no total in its sentence (按照支出功能科目划分，教育支出 a 万元，占总支出的 p%；科学技术支出 b 万元，
+    -- 占总支出的 q%；…): each part with the same base words (占总支出的)
+    select s.*,
+        replace(regexp_extract(item, '^([^0-9]*?)\s*{{ num }}', 1), ' ', '') as name,
+        replace(regexp_extract(item, '({{ num }})\s*万', 1), ',', '') as a_text,
+        regexp_extract(item, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text,
+        regexp_extract(item, '(占[^。；0-9%％]{0,12}?)[0-9]+(?:\.[0-9]+)?\s*[%％]$', 1) as base
+    from (
+        select b.document_id, b.block_index, b.page, b.locator, b.text,
+            coalesce(lag(b.text) over (partition by b.document_id order by b.block_index), '') as before_text,
+            unnest(regexp_extract_all(b.text,
+                '[^。；;、，,0-9%％]{0,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9%％]{0,12}?[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as item
+        from blocks as b
+        where regexp_matches(b.text, '占[^。；0-9%％]{0,12}?[0-9.]+\s*[%％]')
+    ) as s
+    anti join shares_judged as j on j.document_id = s.document_id and j.block_index = s.block_index
+),
+
+bare_share_lists as (
+    -- three parts or more of one base; their sum is their total only when the document states it just before (in the
+    -- block before or before the list): a figure within the rounding of the parts' sum — the list is then exhaustive
+    select document_id, block_index, base, any_value(before_text) as before_text, any_value(text) as text,
+        min(instr(text, item)) as list_start, count(*) as n_parts,
+        sum({{ chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_lo,
+        sum({{ chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_hi
+    from bare_share_items
+    group by document_id, block_index, base
+    having count(*) >= 3
+),
+
+bare_share_totals as (
+    select document_id, block_index, base, total_text
+    from (
+        select l.*, replace(unnest(regexp_extract_all(l.before_text || substr(l.text, 1, l.list_start - 1),
+                                                      '({{ num }})\s*万\s*元', 1)), ',', '') as total_text
+        from bare_share_lists as l
+    ) as t
+    where {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} <= sum_hi
+      and {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} >= sum_lo
+    qualify row_number() over (partition by document_id, block_index, base order by length(total_text) desc) = 1
+),
+
 share_lists as (
     -- shares that add up to exactly 100% were adjusted to do so (the largest remainder gets the unit the rounding
     -- took from the others): each may then be one unit of its last place off its own quotient — rounding still
@@ -978,7 +1022,16 @@ share_lists as (
         count(*) over (partition by document_id, block_index, total_text) as n_items,
         sum(cast(p_text as decimal(38, 6))) over (partition by document_id, block_index, total_text) = 100 as forced,
         {{ chk_half("length(split_part(p_text || '.', '.', 2))") }} as p_half
-    from share_items
+    from (
+        select document_id, block_index, page, locator, total_text, list_text, name, a_text, p_text, item
+        from share_items
+        union all
+        select i.document_id, i.block_index, i.page, i.locator, t.total_text, i.text as list_text, i.name, i.a_text,
+            i.p_text, i.item
+        from bare_share_items as i
+        inner join bare_share_totals as t using (document_id, block_index, base)
+        anti join share_items as s on s.document_id = i.document_id and s.block_index = i.block_index
+    ) as u
 ),
 
 share_final as (
@@ -999,7 +1052,8 @@ share_final as (
             || '%，超出舍入误差；请改正百分比。' as message,
         item as evidence, page, locator
     from share_lists
-    where n_items >= 2 and cast(total_text as decimal(38, 6)) > 0
+    -- one part alone is judged when its share names no other base (X 万元，其中：a 万元，占 p%): a share of X
+    where (n_items >= 2 or regexp_matches(item, '占\s*[0-9]')) and cast(total_text as decimal(38, 6)) > 0
 ),
 
 vehicle_final as (
