@@ -55,7 +55,13 @@ blocks as (
     select t.document_id, t.block_index, t.page, t.kind, t.text, d.fiscal_year, d.doc_type,
         'block:' || cast(t.block_index as varchar) as locator,
         t.text || coalesce(lead(t.text, 1) over w, '') || coalesce(lead(t.text, 2) over w, '')
-            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '') as window_text
+            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '') as window_text,
+        -- a numbered list of changes printed one part a line runs longer than five lines (1.…；2.…；…6.…。)
+        t.text || coalesce(lead(t.text, 1) over w, '') || coalesce(lead(t.text, 2) over w, '')
+            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '')
+            || coalesce(lead(t.text, 5) over w, '') || coalesce(lead(t.text, 6) over w, '')
+            || coalesce(lead(t.text, 7) over w, '') || coalesce(lead(t.text, 8) over w, '')
+            || coalesce(lead(t.text, 9) over w, '') as window_long
     from texts as t
     inner join documents as d using (document_id)
     where t.kind in ('paragraph', 'heading')
@@ -337,6 +343,10 @@ parts_valued as (
 parts_sum as (
     select document_id, block_index, page, locator, text, sentence, total_text, list_text, n_counted,
         count(*) as n_parts,
+        -- parts that are procurement kinds (拟采购货物支出 a 万元、拟购买服务支出 b 万元)
+        count(*) filter (where regexp_matches(part,
+            '^[\s：:]*(?:拟)?(?:政府)?(?:采购|购买)?(?:货物|工程|服务)类?(?:采购)?(?:支出|预算)?(?:为|是)?\s*[0-9]'))
+            as n_kinds,
         sum({{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_lo,
         sum({{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_hi,
         sum(cast(part_text as decimal(38, 6))) as sum_shown,
@@ -361,6 +371,8 @@ parts_judged as (
         {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_lo,
         {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_hi,
         (regexp_matches(list_text, '货物') and regexp_matches(list_text, '工程') and regexp_matches(list_text, '服务'))
+        -- a 政府采购 total is 货物 + 工程 + 服务: a list of two kinds and nothing else leaves the third at 0
+        or (n_kinds = n_parts and n_parts >= 2 and regexp_matches(text, '政府采购'))
         or (regexp_matches(list_text, '人员经费') and regexp_matches(list_text, '公用经费'))
         or (regexp_matches(list_text, '基本支出') and regexp_matches(list_text, '项目支出'))
         or (regexp_matches(list_text, '因公出国') and regexp_matches(list_text, '公务用车')
@@ -539,6 +551,105 @@ change_final as (
         sentence as evidence, page, locator
     from change_exhaustive
     where exhaustive
+),
+
+change_word_sentences as (
+    -- a change and the changes of its parts, with or without the total's amount: …相比增加 C 万元。其中：1.A 比上年增加
+    -- a 万元；2.B 比上年减少 b 万元；… (each part with its direction word; the list may run over ten lines)
+    select b.*, unnest(regexp_extract_all(b.window_long,
+        '(?:增加|减少)了?\s*{{ num }}\s*万\s*元[^。；其0-9]{0,12}(?:[0-9.]+\s*[%％])?\s*[。；，,]\s*其中[：:，,]?[^。]*', 0))
+        as sentence
+    from blocks as b
+    where regexp_matches(b.window_long, '其中') and regexp_matches(b.text, '(增加|减少)')
+),
+
+change_word_terms as (
+    -- each part's signed change as an interval (增加 +a, 减少 −a), and the total's
+    select *,
+        case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_a,
+        case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_b,
+        case when total_word = '增加' then 1 else -1 end
+            * {{ chk_lo('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_a,
+        case when total_word = '增加' then 1 else -1 end
+            * {{ chk_hi('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_b
+    from (
+        select *,
+            trim(regexp_extract(part, '^(.*?)(?:增加|减少|增长|下降)', 1), ' 　和及以.．、0123456789') as part_name,
+            regexp_extract(part, '(增加|减少|增长|下降)', 1) as part_word,
+            replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+        from (
+            select *, unnest(parts_list) as part, unnest(generate_series(1, len(parts_list))) as part_index
+            from (
+                select document_id, block_index, page, locator, sentence,
+                    regexp_extract(sentence, '^(增加|减少)', 1) as total_word,
+                    replace(regexp_extract(sentence, '^(?:增加|减少)了?\s*({{ num }})', 1), ',', '') as change_text,
+                    regexp_extract_all(list_text,
+                        '[^，,、；;。0-9]{1,24}?(?:增加|减少|增长|下降)了?\s*{{ num }}\s*万\s*元', 0) as parts_list
+                from (
+                    select *, regexp_replace(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1),
+                                             '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
+                    from change_word_sentences
+                    where instr(window_long, sentence) <= length(text)
+                )
+                -- every figure of the list is a part with its direction word (no 持平, no amount among the changes)
+                where len(regexp_extract_all(list_text, '{{ num }}\s*万\s*元', 0)) = len(parts_list)
+            )
+        )
+    )
+),
+
+change_word_sums as (
+    select *,
+        sum(p_a) over l as s_lo, sum(p_b) over l as s_hi, count(*) over l as n_parts,
+        count(distinct part_name) over l as n_names
+    from change_word_terms
+    where part_name <> ''
+    window l as (partition by document_id, block_index, sentence)
+),
+
+change_word_flips as (
+    -- the stated words do not add up to the total's change, but one word the other way does: that word is wrong
+    -- (a list that leaves a part out does not add up under one flip but by chance — within the rounding)
+    select document_id, block_index, page, locator, sentence, total_word, change_text, n_parts,
+        string_agg(case when part_word in ('增加', '增长') then '+' else '−' end || part_text, ' ' order by part_index)
+            as parts_shown,
+        sum(case when part_word in ('增加', '增长') then 1 else -1 end * cast(part_text as decimal(38, 6))) as s_shown,
+        {{ chk_meets('any_value(s_lo)', 'any_value(s_hi)', 'least(any_value(c_a), any_value(c_b))',
+                     'greatest(any_value(c_a), any_value(c_b))') }} as adds_up,
+        count(*) filter (where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)',
+                                            'greatest(c_a, c_b)') }}) as n_flips,
+        arg_min(part_name || '」的「' || part_word, part_index) filter (
+            where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)', 'greatest(c_a, c_b)') }})
+            as flipped,
+        {{ chk_meets('any_value(s_lo)', 'any_value(s_hi)', 'least(-any_value(c_a), -any_value(c_b))',
+                     'greatest(-any_value(c_a), -any_value(c_b))') }} as total_flipped
+    from change_word_sums
+    where n_parts >= 2 and n_names = n_parts and change_text <> '' and cast(change_text as decimal(38, 6)) > 0
+    group by document_id, block_index, page, locator, sentence, total_word, change_text, n_parts
+),
+
+change_word_final as (
+    select
+        'direction.parts_change_word' as check_id, f.document_id,
+        case when f.adds_up then 'pass' else 'fail' end as status,
+        {{ chk_dec("case when f.total_word = '增加' then 1 else -1 end * cast(f.change_text as decimal(38, 6))") }}
+            as expected,
+        f.s_shown as actual,
+        f.s_shown - case when f.total_word = '增加' then 1 else -1 end * cast(f.change_text as decimal(38, 6))
+            as difference,
+        {{ chk_page_text('page') }} || '说明总数' || f.total_word || ' ' || f.change_text || ' 万元，「其中」所列各项的增减 '
+            || f.parts_shown || ' = ' || {{ chk_fmt('f.s_shown') }} || ' 万元，'
+            || case when f.adds_up then '与总数的增减一致。'
+                    when f.n_flips = 1 and not f.total_flipped
+                        then '与总数的增减不符，而「' || f.flipped || '」改为相反方向后正好相符；请核对该项的增减用词。'
+                    else '与总数的增减方向相反、金额相符；请核对总数的增减用词。' end as message,
+        f.sentence as evidence, f.page, f.locator
+    from change_word_flips as f
+    anti join (select document_id, block_index from change_exhaustive where exhaustive) as e
+        on e.document_id = f.document_id and e.block_index = f.block_index
+    where f.adds_up or (f.n_flips = 1 and not f.total_flipped) or (f.n_flips = 0 and f.total_flipped)
 ),
 
 vehicle_sentences as (
@@ -1076,6 +1187,7 @@ union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from change_final
+union all select * from change_word_final
 union all select * from vehicle_final
 union all select * from share_final
 union all select * from growth_final
