@@ -61,7 +61,8 @@ blocks as (
             || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '')
             || coalesce(lead(t.text, 5) over w, '') || coalesce(lead(t.text, 6) over w, '')
             || coalesce(lead(t.text, 7) over w, '') || coalesce(lead(t.text, 8) over w, '')
-            || coalesce(lead(t.text, 9) over w, '') as window_long
+            || coalesce(lead(t.text, 9) over w, '') as window_long,
+        coalesce(lag(t.text, 1) over w, '') as prev_text
     from texts as t
     inner join documents as d using (document_id)
     where t.kind in ('paragraph', 'heading')
@@ -1093,7 +1094,7 @@ bare_share_items as (
         regexp_extract(item, '(占[^。；0-9%％]{0,12}?)[0-9]+(?:\.[0-9]+)?\s*[%％]$', 1) as base
     from (
         select b.document_id, b.block_index, b.page, b.locator, b.text,
-            coalesce(lag(b.text) over (partition by b.document_id order by b.block_index), '') as before_text,
+            b.prev_text as before_text,
             unnest(regexp_extract_all(b.text,
                 '[^。；;、，,0-9%％]{0,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9%％]{0,12}?[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as item
         from blocks as b
@@ -1103,27 +1104,75 @@ bare_share_items as (
 ),
 
 bare_share_lists as (
-    -- three parts or more of one base; their sum is their total only when the document states it just before (in the
-    -- block before or before the list): a figure within the rounding of the parts' sum — the list is then exhaustive
+    -- three parts or more of one base, with their sum and the sum of their shares
     select document_id, block_index, base, any_value(before_text) as before_text, any_value(text) as text,
+        any_value(page) as page, any_value(locator) as locator,
         min(instr(text, item)) as list_start, count(*) as n_parts,
         sum({{ chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_lo,
-        sum({{ chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_hi
+        sum({{ chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_hi,
+        sum(cast(a_text as decimal(38, 6))) as sum_shown,
+        string_agg(a_text, ' + ' order by instr(text, item)) as parts_shown,
+        sum(cast(p_text as decimal(38, 6))) = 100 as forced,
+        sum(cast(p_text as decimal(38, 6)) - {{ chk_half("length(split_part(p_text || '.', '.', 2))") }}) <= 100
+            and sum(cast(p_text as decimal(38, 6)) + 2 * {{ chk_half("length(split_part(p_text || '.', '.', 2))") }})
+                >= 100 as shares_whole
     from bare_share_items
     group by document_id, block_index, base
     having count(*) >= 3
 ),
 
-bare_share_totals as (
-    select document_id, block_index, base, total_text
+bare_share_candidates as (
+    -- the figures stated just before the list (in the block before, or before the list in its block)
+    select distinct document_id, block_index, base, total_text
     from (
         select l.*, replace(unnest(regexp_extract_all(l.before_text || substr(l.text, 1, l.list_start - 1),
                                                       '({{ num }})\s*万\s*元', 1)), ',', '') as total_text
         from bare_share_lists as l
-    ) as t
-    where {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} <= sum_hi
-      and {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} >= sum_lo
-    qualify row_number() over (partition by document_id, block_index, base order by length(total_text) desc) = 1
+    )
+),
+
+bare_share_fits as (
+    -- a figure is the list's total when the parts add up to it (within the rounding), or when the shares add up to
+    -- 100% (the list is every part) and each share is its part over that figure
+    select c.document_id, c.block_index, c.base, c.total_text,
+        {{ chk_meets(chk_lo('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+                     chk_hi('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+                     'any_value(l.sum_lo)', 'any_value(l.sum_hi)') }} as sum_match,
+        any_value(l.shares_whole) and bool_and({{ chk_pct_meets(
+            chk_lo('cast(i.a_text as decimal(38, 6))', "length(split_part(i.a_text || '.', '.', 2))"),
+            chk_hi('cast(i.a_text as decimal(38, 6))', "length(split_part(i.a_text || '.', '.', 2))"),
+            chk_lo('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+            chk_hi('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+            "cast(i.p_text as decimal(38, 6)) - 3 * " ~ chk_half("length(split_part(i.p_text || '.', '.', 2))"),
+            "cast(i.p_text as decimal(38, 6)) + 4 * " ~ chk_half("length(split_part(i.p_text || '.', '.', 2))")) }})
+            as shares_fit
+    from bare_share_candidates as c
+    inner join bare_share_lists as l using (document_id, block_index, base)
+    inner join bare_share_items as i using (document_id, block_index, base)
+    where cast(c.total_text as decimal(38, 6)) > 0
+    group by c.document_id, c.block_index, c.base, c.total_text
+),
+
+bare_share_totals as (
+    select f.*, l.page, l.locator, l.text, l.sum_shown, l.parts_shown, l.sum_lo, l.sum_hi
+    from bare_share_fits as f
+    inner join bare_share_lists as l using (document_id, block_index, base)
+    where f.sum_match or f.shares_fit
+    qualify row_number() over (partition by f.document_id, f.block_index, f.base
+                               order by f.sum_match desc, length(f.total_text) desc) = 1
+),
+
+bare_sum_final as (
+    -- the shares say the list is whole and what its total is, the parts do not add up to it
+    select
+        'narrative.parts_sum' as check_id, document_id, 'fail' as status,
+        {{ chk_dec('total_text') }} as expected, sum_shown as actual, sum_shown - {{ chk_dec('total_text') }} as difference,
+        {{ chk_page_text('page') }} || '各项「' || base || '」的比例合计为 100%（所列即全部），各项 ' || parts_shown || ' = '
+            || {{ chk_fmt('sum_shown') }} || ' 万元，而各项占比所依据的总数为 ' || total_text
+            || ' 万元，两者不符；请核对总数或分项。' as message,
+        text as evidence, page, locator
+    from bare_share_totals
+    where not sum_match
 ),
 
 share_lists as (
@@ -1140,7 +1189,7 @@ share_lists as (
         select i.document_id, i.block_index, i.page, i.locator, t.total_text, i.text as list_text, i.name, i.a_text,
             i.p_text, i.item
         from bare_share_items as i
-        inner join bare_share_totals as t using (document_id, block_index, base)
+        inner join (select * from bare_share_totals where sum_match) as t using (document_id, block_index, base)
         anti join share_items as s on s.document_id = i.document_id and s.block_index = i.block_index
     ) as u
 ),
@@ -1190,6 +1239,7 @@ union all select * from change_final
 union all select * from change_word_final
 union all select * from vehicle_final
 union all select * from share_final
+union all select * from bare_sum_final
 union all select * from growth_final
 union all select * from sangong_change_final
 union all select * from sangong_budget_final
