@@ -643,14 +643,15 @@ change_word_final as (
         {{ chk_page_text('page') }} || '说明总数' || f.total_word || ' ' || f.change_text || ' 万元，「其中」所列各项的增减 '
             || f.parts_shown || ' = ' || {{ chk_fmt('f.s_shown') }} || ' 万元，'
             || case when f.adds_up then '与总数的增减一致。'
-                    when f.n_flips = 1 and not f.total_flipped
-                        then '与总数的增减不符，而「' || f.flipped || '」改为相反方向后正好相符；请核对该项的增减用词。'
-                    else '与总数的增减方向相反、金额相符；请核对总数的增减用词。' end as message,
+                    else '与总数的增减不符，而「' || f.flipped || '」改为相反方向后正好相符；请核对该项的增减用词。' end
+            as message,
         f.sentence as evidence, f.page, f.locator
     from change_word_flips as f
     anti join (select document_id, block_index from change_exhaustive where exhaustive) as e
         on e.document_id = f.document_id and e.block_index = f.block_index
-    where f.adds_up or (f.n_flips = 1 and not f.total_flipped) or (f.n_flips = 0 and f.total_flipped)
+    -- (the total's word the other way is no finding: a list that leaves a part out can match −C as well as C;
+    -- when it matches too, the one flip is ambiguous and stays silent)
+    where f.adds_up or (f.n_flips = 1 and not f.total_flipped)
 ),
 
 vehicle_sentences as (
