@@ -633,7 +633,7 @@ change_word_flips as (
 
 change_word_final as (
     select
-        'direction.parts_change_word' as check_id, f.document_id,
+        'narrative.parts_sum' as check_id, f.document_id,
         case when f.adds_up then 'pass' else 'fail' end as status,
         {{ chk_dec("case when f.total_word = '增加' then 1 else -1 end * cast(f.change_text as decimal(38, 6))") }}
             as expected,
