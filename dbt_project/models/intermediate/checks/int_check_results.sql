@@ -21,9 +21,26 @@ with unioned as (
     {%- endfor %}
 )
 
+-- a share the metric facts could not place (int_check_percent: 「无法核对：缺少占比的计算依据」) that the sentence rule
+-- judged on its own sentence (X 万元，其中：a 万元，占 p%: int_check_sentences) was read after all: the judgement stands
+, shares_read as (
+    select document_id, try_cast(regexp_extract(locator, '^block:([0-9]+)', 1) as integer) as block_index, actual
+    from unioned
+    where check_id = 'percent.share' and status in ('pass', 'fail') and regexp_matches(locator, '^block:[0-9]+')
+)
+
+, kept as (
+    select u.* from unioned as u
+    anti join shares_read as s
+        on u.check_id = 'percent.share' and u.status = 'not_evaluable'
+        and s.document_id = u.document_id
+        and s.block_index = try_cast(regexp_extract(u.locator, 'para:([0-9]+)', 1) as integer)
+        and s.actual = u.actual
+)
+
 -- one defect, one finding: a rule that reaches the same figure twice (a sentence read as two facts) gives two
 -- identical rows; keep one (passes and not_evaluable rows too, so check_summary counts each evaluation once)
-select * from unioned
+select * from kept
 -- (ordered on every column: the same row is kept every build, so its evidence hash, and so its decisions, hold)
 qualify row_number() over (
     partition by check_id, document_id, status, message, page

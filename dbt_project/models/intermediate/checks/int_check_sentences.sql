@@ -55,7 +55,14 @@ blocks as (
     select t.document_id, t.block_index, t.page, t.kind, t.text, d.fiscal_year, d.doc_type,
         'block:' || cast(t.block_index as varchar) as locator,
         t.text || coalesce(lead(t.text, 1) over w, '') || coalesce(lead(t.text, 2) over w, '')
-            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '') as window_text
+            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '') as window_text,
+        -- a numbered list of changes printed one part a line runs longer than five lines (1.…；2.…；…6.…。)
+        t.text || coalesce(lead(t.text, 1) over w, '') || coalesce(lead(t.text, 2) over w, '')
+            || coalesce(lead(t.text, 3) over w, '') || coalesce(lead(t.text, 4) over w, '')
+            || coalesce(lead(t.text, 5) over w, '') || coalesce(lead(t.text, 6) over w, '')
+            || coalesce(lead(t.text, 7) over w, '') || coalesce(lead(t.text, 8) over w, '')
+            || coalesce(lead(t.text, 9) over w, '') as window_long,
+        coalesce(lag(t.text, 1) over w, '') as prev_text
     from texts as t
     inner join documents as d using (document_id)
     where t.kind in ('paragraph', 'heading')
@@ -287,10 +294,11 @@ parts_sentences as (
     where regexp_matches(b.window_text, '[（(]\s*(其中|含)')
     union all
     -- a list of parts each with its share, one a line: X 万元，其中（：）name a 万元，占 p%；name b 万元，占 q%；…
-    -- (its shares tell whether it is exhaustive: below)
+    -- (its shares tell whether it is exhaustive: below); the list ends with its sentence (a share list of the next
+    -- sentence, 按照支出功能科目划分，教育支出 …，占总支出的 p%；…, is no part of this one)
     select b.*, unnest(regexp_extract_all(b.window_text,
         '{{ num }}\s*万\s*元[^。；0-9]{0,6}其中[：:]?\s*'
-        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;。]?\s*){2,}', 0))
+        || '(?:[^。；0-9%％]{1,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]?\s*){2,}', 0))
     from blocks as b
     where regexp_matches(b.window_text, '其中') and regexp_matches(b.window_text, '占[^。；0-9]{0,12}[0-9.]+\s*[%％]\s*[；;]')
 ),
@@ -336,6 +344,10 @@ parts_valued as (
 parts_sum as (
     select document_id, block_index, page, locator, text, sentence, total_text, list_text, n_counted,
         count(*) as n_parts,
+        -- parts that are procurement kinds (拟采购货物支出 a 万元、拟购买服务支出 b 万元)
+        count(*) filter (where regexp_matches(part,
+            '^[\s：:]*(?:拟)?(?:政府)?(?:采购|购买)?(?:货物|工程|服务)类?(?:采购)?(?:支出|预算)?(?:为|是)?\s*[0-9]'))
+            as n_kinds,
         sum({{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_lo,
         sum({{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as sum_hi,
         sum(cast(part_text as decimal(38, 6))) as sum_shown,
@@ -360,6 +372,8 @@ parts_judged as (
         {{ chk_lo('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_lo,
         {{ chk_hi('cast(total_text as decimal(38, 6))', "length(split_part(total_text || '.', '.', 2))") }} as t_hi,
         (regexp_matches(list_text, '货物') and regexp_matches(list_text, '工程') and regexp_matches(list_text, '服务'))
+        -- a 政府采购 total is 货物 + 工程 + 服务: a list of two kinds and nothing else leaves the third at 0
+        or (n_kinds = n_parts and n_parts >= 2 and regexp_matches(text, '政府采购'))
         or (regexp_matches(list_text, '人员经费') and regexp_matches(list_text, '公用经费'))
         or (regexp_matches(list_text, '基本支出') and regexp_matches(list_text, '项目支出'))
         or (regexp_matches(list_text, '因公出国') and regexp_matches(list_text, '公务用车')
@@ -538,6 +552,106 @@ change_final as (
         sentence as evidence, page, locator
     from change_exhaustive
     where exhaustive
+),
+
+change_word_sentences as (
+    -- a change and the changes of its parts, with or without the total's amount: …相比增加 C 万元。其中：1.A 比上年增加
+    -- a 万元；2.B 比上年减少 b 万元；… (each part with its direction word; the list may run over ten lines)
+    select b.*, unnest(regexp_extract_all(b.window_long,
+        '(?:增加|减少)了?\s*{{ num }}\s*万\s*元[^。；其0-9]{0,12}(?:[0-9.]+\s*[%％])?\s*[。；，,]\s*其中[：:，,]?[^。]*', 0))
+        as sentence
+    from blocks as b
+    where regexp_matches(b.window_long, '其中') and regexp_matches(b.text, '(增加|减少)')
+),
+
+change_word_terms as (
+    -- each part's signed change as an interval (增加 +a, 减少 −a), and the total's
+    select *,
+        case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_a,
+        case when part_word in ('增加', '增长') then 1 else -1 end
+            * {{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_b,
+        case when total_word = '增加' then 1 else -1 end
+            * {{ chk_lo('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_a,
+        case when total_word = '增加' then 1 else -1 end
+            * {{ chk_hi('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_b
+    from (
+        select *,
+            trim(regexp_extract(part, '^(.*?)(?:增加|减少|增长|下降)', 1), ' 　和及以.．、0123456789') as part_name,
+            regexp_extract(part, '(增加|减少|增长|下降)', 1) as part_word,
+            replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+        from (
+            select *, unnest(parts_list) as part, unnest(generate_series(1, len(parts_list))) as part_index
+            from (
+                select document_id, block_index, page, locator, sentence,
+                    regexp_extract(sentence, '^(增加|减少)', 1) as total_word,
+                    replace(regexp_extract(sentence, '^(?:增加|减少)了?\s*({{ num }})', 1), ',', '') as change_text,
+                    regexp_extract_all(list_text,
+                        '[^，,、；;。0-9]{1,24}?(?:增加|减少|增长|下降)了?\s*{{ num }}\s*万\s*元', 0) as parts_list
+                from (
+                    select *, regexp_replace(regexp_extract(sentence, '其中[：:，,]?(.*)$', 1),
+                                             '([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）).*$', '') as list_text
+                    from change_word_sentences
+                    where instr(window_long, sentence) <= length(text)
+                )
+                -- every figure of the list is a part with its direction word (no 持平, no amount among the changes)
+                where len(regexp_extract_all(list_text, '{{ num }}\s*万\s*元', 0)) = len(parts_list)
+            )
+        )
+    )
+),
+
+change_word_sums as (
+    select *,
+        sum(p_a) over l as s_lo, sum(p_b) over l as s_hi, count(*) over l as n_parts,
+        count(distinct part_name) over l as n_names
+    from change_word_terms
+    where part_name <> ''
+    window l as (partition by document_id, block_index, sentence)
+),
+
+change_word_flips as (
+    -- the stated words do not add up to the total's change, but one word the other way does: that word is wrong
+    -- (a list that leaves a part out does not add up under one flip but by chance — within the rounding)
+    select document_id, block_index, page, locator, sentence, total_word, change_text, n_parts,
+        string_agg(case when part_word in ('增加', '增长') then '+' else '−' end || part_text, ' ' order by part_index)
+            as parts_shown,
+        sum(case when part_word in ('增加', '增长') then 1 else -1 end * cast(part_text as decimal(38, 6))) as s_shown,
+        {{ chk_meets('any_value(s_lo)', 'any_value(s_hi)', 'least(any_value(c_a), any_value(c_b))',
+                     'greatest(any_value(c_a), any_value(c_b))') }} as adds_up,
+        count(*) filter (where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)',
+                                            'greatest(c_a, c_b)') }}) as n_flips,
+        arg_min(part_name || '」的「' || part_word, part_index) filter (
+            where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)', 'greatest(c_a, c_b)') }})
+            as flipped,
+        {{ chk_meets('any_value(s_lo)', 'any_value(s_hi)', 'least(-any_value(c_a), -any_value(c_b))',
+                     'greatest(-any_value(c_a), -any_value(c_b))') }} as total_flipped
+    from change_word_sums
+    where n_parts >= 2 and n_names = n_parts and change_text <> '' and cast(change_text as decimal(38, 6)) > 0
+    group by document_id, block_index, page, locator, sentence, total_word, change_text, n_parts
+),
+
+change_word_final as (
+    select
+        'narrative.parts_sum' as check_id, f.document_id,
+        case when f.adds_up then 'pass' else 'fail' end as status,
+        {{ chk_dec("case when f.total_word = '增加' then 1 else -1 end * cast(f.change_text as decimal(38, 6))") }}
+            as expected,
+        f.s_shown as actual,
+        f.s_shown - case when f.total_word = '增加' then 1 else -1 end * cast(f.change_text as decimal(38, 6))
+            as difference,
+        {{ chk_page_text('page') }} || '说明总数' || f.total_word || ' ' || f.change_text || ' 万元，「其中」所列各项的增减 '
+            || f.parts_shown || ' = ' || {{ chk_fmt('f.s_shown') }} || ' 万元，'
+            || case when f.adds_up then '与总数的增减一致。'
+                    else '与总数的增减不符，而「' || f.flipped || '」改为相反方向后正好相符；请核对该项的增减用词。' end
+            as message,
+        f.sentence as evidence, f.page, f.locator
+    from change_word_flips as f
+    anti join (select document_id, block_index from change_exhaustive where exhaustive) as e
+        on e.document_id = f.document_id and e.block_index = f.block_index
+    -- (the total's word the other way is no finding: a list that leaves a part out can match −C as well as C;
+    -- when it matches too, the one flip is ambiguous and stays silent)
+    where f.adds_up or (f.n_flips = 1 and not f.total_flipped)
 ),
 
 vehicle_sentences as (
@@ -971,6 +1085,97 @@ share_items as (
     qualify row_number() over (partition by s.document_id, s.block_index, item order by length(s.list_text) desc) = 1
 ),
 
+bare_share_items as (
+    -- a share list with no total in its sentence (按照支出功能科目划分，教育支出 a 万元，占总支出的 p%；科学技术支出 b 万元，
+    -- 占总支出的 q%；…): each part with the same base words (占总支出的)
+    select s.*,
+        replace(regexp_extract(item, '^([^0-9]*?)\s*{{ num }}', 1), ' ', '') as name,
+        replace(regexp_extract(item, '({{ num }})\s*万', 1), ',', '') as a_text,
+        regexp_extract(item, '([0-9]+(?:\.[0-9]+)?)\s*[%％]$', 1) as p_text,
+        regexp_extract(item, '(占[^。；0-9%％]{0,12}?)[0-9]+(?:\.[0-9]+)?\s*[%％]$', 1) as base
+    from (
+        select b.document_id, b.block_index, b.page, b.locator, b.text,
+            b.prev_text as before_text,
+            unnest(regexp_extract_all(b.text,
+                '[^。；;、，,0-9%％]{0,24}?{{ num }}\s*万\s*元\s*[，,]\s*占[^。；0-9%％]{0,12}?[0-9]+(?:\.[0-9]+)?\s*[%％]', 0)) as item
+        from blocks as b
+        where regexp_matches(b.text, '占[^。；0-9%％]{0,12}?[0-9.]+\s*[%％]')
+    ) as s
+    anti join shares_judged as j on j.document_id = s.document_id and j.block_index = s.block_index
+),
+
+bare_share_lists as (
+    -- three parts or more of one base, with their sum and the sum of their shares
+    select document_id, block_index, base, any_value(before_text) as before_text, any_value(text) as text,
+        any_value(page) as page, any_value(locator) as locator,
+        min(instr(text, item)) as list_start, count(*) as n_parts,
+        sum({{ chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_lo,
+        sum({{ chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))") }}) as sum_hi,
+        sum(cast(a_text as decimal(38, 6))) as sum_shown,
+        string_agg(a_text, ' + ' order by instr(text, item)) as parts_shown,
+        sum(cast(p_text as decimal(38, 6))) = 100 as forced,
+        sum(cast(p_text as decimal(38, 6)) - {{ chk_half("length(split_part(p_text || '.', '.', 2))") }}) <= 100
+            and sum(cast(p_text as decimal(38, 6)) + 2 * {{ chk_half("length(split_part(p_text || '.', '.', 2))") }})
+                >= 100 as shares_whole
+    from bare_share_items
+    group by document_id, block_index, base
+    having count(*) >= 3
+),
+
+bare_share_candidates as (
+    -- the figures stated just before the list (in the block before, or before the list in its block)
+    select distinct document_id, block_index, base, total_text
+    from (
+        select l.*, replace(unnest(regexp_extract_all(l.before_text || substr(l.text, 1, l.list_start - 1),
+                                                      '({{ num }})\s*万\s*元', 1)), ',', '') as total_text
+        from bare_share_lists as l
+    )
+),
+
+bare_share_fits as (
+    -- a figure is the list's total when the parts add up to it (within the rounding), or when the shares add up to
+    -- 100% (the list is every part) and each share is its part over that figure
+    select c.document_id, c.block_index, c.base, c.total_text,
+        {{ chk_meets(chk_lo('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+                     chk_hi('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+                     'any_value(l.sum_lo)', 'any_value(l.sum_hi)') }} as sum_match,
+        any_value(l.shares_whole) and bool_and({{ chk_pct_meets(
+            chk_lo('cast(i.a_text as decimal(38, 6))', "length(split_part(i.a_text || '.', '.', 2))"),
+            chk_hi('cast(i.a_text as decimal(38, 6))', "length(split_part(i.a_text || '.', '.', 2))"),
+            chk_lo('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+            chk_hi('cast(c.total_text as decimal(38, 6))', "length(split_part(c.total_text || '.', '.', 2))"),
+            "cast(i.p_text as decimal(38, 6)) - 3 * " ~ chk_half("length(split_part(i.p_text || '.', '.', 2))"),
+            "cast(i.p_text as decimal(38, 6)) + 4 * " ~ chk_half("length(split_part(i.p_text || '.', '.', 2))")) }})
+            as shares_fit
+    from bare_share_candidates as c
+    inner join bare_share_lists as l using (document_id, block_index, base)
+    inner join bare_share_items as i using (document_id, block_index, base)
+    where cast(c.total_text as decimal(38, 6)) > 0
+    group by c.document_id, c.block_index, c.base, c.total_text
+),
+
+bare_share_totals as (
+    select f.*, l.page, l.locator, l.text, l.sum_shown, l.parts_shown, l.sum_lo, l.sum_hi
+    from bare_share_fits as f
+    inner join bare_share_lists as l using (document_id, block_index, base)
+    where f.sum_match or f.shares_fit
+    qualify row_number() over (partition by f.document_id, f.block_index, f.base
+                               order by f.sum_match desc, length(f.total_text) desc) = 1
+),
+
+bare_sum_final as (
+    -- the shares say the list is whole and what its total is, the parts do not add up to it
+    select
+        'narrative.parts_sum' as check_id, document_id, 'fail' as status,
+        {{ chk_dec('total_text') }} as expected, sum_shown as actual, sum_shown - {{ chk_dec('total_text') }} as difference,
+        {{ chk_page_text('page') }} || '各项「' || base || '」的比例合计为 100%（所列即全部），各项 ' || parts_shown || ' = '
+            || {{ chk_fmt('sum_shown') }} || ' 万元，而各项占比所依据的总数为 ' || total_text
+            || ' 万元，两者不符；请核对总数或分项。' as message,
+        text as evidence, page, locator
+    from bare_share_totals
+    where not sum_match
+),
+
 share_lists as (
     -- shares that add up to exactly 100% were adjusted to do so (the largest remainder gets the unit the rounding
     -- took from the others): each may then be one unit of its last place off its own quotient — rounding still
@@ -978,7 +1183,16 @@ share_lists as (
         count(*) over (partition by document_id, block_index, total_text) as n_items,
         sum(cast(p_text as decimal(38, 6))) over (partition by document_id, block_index, total_text) = 100 as forced,
         {{ chk_half("length(split_part(p_text || '.', '.', 2))") }} as p_half
-    from share_items
+    from (
+        select document_id, block_index, page, locator, total_text, list_text, name, a_text, p_text, item
+        from share_items
+        union all
+        select i.document_id, i.block_index, i.page, i.locator, t.total_text, i.text as list_text, i.name, i.a_text,
+            i.p_text, i.item
+        from bare_share_items as i
+        inner join (select * from bare_share_totals where sum_match) as t using (document_id, block_index, base)
+        anti join share_items as s on s.document_id = i.document_id and s.block_index = i.block_index
+    ) as u
 ),
 
 share_final as (
@@ -999,7 +1213,8 @@ share_final as (
             || '%，超出舍入误差；请改正百分比。' as message,
         item as evidence, page, locator
     from share_lists
-    where n_items >= 2 and cast(total_text as decimal(38, 6)) > 0
+    -- one part alone is judged when its share names no other base (X 万元，其中：a 万元，占 p%): a share of X
+    where (n_items >= 2 or regexp_matches(item, '占\s*[0-9]')) and cast(total_text as decimal(38, 6)) > 0
 ),
 
 vehicle_final as (
@@ -1022,8 +1237,10 @@ union all select * from budget_reason_final
 union all select * from completion_text_final
 union all select * from parts_final
 union all select * from change_final
+union all select * from change_word_final
 union all select * from vehicle_final
 union all select * from share_final
+union all select * from bare_sum_final
 union all select * from growth_final
 union all select * from sangong_change_final
 union all select * from sangong_budget_final

@@ -36,8 +36,11 @@ patterns as (
         ('hygiene.punctuation', '。。', '(。。|，，|；；|、、|，。|。，|；。)', '重复或连用的标点'),
         ('hygiene.unit', '万', '([0-9]\s*万[，。；、,;]|[0-9]万$)', '金额单位「万」（应为「万元」）'),
         ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
+        -- 占 … p: the words the share is of (占本年支出的, or any words: 占“三公”经费的, 占GDP比重为) and a figure with no
+        -- unit; with words other than the usual ones the figure must close its clause (占地约8,347亩 is no share)
         ('hygiene.share_without_percent', '占',
-         '占[本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?\s*([^0-9.%％万亿元个人辆批次项家\s]|$)',
+         '占([本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?\s*([^0-9.%％万亿元个人辆批次项家\s]|$)'
+         || '|[^0-9，。；：、%％,;:第]{0,14}[0-9]+(,[0-9]{3})*(\.[0-9]+)?\s*([，。；;）)]|,[^0-9]|$))',
          '占比数字后缺少「%」'),
         -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
         ('hygiene.share_without_percent', '增长',
