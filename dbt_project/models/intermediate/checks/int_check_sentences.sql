@@ -621,7 +621,9 @@ change_word_flips as (
                      'greatest(any_value(c_a), any_value(c_b))') }} as adds_up,
         count(*) filter (where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)',
                                             'greatest(c_a, c_b)') }}) as n_flips,
-        arg_min(part_name || '」的「' || part_word, part_index) filter (
+        -- the part as a reviewer names it: 「…比上年」 / 「…较上年度」 left out of the name quoted
+        arg_min(coalesce(nullif(regexp_replace(part_name, '\s*[比较与同](?:上年|去年|上一年)[^增减]*$', ''), ''), part_name)
+                || '」的「' || part_word, part_index) filter (
             where {{ chk_meets('s_lo - p_a - p_b', 's_hi - p_a - p_b', 'least(c_a, c_b)', 'greatest(c_a, c_b)') }})
             as flipped,
         {{ chk_meets('any_value(s_lo)', 'any_value(s_hi)', 'least(-any_value(c_a), -any_value(c_b))',
