@@ -430,9 +430,7 @@ change_split as (
 
 change_parts as (
     select *,
-        trim(regexp_extract(part, '^(.*?)(?:增加|减少|增长|下降)', 1), ' 　和及以') as part_name,
-        regexp_extract(part, '(增加|减少|增长|下降)', 1) as part_word,
-        replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+        {{ chk_change_part_fields(num, ' 　和及以') }}
     from (
         select *, unnest(parts_list) as part, unnest(generate_series(1, len(parts_list))) as part_index
         from (
@@ -577,9 +575,7 @@ change_word_terms as (
             * {{ chk_hi('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_b
     from (
         select *,
-            trim(regexp_extract(part, '^(.*?)(?:增加|减少|增长|下降)', 1), ' 　和及以.．、0123456789') as part_name,
-            regexp_extract(part, '(增加|减少|增长|下降)', 1) as part_word,
-            replace(regexp_extract(part, '({{ num }})\s*万\s*元$', 1), ',', '') as part_text
+            {{ chk_change_part_fields(num, ' 　和及以.．、0123456789') }}
         from (
             select *, unnest(parts_list) as part, unnest(generate_series(1, len(parts_list))) as part_index
             from (
