@@ -28,7 +28,7 @@ from samplegen.county import Department
 from samplegen.defects import Defect
 from samplegen.docmodel import DocModel
 from samplegen.figures import YearFigures, money
-from samplegen.truth import defect_dict, facts_and_cells
+from samplegen.truth import defect_dict, document_facts_and_cells, files_truth
 
 Render = Callable[[DocModel, tuple[int, int], Path, random.Random], list[dict[str, Any]]]
 
@@ -80,12 +80,7 @@ def _style(plan: BudgetPlan, k: int) -> BudgetStyle:
 
 def _entry(doc: DocModel, dept: Department, level: str, unit: str | None, files: list[dict[str, Any]],
            defects: list[Defect], style: BudgetStyle, out_root: Path) -> dict[str, Any]:
-    facts: list[dict[str, Any]] = []
-    cells: list[dict[str, Any]] = []
-    for fi, f in enumerate(files):
-        fa, ce = facts_and_cells(f["blocks"], fi, doc.doc_id if not facts else f"{doc.doc_id}b")
-        facts += fa
-        cells += ce
+    facts, cells = document_facts_and_cells(files, doc.doc_id)
     rels = [f["path"].relative_to(out_root).as_posix() for f in files]
     for k, d in enumerate(defects):
         d.defect_id = f"{doc.doc_id}-D{k + 1}"
@@ -100,8 +95,7 @@ def _entry(doc: DocModel, dept: Department, level: str, unit: str | None, files:
         "year": doc.year,
         "template": doc.template,
         "table_unit": "元" if style.yuan else "万元",
-        "files": [{k: (v.relative_to(out_root).as_posix() if k == "path" else v) for k, v in f.items()
-                   if k != "blocks"} for f in files],
+        "files": files_truth(files, out_root),
         "facts": facts,
         "cells": cells,
         "defects": [defect_dict(d) for d in defects],

@@ -29,7 +29,7 @@ from samplegen.render_docx import render_docx
 from samplegen.render_pdf import render_pdf
 from samplegen.render_text import render_text
 from samplegen.render_xlsx import render_xls, render_xlsx
-from samplegen.truth import defect_dict, facts_and_cells, rounding_not_defects
+from samplegen.truth import defect_dict, document_facts_and_cells, files_truth, rounding_not_defects
 
 ALL_FORMATS = ("docx", "pdf", "xlsx", "txt")
 
@@ -157,12 +157,7 @@ def _department(job: _Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         year_dir = out_root / str(year)
         year_dir.mkdir(parents=True, exist_ok=True)
         files = _render(doc, _variant(job.formats, job.index, yi), year_dir, rng)
-        facts: list[dict[str, Any]] = []
-        cells: list[dict[str, Any]] = []
-        for fi, f in enumerate(files):
-            fa, ce = facts_and_cells(f["blocks"], fi, doc.doc_id if not facts else f"{doc.doc_id}b")
-            facts += fa
-            cells += ce
+        facts, cells = document_facts_and_cells(files, doc.doc_id)
         rels = [f["path"].relative_to(out_root).as_posix() for f in files]
         for k, d in enumerate(defects):
             d.defect_id = f"{doc.doc_id}-D{k + 1}"
@@ -175,14 +170,7 @@ def _department(job: _Job) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
                 "year": year,
                 "template": doc.template,
                 "peer_group": dept.peer_group,
-                "files": [
-                    {
-                        k: (v.relative_to(out_root).as_posix() if k == "path" else v)
-                        for k, v in f.items()
-                        if k != "blocks"
-                    }
-                    for f in files
-                ],
+                "files": files_truth(files, out_root),
                 "facts": facts,
                 "cells": cells,
                 "defects": [defect_dict(d) for d in defects],

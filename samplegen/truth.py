@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from samplegen.defects import Defect
@@ -74,6 +75,23 @@ def facts_and_cells(blocks: list[Block], file_index: int, doc_id: str) -> tuple[
 
 _CLAIM_BASES = ("yoy_change", "yoy_pct", "completion_pct")
 _SENTENCE_ENDS = "。！？"
+
+
+def document_facts_and_cells(files: list[dict[str, Any]], doc_id: str) -> tuple[list[dict], list[dict]]:
+    """The facts and cells of a document's rendered files, in order (the second file's are keyed ``<doc_id>b``)."""
+    facts: list[dict[str, Any]] = []
+    cells: list[dict[str, Any]] = []
+    for fi, f in enumerate(files):
+        fa, ce = facts_and_cells(f["blocks"], fi, doc_id if not facts else f"{doc_id}b")
+        facts += fa
+        cells += ce
+    return facts, cells
+
+
+def files_truth(files: list[dict[str, Any]], out_root: Path) -> list[dict[str, Any]]:
+    """The truth's entries of a document's rendered files: their paths relative to the county, no blocks."""
+    return [{k: (v.relative_to(out_root).as_posix() if k == "path" else v) for k, v in f.items() if k != "blocks"}
+            for f in files]
 
 
 def _claim_reasons(p: Para) -> dict[int, bool]:

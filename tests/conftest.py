@@ -4,12 +4,14 @@ run of the session (and the next ones: it is keyed by the project's fingerprint)
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from flows.settings import QUIET_PREFECT_ENV
+from tests.dbt_unit import UnitRun
 
 # the session fixture dbt_marts (marts dbt built from a raw fixture): registered here once, so that every module
 # that reads it shares one build (a fixture imported into each test module would be built once per module)
@@ -51,3 +53,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         slow_module = item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES
         if slow_module or BUILT_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    # the tests that wait for a background run go last, so that the others run meanwhile
+    items.sort(key=_waits_for_background)
+
+
+# The dbt YAML unit tests are one dbt process of most of a minute on one core (tests/dbt_unit.py): started in the
+# background once the session's tests are known, when one of them asks for its outcome, so that the other tests
+# use the second core meanwhile; ``dbt_unit_outcome`` waits for it.
+BACKGROUND_FIXTURES = frozenset({"dbt_unit_outcome"})
+UNIT_RUN = pytest.StashKey[UnitRun]()
+
+
+def _waits_for_background(item: pytest.Item) -> bool:
+    return bool(BACKGROUND_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any(_waits_for_background(item) for item in session.items):
+        session.config.stash[UNIT_RUN] = UnitRun.start(Path(tempfile.mkdtemp(prefix="juesuan-dbt-unit-")))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(UNIT_RUN, None)
+    if run is not None:
+        run.stop()
+        shutil.rmtree(run.work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dbt_unit_outcome(request: pytest.FixtureRequest) -> dict[str, object]:
+    return request.config.stash[UNIT_RUN].outcome()

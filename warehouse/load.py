@@ -19,10 +19,12 @@ from ingest.discover import InboxFile
 from ingest.records import IngestResult
 from warehouse.load_state import DocRow as DocRow  # re-exported: the loader's callers read it from here
 from warehouse.load_state import read_document_rows as read_document_rows
-from warehouse.schema import arrow_type, create_raw_schema_sql, frame_schema
+from warehouse.schema import TABLES, arrow_type, create_raw_schema_sql, frame_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from ingest.model import Amount
 
 DOC_TABLES = ("metric_facts", "line_items", "table_cells", "text_blocks", "recognised_tables", "table_parses")
 SNAPSHOT_TABLES = ("documents", *DOC_TABLES, "quarantine")
@@ -80,82 +82,50 @@ def logical_key(source_file: str, inbox: Path | None) -> str:
     return path.name
 
 
+def record_row(table: str, record: object, **given: Any) -> dict[str, Any]:
+    """A row of the raw ``table`` from an ingest record: each column the loader writes (``in_frame``) is ``given``
+    (what the load decides: keys, revision, run) or else the record's attribute of the same name — a column added to
+    warehouse/schema.py is filled from its record field with no edit here (a record without it raises)."""
+    return {c.name: given[c.name] if c.name in given else getattr(record, c.name)
+            for c in TABLES[table].columns if c.in_frame}
+
+
+def figure_columns(amount: Amount) -> dict[str, Any]:
+    """The raw schema's FIGURE columns of an amount as printed."""
+    return {"value": amount.value, "decimals": amount.decimals, "raw_text": amount.raw}
+
+
 def build_frames(
     results: Sequence[IngestResult], run_id: str, inbox: Path | None = None
 ) -> dict[str, pa.Table]:
     """Raw-table frames (Arrow tables) from ingest results (pure). Every document is revision 1 and current here."""
-    docs, quarantine, facts, lines, cells, blocks, tables, parses = [], [], [], [], [], [], [], []
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SNAPSHOT_TABLES}
     for res in results:
         if res.quarantine is not None:
             q = res.quarantine
-            quarantine.append({
-                "logical_key": logical_key(q.source_file, inbox), "source_file": q.source_file,
-                "file_sha256": q.file_sha256, "file_format": q.file_format,
-                "department_name": q.department_name, "fiscal_year": q.fiscal_year, "doc_type": q.doc_type,
-                "reason_code": q.reason_code, "reason_zh": q.reason_zh, "reason_en": q.reason_en,
-                "detected_at": q.detected_at, "run_id": run_id,
-            })
+            rows["quarantine"].append(record_row("quarantine", q, logical_key=logical_key(q.source_file, inbox),
+                                                 run_id=run_id))
             continue
         d = res.document
         assert d is not None
-        docs.append({
-            "document_id": d.document_id, "logical_key": logical_key(d.source_file, inbox), "revision": 1,
-            "is_current": True, "status": "current", "source_file": d.source_file, "file_sha256": d.file_sha256,
-            "file_size": d.file_size, "file_format": d.file_format, "department_name": d.department_name,
-            "fiscal_year": d.fiscal_year, "doc_type": d.doc_type, "page_count": d.page_count,
-            "encoding": d.encoding, "department_source": d.department_source, "year_source": d.year_source,
-            "parser_version": d.parser_version, "ingested_at": d.ingested_at, "run_id": run_id,
-            "doc_level": d.doc_level, "identification_confidence": d.identification_confidence,
-            "unit_name": d.unit_name,
-        })
-        for i, f in enumerate(res.facts):
-            facts.append({
-                "document_id": d.document_id, "fact_index": i, "metric": f.metric, "basis": f.basis,
-                "value": f.amount.value, "decimals": f.amount.decimals, "raw_text": f.amount.raw,
-                "unit": f.unit, "source_kind": f.source_kind, "page": f.page, "locator": f.locator,
-                "evidence": f.evidence, "direction": f.direction,
-                "has_reason": f.claim.has_reason if f.claim else None,
-                "compared_year": f.claim.compared_year if f.claim else None,
-            })
-        for i, li in enumerate(res.lines):
-            lines.append({
-                "document_id": d.document_id, "line_index": i, "classification": li.classification,
-                "code": li.code, "level": li.level, "name_reported": li.name_reported, "measure": li.measure,
-                "value": li.amount.value, "decimals": li.amount.decimals, "raw_text": li.amount.raw,
-                "source_kind": li.source_kind, "page": li.page, "locator": li.locator, "evidence": li.evidence,
-            })
-        for i, c in enumerate(res.cells):
-            cells.append({
-                "document_id": d.document_id, "cell_index": i, "table_key": c.table_key,
-                "table_title": c.table_title, "row_index": c.row_index, "col_index": c.col_index,
-                "row_label": c.row_label, "code": c.code, "measure": c.measure,
-                "measure_label": c.measure_label, "value": c.amount.value, "decimals": c.amount.decimals,
-                "raw_text": c.amount.raw, "page": c.page, "locator": c.locator, "evidence": c.evidence,
-                "parse_reliable": c.parse_reliable,
-            })
-        for b in res.blocks:
-            blocks.append({
-                "document_id": d.document_id, "block_index": b.block_index, "page": b.page,
-                "kind": b.kind, "text": b.text,
-            })
-        for tp in res.table_parses:
-            parses.append({
-                "document_id": d.document_id, "table_seq": tp.table_seq, "table_key": tp.table_key,
-                "title": tp.title, "page": tp.page, "layout": tp.layout, "template_family": tp.template_family,
-                "n_cells": tp.n_cells, "n_identities": tp.n_identities, "n_held": tp.n_held,
-                "confidence": tp.confidence, "parse_reliable": tp.parse_reliable, "reason_zh": tp.reason_zh,
-                "failed_identities": tp.failed_identities, "column_mapping": tp.column_mapping,
-                "remapped": tp.remapped,
-            })
-        for t in res.tables:
-            tables.append({
-                "document_id": d.document_id, "table_key": t.table_key, "title": t.title, "page": t.page,
-                "n_rows": t.n_rows, "unit": t.unit, "unit_stated": t.unit_stated,
-            })
-    rows: dict[str, list[dict[str, Any]]] = {
-        "documents": docs, "metric_facts": facts, "line_items": lines, "table_cells": cells, "table_parses": parses,
-        "text_blocks": blocks, "recognised_tables": tables, "quarantine": quarantine,
-    }
+        key = d.document_id
+        rows["documents"].append(record_row(
+            "documents", d, logical_key=logical_key(d.source_file, inbox), revision=1, is_current=True,
+            status="current", run_id=run_id,
+        ))
+        rows["metric_facts"] += [
+            record_row("metric_facts", f, document_id=key, fact_index=i, **figure_columns(f.amount),
+                       has_reason=f.claim.has_reason if f.claim else None,
+                       compared_year=f.claim.compared_year if f.claim else None)
+            for i, f in enumerate(res.facts)
+        ]
+        rows["line_items"] += [record_row("line_items", li, document_id=key, line_index=i, **figure_columns(li.amount))
+                               for i, li in enumerate(res.lines)]
+        rows["table_cells"] += [record_row("table_cells", c, document_id=key, cell_index=i, **figure_columns(c.amount))
+                                for i, c in enumerate(res.cells)]
+        rows["text_blocks"] += [record_row("text_blocks", b, document_id=key) for b in res.blocks]
+        rows["table_parses"] += [record_row("table_parses", tp, document_id=key) for tp in res.table_parses]
+        rows["recognised_tables"] += [record_row("recognised_tables", t, document_id=key) for t in res.tables]
     return {name: _frame(rows[name], frame_schema(name)) for name in SNAPSHOT_TABLES}
 
 

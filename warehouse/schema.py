@@ -67,6 +67,19 @@ class RawTable:
         return next(c for c in self.columns if c.name == name)
 
 
+# the columns every table of figures has: the figure as printed (exact value, its decimals, its text) …
+FIGURE: tuple[Column, ...] = (
+    Column("value", "DECIMAL(18, 4)", nullable=False),
+    Column("decimals", "INTEGER", nullable=False),
+    Column("raw_text", "VARCHAR", nullable=False),
+)
+# … and where it was read: the page, the locator of its place and the evidence quoted from there
+PLACE: tuple[Column, ...] = (
+    Column("page", "INTEGER"),
+    Column("locator", "VARCHAR", nullable=False),
+    Column("evidence", "VARCHAR", nullable=False),
+)
+
 RAW_SCHEMA: tuple[RawTable, ...] = (
     RawTable("documents", (
         Column("document_id", "VARCHAR", nullable=False, primary_key=True),
@@ -99,14 +112,10 @@ RAW_SCHEMA: tuple[RawTable, ...] = (
         Column("fact_index", "INTEGER", nullable=False),
         Column("metric", "VARCHAR", nullable=False),
         Column("basis", "VARCHAR", nullable=False),
-        Column("value", "DECIMAL(18, 4)", nullable=False),
-        Column("decimals", "INTEGER", nullable=False),
-        Column("raw_text", "VARCHAR", nullable=False),
+        *FIGURE,
         Column("unit", "VARCHAR", nullable=False),
         Column("source_kind", "VARCHAR", nullable=False),
-        Column("page", "INTEGER"),
-        Column("locator", "VARCHAR", nullable=False),
-        Column("evidence", "VARCHAR", nullable=False),
+        *PLACE,
         Column("direction", "VARCHAR"),
         Column("has_reason", "BOOLEAN"),
         Column("compared_year", "INTEGER"),
@@ -119,13 +128,9 @@ RAW_SCHEMA: tuple[RawTable, ...] = (
         Column("level", "VARCHAR"),
         Column("name_reported", "VARCHAR", nullable=False),
         Column("measure", "VARCHAR", nullable=False),
-        Column("value", "DECIMAL(18, 4)", nullable=False),
-        Column("decimals", "INTEGER", nullable=False),
-        Column("raw_text", "VARCHAR", nullable=False),
+        *FIGURE,
         Column("source_kind", "VARCHAR", nullable=False),
-        Column("page", "INTEGER"),
-        Column("locator", "VARCHAR", nullable=False),
-        Column("evidence", "VARCHAR", nullable=False),
+        *PLACE,
     )),
     RawTable("table_cells", (
         Column("document_id", "VARCHAR", nullable=False),
@@ -138,12 +143,8 @@ RAW_SCHEMA: tuple[RawTable, ...] = (
         Column("code", "VARCHAR"),
         Column("measure", "VARCHAR", nullable=False),
         Column("measure_label", "VARCHAR", nullable=False),
-        Column("value", "DECIMAL(18, 4)", nullable=False),
-        Column("decimals", "INTEGER", nullable=False),
-        Column("raw_text", "VARCHAR", nullable=False),
-        Column("page", "INTEGER"),
-        Column("locator", "VARCHAR", nullable=False),
-        Column("evidence", "VARCHAR", nullable=False),
+        *FIGURE,
+        *PLACE,
         Column("parse_reliable", "BOOLEAN", default="true", migrated=True),
     )),
     RawTable("recognised_tables", (

@@ -1,5 +1,24 @@
 {#- Column casts shared by several contracted marts (the contract needs exact types). -#}
 
+{%- macro document_casts() -%}
+    cast(document_id as varchar) as document_id,
+    cast(department_name as varchar) as department_name,
+    cast(fiscal_year as integer) as fiscal_year
+{%- endmacro -%}
+
+{#- a classification line's code (its class: the first three digits), its level and name as resolved, its measure;
+    `groups`: columns of the class that stand between the class and the level (economic: expense_group) -#}
+{%- macro classification_line_casts(classification, groups=[]) -%}
+    cast(code as varchar) as {{ classification }}_code,
+    cast(substr(code, 1, 3) as varchar) as class_code,
+    {%- for group in groups %}
+    cast({{ group }} as varchar) as {{ group }},
+    {%- endfor %}
+    cast(level as varchar) as level,
+    {{ resolution_casts() }},
+    cast(measure as varchar) as measure
+{%- endmacro -%}
+
 {%- macro resolution_casts() -%}
     cast(name_reported as varchar) as name_reported,
     cast(name_canonical as varchar) as name_canonical,

@@ -68,9 +68,7 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(doc_type as varchar) as doc_type,
     cast(doc_level as varchar) as doc_level,
     cast(unit_name as varchar) as unit_name,

@@ -20,31 +20,12 @@ economic_classes as (
 
 final as (
     select
-        lines.document_id,
+        lines.* exclude (fiscal_year),
         documents.department_name,
         documents.fiscal_year,
         documents.doc_type,
-        lines.code as economic_code,
-        substr(lines.code, 1, 3) as class_code,
         coalesce(economic_classes.expense_group, 'other') as expense_group,
-        lines.level,
-        lines.name_reported,
-        lines.name_canonical,
-        lines.code_reported,
-        lines.resolution_method,
-        lines.resolution_confidence,
-        lines.resolution_reason,
-        lines.reported_name_status,
-        lines.measure,
-        lines.value as amount,
-        coalesce(table_units.unit, '万元') as unit,
-        lines.decimals,
-        lines.raw_text,
-        lines.source_kind,
-        lines.table_key,
-        lines.page,
-        lines.locator,
-        lines.evidence
+        coalesce(table_units.unit, '万元') as unit
     from lines
     inner join documents on lines.document_id = documents.document_id
     left join economic_classes on substr(lines.code, 1, 3) = economic_classes.code
@@ -55,17 +36,10 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(doc_type as varchar) as doc_type,
-    cast(economic_code as varchar) as economic_code,
-    cast(class_code as varchar) as class_code,
-    cast(expense_group as varchar) as expense_group,
-    cast(level as varchar) as level,
-    {{ resolution_casts() }},
-    cast(measure as varchar) as measure,
-    cast(amount as decimal(18, 2)) as amount,
+    {{ classification_line_casts('economic', groups=['expense_group']) }},
+    cast(value as decimal(18, 2)) as amount,
     cast(unit as varchar) as unit,
     cast(decimals as integer) as decimals,
     {{ provenance_casts() }}

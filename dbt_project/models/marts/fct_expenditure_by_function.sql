@@ -22,31 +22,12 @@ county_sources as (
 
 final as (
     select
-        lines.document_id,
+        lines.* exclude (fiscal_year),
         documents.department_name,
         documents.fiscal_year,
         documents.doc_type,
-        lines.code as function_code,
-        substr(lines.code, 1, 3) as class_code,
-        lines.level,
-        lines.name_reported,
-        lines.name_canonical,
-        lines.code_reported,
-        lines.resolution_method,
-        lines.resolution_confidence,
-        lines.resolution_reason,
-        lines.reported_name_status,
-        lines.measure,
-        lines.value as amount,
         case when lines.measure in ('share_pct', 'completion_pct') then '%'
              else coalesce(table_units.unit, '万元') end as unit,
-        lines.decimals,
-        lines.raw_text,
-        lines.source_kind,
-        lines.table_key,
-        lines.page,
-        lines.locator,
-        lines.evidence,
         county_sources.document_id is not null and lines.measure in ('total', 'basic', 'project')
             and coalesce(table_units.unit, '万元') = '万元' as is_county_source
     from lines
@@ -64,16 +45,10 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(doc_type as varchar) as doc_type,
-    cast(function_code as varchar) as function_code,
-    cast(class_code as varchar) as class_code,
-    cast(level as varchar) as level,
-    {{ resolution_casts() }},
-    cast(measure as varchar) as measure,
-    cast(amount as decimal(18, 2)) as amount,
+    {{ classification_line_casts('function') }},
+    cast(value as decimal(18, 2)) as amount,
     cast(unit as varchar) as unit,
     cast(decimals as integer) as decimals,
     {{ provenance_casts() }},

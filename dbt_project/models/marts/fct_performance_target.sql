@@ -80,9 +80,7 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(project_name as varchar) as project_name,
     cast(item as varchar) as item,
     cast(item_label as varchar) as item_label,

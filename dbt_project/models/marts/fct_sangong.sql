@@ -36,9 +36,7 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(item as varchar) as item,
     cast(item_name as varchar) as item_name,
     cast(basis as varchar) as basis,

@@ -36,9 +36,7 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(doc_type as varchar) as doc_type,
     cast(table_seq as integer) as table_seq,
     cast(table_key as varchar) as table_key,

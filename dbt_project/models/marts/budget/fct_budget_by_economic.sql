@@ -20,18 +20,11 @@ final as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(budget_level as varchar) as budget_level,
     cast(unit_name as varchar) as unit_name,
     cast(fund_scope as varchar) as fund_scope,
-    cast(code as varchar) as economic_code,
-    cast(substr(code, 1, 3) as varchar) as class_code,
-    cast(expense_group as varchar) as expense_group,
-    cast(level as varchar) as level,
-    {{ resolution_casts() }},
-    cast(measure as varchar) as measure,
+    {{ classification_line_casts('economic', groups=['expense_group']) }},
     cast(value_wan as decimal(18, 6)) as amount,
     cast(decimals_wan as integer) as decimals,
     cast(value_reported as decimal(18, 2)) as amount_reported,

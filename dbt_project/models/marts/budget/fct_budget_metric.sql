@@ -8,9 +8,7 @@ with facts as (
 )
 
 select
-    cast(document_id as varchar) as document_id,
-    cast(department_name as varchar) as department_name,
-    cast(fiscal_year as integer) as fiscal_year,
+    {{ document_casts() }},
     cast(budget_level as varchar) as budget_level,
     cast(unit_name as varchar) as unit_name,
     cast(metric as varchar) as metric,
@@ -22,12 +20,7 @@ select
     cast(unit as varchar) as unit,
     cast(value_reported as decimal(18, 2)) as value_reported,
     cast(unit_reported as varchar) as unit_reported,
-    cast(raw_text as varchar) as raw_text,
-    cast(source_kind as varchar) as source_kind,
-    cast(table_key as varchar) as table_key,
-    cast(page as integer) as page,
-    cast(locator as varchar) as locator,
-    cast(evidence as varchar) as evidence,
+    {{ provenance_casts() }},
     cast(direction as varchar) as direction,
     cast(compared_year as integer) as compared_year
 from facts
