@@ -40,7 +40,7 @@ code_names as (
 code_name_votes as (
     select a.filing_key, a.code, a.row_name, a.n_tables,
         max(b.n_tables) filter (where b.row_name <> a.row_name) as other_tables,
-        arg_max(b.row_name, b.n_tables) filter (where b.row_name <> a.row_name) as other_name
+        arg_max(b.row_name, struct_pack(n := b.n_tables, name := b.row_name)) filter (where b.row_name <> a.row_name) as other_name
     from code_names as a
     left join code_names as b on b.filing_key = a.filing_key and b.code = a.code
     group by all
@@ -54,7 +54,8 @@ name_codes as (
 name_code_votes as (
     select a.filing_key, a.row_name, a.code, a.n_tables,
         max(b.n_tables) filter (where b.code <> a.code) as other_tables,
-        arg_max(b.code, b.n_tables) filter (where b.code <> a.code) as other_code
+        -- ties broken by the code itself, so the quoted other code is the same on every run
+        arg_max(b.code, struct_pack(n := b.n_tables, code := b.code)) filter (where b.code <> a.code) as other_code
     from name_codes as a
     left join name_codes as b
         on b.filing_key = a.filing_key and b.row_name = a.row_name and length(b.code) = length(a.code)
@@ -128,7 +129,7 @@ name_code_ties as (
     -- another code of the same parent (款/类), in as many tables. Inside one parent a name has one code, so one
     -- of the two is wrong: this one, unless the other code is a seed code the seed names otherwise (then the
     -- other row is the wrong one, and name_mismatch says so).
-    select a.filing_key, a.row_name, a.code, arg_max(b.code, b.n_tables) as tie_code
+    select a.filing_key, a.row_name, a.code, arg_max(b.code, struct_pack(n := b.n_tables, code := b.code)) as tie_code
     from name_codes as a
     inner join name_codes as b
         on b.filing_key = a.filing_key and b.row_name = a.row_name and b.code <> a.code

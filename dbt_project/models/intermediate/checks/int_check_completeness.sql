@@ -20,7 +20,7 @@ documents as (
 filings as (
     -- the finding goes to the filing's document with the most table cells (else its first document)
     select d.filing_key,
-        arg_max(d.document_id, coalesce(c.n, 0)) as document_id
+        arg_min(d.document_id, struct_pack(n := -coalesce(c.n, 0), id := d.document_id)) as document_id
     from documents as d
     left join (select document_id, count(*) as n from cells group by all) as c using (document_id)
     group by all
