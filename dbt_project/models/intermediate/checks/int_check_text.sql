@@ -26,41 +26,40 @@ blocks as (
     where t.kind in ('paragraph', 'heading')
 ),
 
-patterns as (
-    select * from (values
-        ('template.residue', 'XX', '[XＸ]{2,}', '占位符「XX」'),
-        ('template.residue', '***', '[*＊]{3,}', '占位符「***」'),
-        ('template.residue', '……', '(……|\.{6,})', '省略号「……」'),
-        ('template.residue', '（注：', '[（(]\s*注\s*[：:]', '模板注释「（注：…）」'),
-        ('template.residue', '（ ）', '[（(][\s　_]*[）)]', '空白括号「（ ）」'),
-        ('hygiene.punctuation', '。。', '(。。|，，|；；|、、|，。|。，|；。)', '重复或连用的标点'),
-        ('hygiene.unit', '万', '([0-9]\s*万[，。；、,;]|[0-9]万$)', '金额单位「万」（应为「万元」）'),
-        ('hygiene.unit', '元', '[0-9]元', '金额单位「元」（报表单位为万元）'),
-        -- 占 … p: the words the share is of (占本年支出的, or any words: 占“三公”经费的, 占GDP比重为) and a figure with no
-        -- unit; with words other than the usual ones the figure must close its clause (占地约8,347亩 is no share)
-        ('hygiene.share_without_percent', '占',
-         '占([本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?\s*([^0-9.%％万亿元个人辆批次项家\s]|$)'
-         || '|[^0-9，。；：、%％,;:第]{0,14}[0-9]+(,[0-9]{3})*(\.[0-9]+)?\s*([，。；;）)]|,[^0-9]|$))',
-         '占比数字后缺少「%」'),
-        -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
-        ('hygiene.share_without_percent', '增长',
-         '(增长|下降)\s*[0-9]+\.[0-9]{1,2}\s*([。，；,;]|$)',
-         '增减幅度数字后缺少「%」')
-    ) as t(check_id, token, pattern, what)
+pattern_hits as (
+    -- one select per pattern, the pattern a literal (macros/checks/text_patterns.sql: compiled once, not per block)
+    {% call chk_text_pattern_hits('blocks', 'template.residue', 'XX', '占位符「XX」') %}[XＸ]{2,}{% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'template.residue', '***', '占位符「***」') %}[*＊]{3,}{% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'template.residue', '……', '省略号「……」') %}(……|\.{6,}){% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'template.residue', '（注：', '模板注释「（注：…）」') %}[（(]\s*注\s*[：:]{% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'template.residue', '（ ）', '空白括号「（ ）」') %}[（(][\s　_]*[）)]{% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'hygiene.punctuation', '。。', '重复或连用的标点') %}(。。|，，|；；|、、|，。|。，|；。){% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'hygiene.unit', '万', '金额单位「万」（应为「万元」）') %}([0-9]\s*万[，。；、,;]|[0-9]万$){% endcall %}
+    union all
+    {% call chk_text_pattern_hits('blocks', 'hygiene.unit', '元', '金额单位「元」（报表单位为万元）') %}[0-9]元{% endcall %}
+    union all
+    -- 占 … p: the words the share is of (占本年支出的, or any words: 占“三公”经费的, 占GDP比重为) and a figure with no
+    -- unit; with words other than the usual ones the figure must close its clause (占地约8,347亩 is no share)
+    {% call chk_text_pattern_hits('blocks', 'hygiene.share_without_percent', '占', '占比数字后缺少「%」') %}
+        占([本年支出收入合计总额政府采购的比重为之\s]{0,14}[0-9]+(\.[0-9]+)?\s*([^0-9.%％万亿元个人辆批次项家\s]|$)
+        |[^0-9，。；：、%％,;:第]{0,14}[0-9]+(,[0-9]{3})*(\.[0-9]+)?\s*([，。；;）)]|,[^0-9]|$))
+    {% endcall %}
+    union all
+    -- 增长13.95。 — a rate (two decimals, right after the word, closing its clause) without its %
+    {% call chk_text_pattern_hits('blocks', 'hygiene.share_without_percent', '增长', '增减幅度数字后缺少「%」') %}(增长|下降)\s*[0-9]+\.[0-9]{1,2}\s*([。，；,;]|$){% endcall %}
 ),
 
 hits as (
-    select b.*, p.check_id, p.token, p.what, p.pattern,
-        -- the words around, within the sentence: nothing after a 。/； the match ends with (a rewording of the next
-        -- sentence must not change the finding)
-        regexp_replace(regexp_extract(b.match_text, '[^。；]{0,10}' || p.pattern || '[^。；]{0,6}', 0),
-                       '([。；])[^。；]*$', '\1') as snippet,
-        len(regexp_extract_all(b.match_text, p.pattern, 0)) as n_hits
-    from blocks as b
-    inner join patterns as p on regexp_matches(b.match_text, p.pattern)
+    select * from pattern_hits
     -- table of contents: a leader before the page number, or a line ending in a leader (a 目录 without numbers)
-    where not (p.token = '……' and regexp_matches(b.text, '((……|\.{6,})\s*[0-9]+|(……){3,}|\.{12,})\s*$'))
-      and not (p.check_id = 'template.residue' and b.kind = 'heading' and p.token = '……')
+    where not (token = '……' and regexp_matches(text, '((……|\.{6,})\s*[0-9]+|(……){3,}|\.{12,})\s*$'))
+      and not (check_id = 'template.residue' and kind = 'heading' and token = '……')
 ),
 
 folded as (
