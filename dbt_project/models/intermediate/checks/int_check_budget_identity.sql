@@ -79,9 +79,10 @@ rollup_code as (
 ),
 
 total_rows as (
+    -- every 合计/总计 row: a total printed again under the last rows of a table continued over pages is the same
+    -- sum of the same 类
     select * from line_tables
     where code is null and row_name in ('合计', '总计')
-    qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
 class_sums as (
