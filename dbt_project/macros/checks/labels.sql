@@ -59,7 +59,7 @@
     {'key': 'budget_fiscal_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
     {'key': 'budget_fiscal_basic', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
     {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating', 'side': 'expenditure'},
-    {'key': 'budget_procurement', 'kind': 'budget', 'layout': 'generic', 'number': none, 'fund_scope': 'all_funds', 'side': none},
+    {'key': 'budget_procurement', 'kind': 'budget', 'layout': 'generic', 'number': none, 'fund_scope': 'all_funds', 'side': 'expenditure'},
     {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none, 'side': none},
 ] -%}
 {%- set keys = [] -%}
