@@ -646,8 +646,8 @@ def test_template_families_are_data():
 
 def test_a_budget_template_family_is_chosen_by_its_own_words():
     """A budget's family (which tables it requires) is chosen by the words its template prints: the Shanghai
-    template's 财务收支预算总表, the Jiangsu 三公经费、会议费、培训费 table (its twelve tables), a 教育部直属 university's four tables;
-    a budget of none of them has the default family, which requires nothing."""
+    template's 财务收支预算总表, the Jiangsu 三公经费、会议费、培训费 table (twelve tables), a 教育部直属 university's
+    four tables; a budget of none of them has the default family, which requires nothing."""
     from ingest.templates import load_template_catalog
     cat = load_template_catalog()
 
