@@ -14,6 +14,7 @@ from ingest.catalog import MetricCatalog
 from ingest.model import CellFact, MetricFact
 from ingest.standard_tables import StandardTable
 from ingest.table_long_form import _SIDE_ZH, _RowCells
+from ingest.table_recognition import PROCUREMENT_KEY
 from ingest.tables_grid import is_total_label
 
 _PERF_METRICS = {"budget": "project_budget", "actual": "project_actual"}
@@ -51,6 +52,8 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Metric
                        source_kind="table", page=c.page, locator=c.locator, evidence=c.evidence)
             for c in row.cells if row.code is None and is_total_label(row.label) and c.measure == "total"
         ]
+    if std.key == PROCUREMENT_KEY:
+        return _procurement_facts(row, unit)
     if std.layout == "economic" and (row.code is not None or not is_total_label(row.label)):
         return facts  # only 人员经费合计 / 公用经费合计 name a metric; coded rows are lines
     wider_total = std.layout == "sangong" and any(_WIDER_THAN_SANGONG.search(c.row_label) for c in row.cells)
@@ -89,6 +92,26 @@ def _metric_facts(row: _RowCells, std: StandardTable, unit: str, catalog: Metric
             page=c.page, locator=c.locator, evidence=c.evidence,
         ))
     return facts
+
+
+_PROCUREMENT_KINDS = {"货物": "procurement_goods", "工程": "procurement_works", "服务": "procurement_services"}
+_PROCUREMENT_HEAD = re.compile(r"^[一二三四五六七八九十]+、\s*(货物|工程|服务)")
+
+
+def _procurement_facts(row: _RowCells, unit: str) -> list[MetricFact]:
+    """政府采购支出预算表: its 合计 is the year's 政府采购 budget, its numbered heads (一、货物 二、工程 三、服务) the
+    budget of each kind; the lines under them (专项, 经济科目, 采购物品) name no metric."""
+    label = re.sub(r"\s", "", row.label)
+    head = _PROCUREMENT_HEAD.match(label)
+    metric = "procurement_total" if row.code is None and is_total_label(label) else (
+        _PROCUREMENT_KINDS[head.group(1)] if head else None)
+    if metric is None:
+        return []
+    return [
+        MetricFact(metric=metric, basis="budget", amount=c.amount, unit=unit, source_kind="table", page=c.page,
+                   locator=c.locator, evidence=c.evidence)
+        for c in row.cells if c.measure == "total"
+    ]
 
 
 def _metric_label(label: str, side: str, std: StandardTable, grand_total: bool = False) -> str:

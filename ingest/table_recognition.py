@@ -56,17 +56,21 @@ _NUMBERING = re.compile(
     r"|[0-9一二三四五六七八九十]+[、.．:：]|[（(][0-9一二三四五六七八九十]+[）)])"
 )
 _MAX_TITLE_LEN = 60
+PROCUREMENT_KEY = "budget_procurement"  # 政府采购支出预算表: its rows are 品目 / 专项 / 经济科目 lines, one amount
+_PROCUREMENT = "政府采购"
 _TITLE_LOOKBACK = 4  # paragraphs before a table that may hold its title
 
 
 def classify_title(text: str) -> str | None:
-    """The standard table key a title names, or None (a 政府采购 table is none of the standard tables)."""
+    """The standard table key a title names, or None. A title naming 政府采购 names the 政府采购 table or none
+    (「政府采购…」 holds the words of other tables' titles: 支出预算表, 基本支出 …)."""
     t = _strip_title(text)
-    if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t or "政府采购" in t:
+    if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t:
         return None
+    procurement = _PROCUREMENT in t
     for key, pattern in _TITLE_RULES:
         if pattern.search(t):
-            return key
+            return key if not procurement or key == PROCUREMENT_KEY else None
     return None
 
 

@@ -23,7 +23,7 @@ from ingest.table_long_form import (
     _performance_cells,
 )
 from ingest.table_metrics import _metric_facts, _performance_facts
-from ingest.table_recognition import STANDARD_TABLES, _Group, _recognise
+from ingest.table_recognition import PROCUREMENT_KEY, STANDARD_TABLES, _Group, _recognise
 from ingest.table_verify import verify_table
 from ingest.tables_grid import CodeState
 from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
@@ -95,7 +95,7 @@ def extract_tables(
                 out.cells.extend(row.cells)
                 out.lines.extend(_line_items(row, std))
                 if (std.layout in ("summary", "sangong", "economic")
-                        or std.key in ("fiscal_expenditure", "budget_fiscal_expenditure")):
+                        or std.key in ("fiscal_expenditure", "budget_fiscal_expenditure", PROCUREMENT_KEY)):
                     for fact in _metric_facts(row, std, unit, catalog):
                         # the first row naming a metric wins: later rows (年初结转 breakdown) repeat labels
                         if (fact.metric, fact.basis) not in seen_metrics:

@@ -436,3 +436,37 @@ def test_the_text_places_a_sangong_figure_before_a_blank_last_column_is_assumed(
     got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_sangong"}
     assert got["运行费"] == Decimal("6.4") and got["机关运行经费"] == Decimal("0")
     assert "购置费" not in got
+
+
+def _procurement_page(total: str, goods_line: str = "办公设备购置 办公设备购置 30.00") -> str:
+    return "\n".join([
+        "公开12表：政府采购支出预算表", "部门：某部门 单位：万元",
+        "采购品目大类 专项名称 经济科目 采购物品名称 采购组织形式 总计",
+        f"合计 {total}", "一、货物A 50.00", goods_line, "台式计算机 分散自行组织 20.00", "复印机 部门集中采购 10.00",
+        "专用设备购置 20.00", "其他专用设备 分散自行组织 20.00",
+        "三、服务C 70.00", "物业管理费 物业管理费 70.00", "物业管理服务 部门集中采购 70.00",
+    ])
+
+
+def test_a_procurement_list_is_read_and_its_total_is_the_sum_of_its_heads():
+    """政府采购支出预算表 in page text: one amount per line, the lines of each numbered head nest under it
+    (经济科目 over its 采购物品). Read with its 合计 and heads as the 政府采购 table facts."""
+    ex = extract_tables(_doc(page_blocks([_procurement_page("120.00")]).blocks), doc_type="budget")
+    got = {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_procurement"}
+    assert got["合计"] == Decimal("120.00") and got["一、货物A"] == Decimal("50.00")
+    assert got["台式计算机分散自行组织"] == Decimal("20.00") and len(got) == 10
+    facts = {f.metric: f.amount.value for f in ex.facts if f.metric.startswith("procurement")}
+    assert facts == {"procurement_total": Decimal("120.00"), "procurement_goods": Decimal("50.00"),
+                     "procurement_services": Decimal("70.00")}
+
+
+def test_a_procurement_list_whose_total_is_edited_is_read_by_its_heads():
+    """合计 edited (120.00 → 123.00): the heads' own lines still vouch for the list, the 合计 is read as printed
+    (budget.procurement_total then fails on it); with the heads' lines broken too nothing confirms it."""
+    ex = extract_tables(_doc(page_blocks([_procurement_page("123.00")]).blocks), doc_type="budget")
+    assert {c.row_label: c.amount.value for c in ex.cells if c.table_key == "budget_procurement"}["合计"] == Decimal(
+        "123.00")
+    page = _procurement_page("123.00", "办公设备购置 办公设备购置 31.00").replace(
+        "物业管理服务 部门集中采购 70.00", "物业管理服务 部门集中采购 71.00")
+    ex = extract_tables(_doc(page_blocks([page]).blocks), doc_type="budget")
+    assert not [c for c in ex.cells if c.table_key == "budget_procurement"]

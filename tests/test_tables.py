@@ -646,8 +646,8 @@ def test_template_families_are_data():
 
 def test_a_budget_template_family_is_chosen_by_its_own_words():
     """A budget's family (which tables it requires) is chosen by the words its template prints: the Shanghai
-    template's 财务收支预算总表, the Jiangsu 三公经费、会议费、培训费 table, a 教育部直属 university's four tables;
-    a budget of none of them has the default family, which requires nothing."""
+    template's 财务收支预算总表, the Jiangsu 三公经费、会议费、培训费 table (twelve tables), a 教育部直属 university's
+    four tables; a budget of none of them has the default family, which requires nothing."""
     from ingest.templates import load_template_catalog
     cat = load_template_catalog()
 
@@ -657,7 +657,8 @@ def test_a_budget_template_family_is_chosen_by_its_own_words():
     shanghai = cat.choose("budget", "目录\n2025年部门财务收支预算总表\n2025年部门收入预算总表")
     assert shanghai.name == "shanghai_budget" and len(required(shanghai)) == 9
     jiangsu = cat.choose("budget", "九、一般公共预算“三公”经费、会议费、培训费支出预算表\n十、政府性基金支出预算表")
-    assert jiangsu.name == "jiangsu_budget" and len(required(jiangsu)) == 11
+    assert jiangsu.name == "jiangsu_budget" and len(required(jiangsu)) == 12  # 公开01–12表, 政府采购 the twelfth
+    assert "budget_procurement" in required(jiangsu)
     university = cat.choose("budget", "西南大学是教育部直属，教育部、农业农村部、重庆市共建的重点综合大学")
     assert university.name == "higher_education_budget"
     assert required(university) == {"budget_income_expenditure_summary", "budget_income", "budget_expenditure",

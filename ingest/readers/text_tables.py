@@ -349,7 +349,11 @@ def header_line_schema(key: str, header_lines: list[str], data_lines: list[str])
 
 
 _LIST_HEADER = re.compile(r"^(?:项目|项目名称|科目名称|名称)\s+(?:金额|预算数|决算数|合计)$")
+# a list whose label runs over several named columns and ends in one amount column (政府采购支出预算表:
+# 「采购品目大类 专项名称 经济科目 采购物品名称 采购组织形式 总计」)
+_WIDE_LIST_HEADER = re.compile(r"^(?:[^\s\d]+\s+){1,6}(?:金额|预算数|决算数|合计|总计)$")
 _SUBTOTAL = re.compile(r"小\s*计$")
+_NUMBERED_ITEM = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def label_amount_schema(key: str, header_lines: list[str], data_lines: list[str]) -> TextTableSchema | None:
@@ -357,7 +361,8 @@ def label_amount_schema(key: str, header_lines: list[str], data_lines: list[str]
     「一般公共预算资金 小计 …」, 「公共财政拨款（补助）资金 …」), whichever template: recognised only when every line
     prints at most one figure and the list's own sums confirm it — its 总计/合计 is the sum of its 小计 rows (or of
     all its other rows), or some 小计 is the sum of the rows under it."""
-    if len(header_lines) != 1 or not _LIST_HEADER.match(header_lines[0].strip()):
+    if len(header_lines) != 1 or not (_LIST_HEADER.match(header_lines[0].strip())
+                                      or _WIDE_LIST_HEADER.match(header_lines[0].strip())):
         return None
     rows: list[tuple[str, Decimal]] = []
     tol = Decimal("0.005")
@@ -375,7 +380,8 @@ def label_amount_schema(key: str, header_lines: list[str], data_lines: list[str]
             tol = max(tol, amount.half_ulp)
     if not _list_sums_confirm(rows, tol):
         return None
-    name, amount_name = header_lines[0].split()
+    *names, amount_name = header_lines[0].split()
+    name = names[0]
     return TextTableSchema(key, (), (BlockSchema(((name,),), ((amount_name,),)),), line_rows=True)
 
 
@@ -385,15 +391,42 @@ def _list_sums_confirm(rows: list[tuple[str, Decimal]], tol: Decimal) -> bool:
 
     root = next((i for i, (label, _) in enumerate(rows) if re.search(r"(?:总\s*计|合\s*计)$", label)), None)
     subtotals = [i for i, (label, _) in enumerate(rows) if _SUBTOTAL.search(label)]
+    numbered = [i for i, (label, _) in enumerate(rows) if _NUMBERED_ITEM.match(label)]
     if root is not None:
         others = [v for i, (_, v) in enumerate(rows) if i != root and (not subtotals or i in subtotals)]
         if close(rows[root][1], others):
             return True
+        if numbered and close(rows[root][1], [rows[i][1] for i in numbered]):
+            return True  # the 总计 of a list of numbered heads (一、货物 二、工程 三、服务), each over its own lines
+    for k, i in enumerate(numbered):
+        end = numbered[k + 1] if k + 1 < len(numbered) else len(rows)
+        if _nested_sums(rows[i][1], [v for _, v in rows[i + 1:end]], tol):
+            return True  # a head whose lines nest under it: an edited 总计 leaves the heads to vouch for the list
     for k, i in enumerate(subtotals):
         end = subtotals[k + 1] if k + 1 < len(subtotals) else len(rows)
         if close(rows[i][1], [v for _, v in rows[i + 1:end]]):
             return True
     return False
+
+
+def _nested_sums(head: Decimal, values: list[Decimal], tol: Decimal) -> bool:
+    """The lines under a head are groups, each a line and the lines after it that sum to it (经济科目 over its
+    采购物品), and the groups' first lines sum to the head."""
+    def close(whole: Decimal, parts: list[Decimal]) -> bool:
+        return bool(parts) and whole != 0 and abs(whole - sum(parts, Decimal(0))) <= tol * (len(parts) + 1)
+
+    parents: list[Decimal] = []
+    i = 0
+    while i < len(values):
+        j, running = i + 1, Decimal(0)
+        while j < len(values) and running < values[i] - tol * (j - i):
+            running += values[j]
+            j += 1
+        if not close(values[i], values[i + 1:j]):
+            return False
+        parents.append(values[i])
+        i = j
+    return close(head, parents)
 
 
 _CODE_HEADER = re.compile(r"(?:科目|项目)(?:编码|代码)")

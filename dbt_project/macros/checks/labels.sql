@@ -26,6 +26,7 @@
         when 'budget_fiscal_expenditure' then '财政拨款支出预算表'
         when 'budget_fiscal_basic' then '财政拨款基本支出预算表'
         when 'budget_admin_operating' then '机关运行经费支出预算表'
+        when 'budget_procurement' then '政府采购支出预算表'
         when 'performance' then '项目支出绩效目标完成情况表 / 绩效自评表'
         else {{ table_key }}
     end
@@ -58,6 +59,7 @@
     {'key': 'budget_fiscal_expenditure', 'kind': 'budget', 'layout': 'lines', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
     {'key': 'budget_fiscal_basic', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'fiscal', 'side': 'expenditure'},
     {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating', 'side': 'expenditure'},
+    {'key': 'budget_procurement', 'kind': 'budget', 'layout': 'generic', 'number': none, 'fund_scope': 'all_funds', 'side': 'expenditure'},
     {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none, 'side': none},
 ] -%}
 {%- set keys = [] -%}

@@ -8,6 +8,7 @@
 --                        一般公共预算支出 合计 of 基本支出 = 基本支出经济分类预算表 合计;
 --   budget.sangong_total 三公 合计 = 因公出国（境）+ 公务用车 + 公务接待 (+ 会议费 + 培训费 where the 合计 holds them,
 --                        with a 三公 小计), 公务用车 = 购置费 + 运行费.
+--   budget.procurement_total 政府采购支出预算表: 合计 = Σ its numbered 品目大类 heads (货物, 工程, 服务).
 --   budget.code_format   a code of a classification table that is not 3, 5 or 7 digits (301 2 for 30102); the row
 --                        naming the unit itself with its 单位编码 is no subject.
 -- A table not read unambiguously (int_budget_cells.table_reliable) is left out. A child row with a malformed
@@ -78,9 +79,10 @@ rollup_code as (
 ),
 
 total_rows as (
+    -- every 合计/总计 row: a total printed again under the last rows of a table continued over pages is the same
+    -- sum of the same 类
     select * from line_tables
     where code is null and row_name in ('合计', '总计')
-    qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
 class_sums as (
@@ -528,8 +530,49 @@ code_format_final as (
     having count(*) filter (where code_level is null) = 0
 ),
 
+-- 政府采购支出预算表: its 合计 (总计) is the sum of its numbered 品目大类 heads (一、货物 二、工程 三、服务) — only
+-- where the table prints such heads (a head naming a kind of procurement), the rows that are its parts
+procurement_rows as (
+    select * from cells
+    where table_key = 'budget_procurement' and measure = 'total'
+),
+
+procurement_total as (
+    select * from procurement_rows
+    where code is null and row_name in ('合计', '总计')
+    qualify row_number() over (partition by document_id order by row_order) = 1
+),
+
+procurement_heads as (
+    select document_id,
+        sum(yuan_lo) as lo, sum(yuan_hi) as hi, sum(yuan_value) as value,
+        min(page) as parts_first_page, max(page) as parts_last_page
+    from procurement_rows
+    where regexp_matches(row_label, '^\s*[一二三四五六七八九十]+、\s*(货物|工程|服务)')
+    group by document_id
+),
+
+procurement_final as (
+    select
+        'budget.procurement_total' as check_id,
+        t.document_id,
+        case when {{ chk_meets('t.yuan_lo', 't.yuan_hi', 'h.lo', 'h.hi') }} then 'pass' else 'fail' end as status,
+        h.value * cast(0.0001 as decimal(10, 4)) as expected,
+        t.yuan_value * cast(0.0001 as decimal(10, 4)) as actual,
+        (t.yuan_value - h.value) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ chk_page_text('t.page') }} || {{ budget_table_zh('t.table_key') }} || '「' || t.row_name || '」为'
+            || t.raw_text || t.unit_reported || '，各品目大类（货物、工程、服务）之和为'
+            || {{ budget_fmt_amount('h.value', 't.unit_reported') }} || t.unit_reported
+            || coalesce({{ chk_parts_pages_note('h.parts_first_page', 'h.parts_last_page', 't.page') }}, '')
+            || '；请核对合计与各大类金额。' as message,
+        t.evidence, t.page, t.locator
+    from procurement_total as t
+    inner join procurement_heads as h using (document_id)
+),
+
 results as (
     select * from rollup_final
+    union all select * from procurement_final
     union all select * from row_total_final
     union all select * from code_format_final
     union all select * from summary_final

@@ -68,11 +68,12 @@ rollup_code as (
 ),
 
 total_rows as (
+    -- every 合计/总计 row: a table continued over pages may print its total again under its last rows (西南大学
+    -- 表4, p.14 and p.15), and the repeated total is the same sum of the same 类
     select *
     from cells
     where code is null and row_name in ('合计', '总计')
       and table_key in {{ chk_table_keys(kind='final', layout='lines') }}
-    qualify row_number() over (partition by document_id, table_key, measure order by row_order) = 1
 ),
 
 top_level as (
@@ -355,6 +356,9 @@ residue as (
       -- the code roll-ups only: T1/T4 subtotals repeat the same 类 figures (one residue, reported once)
       and check_id in ('identity.rollup_total', 'identity.rollup_class', 'identity.rollup_kuan',
                        'identity.economic_total')
+    -- a total printed twice with the same figure has one residue
+    qualify check_id <> 'identity.rollup_total'
+        or row_number() over (partition by document_id, table_key, measure_label, shown order by page, locator) = 1
 )
 
 select * from final
