@@ -37,7 +37,8 @@ def prefect_harness():
 SLOW_MODULES = frozenset({
     "test_bi", "test_budget_checks", "test_budget_completeness_real", "test_checks_real", "test_conflicts",
     "test_dbt_marts", "test_flow",
-    "test_hardening_inbox", "test_hardening_runs", "test_ops_serve", "test_registry_coverage", "test_reliability",
+    "test_function_classification_real", "test_hardening_inbox", "test_hardening_runs", "test_ops_serve",
+    "test_registry_coverage", "test_reliability",
     "test_report",
     "test_report_browser", "test_review_loop", "test_sql",
 })

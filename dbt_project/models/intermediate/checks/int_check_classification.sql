@@ -4,8 +4,8 @@
 -- and 款/项 rows whose parent is missing. Issue 5's classification seed (function_classification with
 -- valid_from_year/valid_to_year, classification_alias) through int_classification_lines_resolved: a code not in
 -- the seed whose name is another code's, a seed code printed with none of its names, a name valid only in
--- other years. The seed is an observed subset, not the full catalogue: a code merely absent from it (and
--- whose name is unknown too) is not a finding.
+-- other years. The seed is the national table's 类 and 款 and the 项 of the 类 departments print (Part 9b of
+-- docs/checks.md), not every 项: a code merely absent from it (and whose name is unknown too) is not a finding.
 with cells as (
     select * from {{ ref('int_check_cells') }}
 ),
