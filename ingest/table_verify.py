@@ -16,8 +16,9 @@ Sums use interval arithmetic: a figure with d decimals stands for ±0.5·10^-d, 
 The column mapping is chosen by the identities: when the header reading breaks most row totals and
 treating one component column as a part (``其中``) of the column on its left makes them hold, that mapping
 is taken. A table is *reliable* unless several identities fail in a way no single wrong figure explains
-(a wrong figure breaks its row and its column and nothing else): then the table is reported once
-(「第N页《…》未能可靠识别（…）」) and its figures are flagged so identity checks skip them.
+(a wrong figure breaks its row and its column and nothing else), nor two rows that break their own row totals:
+then the table is reported once (「第N页《…》未能可靠识别（…）」) and its figures are flagged so identity checks
+skip them.
 """
 
 from __future__ import annotations
@@ -258,6 +259,21 @@ def _explained_by_one_cell(failed: Sequence[IdentityResult]) -> bool:
     return bool(common) or bool(rows)
 
 
+def _explained_by_two_rows(failed: Sequence[IdentityResult]) -> bool:
+    """Two rows, each breaking its own row total, are between them in every failure: two wrong figures (a real
+    defect and a second one beside it) break their rows and their parents' sums and nothing else, while a misread
+    column breaks every row it crosses, or leaves the row totals whole. A defect the table already has must not
+    hide a second one."""
+    rows_of = [{c.split("/col:")[0] for c in f.cells} for f in failed]
+    candidates = sorted({row for f, rows in zip(failed, rows_of, strict=True) if f.kind == "row_total"
+                         for row in rows})
+    for i, first in enumerate(candidates):
+        rest = [rows for rows in rows_of if first not in rows]
+        if not rest or any(all(second in rows for rows in rest) for second in candidates[i + 1:]):
+            return True
+    return False
+
+
 def verify_table(cells: Sequence[CellFact], template: TableTemplate | None) -> TableVerification:
     """Check a parsed table's identities, choose the column mapping they support, judge reliability."""
     if template is None or not cells:
@@ -277,6 +293,7 @@ def verify_table(cells: Sequence[CellFact], template: TableTemplate | None) -> T
     reliable = True
     reason = ""
     if failed and len(failed) > MAX_UNEXPLAINED_FAILURES and not _explained_by_one_cell(failed) and (
+            not _explained_by_two_rows(failed)) and (
             Decimal(len(failed)) / Decimal(len(results)) > MAX_FAILED_SHARE):
         reliable = False
         kinds: dict[str, int] = defaultdict(int)

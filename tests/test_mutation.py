@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from warehouse.mutation.__main__ import subset
 from warehouse.mutation.constraint import constraint
-from warehouse.mutation.harness import Finding, Mutant, Source, draw, new_findings, points_at, tag
+from warehouse.mutation.harness import (
+    Finding,
+    Mutant,
+    Source,
+    draw,
+    new_findings,
+    points_at,
+    previous_year,
+    tag,
+    write_inbox,
+)
 from warehouse.mutation.operators import KINDS, Site, apply, bump_number
 from warehouse.mutation.render import _row_lines
 
@@ -210,3 +220,27 @@ def test_a_harmless_rewording_inside_a_real_defects_evidence_is_not_a_new_findin
     other = Finding("budget.unit", "warning", "fail", "第16页「为」", "", 16, "")
     assert new_findings([reworded, other], [original], ("主要原因是", "主要原因为")) == [other]
     assert new_findings([reworded], [original]) == [reworded]  # without the edit: a different message
+
+
+def test_each_original_and_mutant_has_last_years_document_of_its_department(tmp_path) -> None:
+    this = Source("某某局2024", "示例县某某局", "示例县某某局2024年度部门预算", PAGES, True, ".page_texts.json",
+                  None, "预算", 2024)
+    last = Source("某某局2023", "示例县某某局", "示例县某某局2023年度部门预算", PAGES, True, ".page_texts.json",
+                  None, "预算", 2023)
+    older = Source("某某局2022", "示例县某某局", "示例县某某局2022年度部门预算", PAGES, True, ".page_texts.json",
+                   None, "预算", 2022)
+    final = Source("某某局决算", "示例县某某局", "示例县某某局2023年度部门决算", PAGES, True, ".page_texts.json",
+                   None, "决算", 2023)
+    other = Source("另一局", "示例县另一局", "示例县另一局2023年度部门预算", PAGES, True, ".page_texts.json",
+                   None, "预算", 2023)
+    library = [this, last, older, final, other]
+    assert previous_year(this, library) == [last]
+    assert previous_year(older, library) == []
+    mutants = [m for m in draw([this], seed=3) if m.kind == "narrative_amount"][:1]
+    files = write_inbox([this], mutants, tmp_path / "inbox", library)
+    written = sorted(p.name for p in (tmp_path / "inbox").iterdir())
+    # the original and the mutant, each with last year's document under its own department name; only they score
+    assert sorted(files) == sorted(f"{tag(n)}示例县某某局2024年度部门预算.page_texts.json"
+                                   for n in (9000, mutants[0].mutant_id))
+    assert written == sorted([*files, *(f"{tag(n)}示例县某某局2023年度部门预算.page_texts.json"
+                                        for n in (9000, mutants[0].mutant_id))])

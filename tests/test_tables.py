@@ -686,3 +686,18 @@ def test_higher_education_fiscal_table_continues_with_fewer_label_columns():
     assert got[("20502", "project")] == "10.00" and got[("20502", "project_of_which")] == "4.00"
     assert got[("205", "project")] == "10.00"
     assert out.parses[0].parse_reliable and out.parses[0].n_identities > 0
+
+
+def test_a_second_wrong_row_beside_a_real_defect_is_left_to_the_identity_checks():
+    from ingest.table_verify import verify_table
+    rows = list(_EXPENDITURE_ROWS)
+    rows[3] = ("2010101", "行政运行", ["120.00", "120.00", "60.00"])  # a real defect: 项目 printed in 行政运行
+    one = verify_table(_verify_cells(rows, ["total", "basic", "project"]), _expenditure_template())
+    assert one.reliable
+    rows[5] = ("208", "社会保障和就业支出", ["123.00", "80.00", "40.00"])  # and a second wrong figure, a 类 total
+    two = verify_table(_verify_cells(rows, ["total", "basic", "project"]), _expenditure_template())
+    # each wrong row breaks its own row total and its parents' sums: two rows explain every failure
+    assert two.n_failed > 2 and two.reliable and all(c.parse_reliable for c in two.cells)
+    rows[7] = ("2080505", "机关事业单位基本养老保险缴费支出", ["83.00", "80.00", ""])  # a third row: misread
+    three = verify_table(_verify_cells(rows, ["total", "basic", "project"]), _expenditure_template())
+    assert not three.reliable

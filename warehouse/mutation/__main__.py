@@ -180,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
     sources = load_sources(args.realdata)
     mutants = draw(sources, per_kind=args.per_kind, seed=args.seed)
+    library = sources
     if args.kinds or args.docs or args.doc_type:
         mutants, sources = subset(mutants, sources, args.kinds, args.docs, args.doc_type)
-    files = write_inbox(sources, mutants, args.work / "inbox")
+    files = write_inbox(sources, mutants, args.work / "inbox", library)
     t1 = time.monotonic()
     warehouse = args.work / "mutation.duckdb"
     run_pipeline(args.work / "inbox", warehouse)

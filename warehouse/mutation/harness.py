@@ -52,6 +52,16 @@ class Source:
     suffix: str  # .page_texts.json | .tika.txt
     pdf: Path | None = None
     doc_type: str = "决算"  # 决算 | 预算
+    year: int | None = None  # the fiscal year the file name gives
+
+
+def previous_year(src: Source, library: list[Source]) -> list[Source]:
+    """The documents a reviewer of ``src`` has beside it: the same department's document of the same type for the
+    year before (last year's 预算 for a 预算). They are written under the same department name as ``src`` and each
+    of its mutants, so a check that compares with last year's document (比上年预算减少 20 万元) judges the mutant as
+    it judges the original."""
+    return [s for s in library if s is not src and s.department == src.department and s.doc_type == src.doc_type
+            and src.year is not None and s.year == src.year - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +124,15 @@ def load_sources(realdata: Path) -> list[Source]:
     # the real budgets (部门/单位预算: PDFs and the 石泉路 page texts), after every 决算 so that their sites stay
     for path in sorted(p for d in ("govbudgetchecker", "tianbaoxitong", "more") for p in (realdata / d).glob("*.pdf")
                        if "预算" in p.name and "模板" not in p.name):
-        dept, _, _ = parse_file_name(path)
+        dept, year, _ = parse_file_name(path)
         pages = render_document(pdf.read(path)).pages
         out.append(Source(_short(path.stem), dept or path.stem, path.stem, pages, True, ".page_texts.json", path,
-                          "预算"))
+                          "预算", year))
     for path in sorted((realdata / "govbudgetchecker").glob("*预算*.json")):
-        dept, _, _ = parse_file_name(path)
+        dept, year, _ = parse_file_name(path)
         stem = path.name.split(".")[0]
         out.append(Source(_short(stem), dept or stem, stem, read_page_json(path).pages, True, ".page_texts.json",
-                          None, "预算"))
+                          None, "预算", year))
     return out
 
 
@@ -150,8 +160,12 @@ def draw(sources: list[Source], kinds: tuple[Kind, ...] = KINDS, per_kind: int =
     return mutants
 
 
-def _write(src: Source, pages: tuple[str, ...], n: int, inbox: Path) -> str:
+def _write(src: Source, pages: tuple[str, ...], n: int, inbox: Path, companions: tuple[Source, ...] = ()) -> str:
+    """The document under the department name 变异<n> + its name, and its ``companions`` (unmutated, not scored)
+    under the same name."""
     prefix = tag(n)
+    for other in companions:
+        _write(other, other.pages, n, inbox)
     body = [p.replace(src.department, prefix + src.department) for p in pages]
     name = prefix + src.stem + src.suffix
     if src.paged:
@@ -161,21 +175,27 @@ def _write(src: Source, pages: tuple[str, ...], n: int, inbox: Path) -> str:
     return name
 
 
-def write_inbox(sources: list[Source], mutants: list[Mutant], inbox: Path) -> dict[str, tuple[str, int]]:
-    """Originals (number 0 per source: 变异零零零零 + index), the PDFs and every mutant; file → (source, mutant)."""
+def write_inbox(sources: list[Source], mutants: list[Mutant], inbox: Path,
+                library: list[Source] | None = None) -> dict[str, tuple[str, int]]:
+    """Originals (number 0 per source: 变异零零零零 + index), the PDFs and every mutant; file → (source, mutant).
+    Each original and mutant has last year's document of its department beside it (:func:`previous_year`, from
+    ``library``: every source, when ``sources`` is a subset); those files are not scored and not returned."""
     if inbox.exists():
         shutil.rmtree(inbox)
     inbox.mkdir(parents=True)
     files: dict[str, tuple[str, int]] = {}
     by_name = {s.name: s for s in sources}
+    everything = library if library is not None else sources
+    companions = {s.name: tuple(previous_year(s, everything)) for s in sources}
     for i, src in enumerate(sources):
-        files[_write(src, src.pages, 9000 + i, inbox)] = (src.name, 0)
+        files[_write(src, src.pages, 9000 + i, inbox, companions[src.name])] = (src.name, 0)
         if src.pdf is not None:
             shutil.copy(src.pdf, inbox / src.pdf.name)
             files[src.pdf.name] = (src.name, -1)
     for m in mutants:
         src = by_name[m.source]
-        files[_write(src, apply(src.pages, m.site), m.mutant_id, inbox)] = (src.name, m.mutant_id)
+        files[_write(src, apply(src.pages, m.site), m.mutant_id, inbox, companions[src.name])] = (src.name,
+                                                                                                 m.mutant_id)
     return files
 
 

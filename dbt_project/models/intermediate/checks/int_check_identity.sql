@@ -231,6 +231,12 @@ summary_identity as (
         on t.target = 'total' and sub.role = 'subtotal' and sub.document_id = t.document_id
         and sub.table_key = t.table_key and sub.measure = t.measure
     where t.target = 'total' or p.value is not null
+       -- a 本年合计 with a figure over rows all blank while the table's other side has its rows read: the figure
+       -- stands against blank cells (an income cell the text quotes left blank)
+       or (t.value <> 0 and exists (
+           select 1 from summary as o
+           where o.document_id = t.document_id and o.table_key = t.table_key and o.measure <> t.measure
+             and o.role = 'item' and o.value <> 0))
 ),
 
 -- T4: 年初/年末财政拨款结转和结余 = its 一般公共预算 + 政府性基金 + 国有资本 breakdown rows (per column)

@@ -15,6 +15,7 @@
 --   direction.reason_present     the same 项 lines: 决算 ≠ 预算 is followed by its 原因;
 --   percent.share                a share list X 万元，其中：name a 万元，占 p%；… (each line its part and share, not
 --                                read as metric facts): p = a / X within the rounding (a list adjusted to 100%: ± 1 unit);
+--                                the three 三公 items' shares of the “三公”经费 with no total stated: X = their sum;
 --   narrative.count_sum          共有车辆 N 辆，其中：a 辆、b 辆… (or 车辆 N 辆（a 辆，b 辆…）): the kinds add up; 接待 N 批次、M 人次
 --                                (团组 N 个、M 人次): both zero or both not, M ≥ N, a 其中 part within its total.
 -- Figures are intervals (macros/checks/intervals.sql): a rounding-only difference never fails.
@@ -1174,6 +1175,41 @@ bare_sum_final as (
     where not sum_match
 ),
 
+sangong_share_items as (
+    -- a share list of the three 三公 items with no total stated (因公出国（境）费支出 a 万元，占“三公”经费的 p%；公务用车购置及
+    -- 运行费支出 b 万元，占…；公务接待费支出 c 万元，占…): the “三公”经费 is by definition the sum of its three items, so
+    -- each share is its item over a + b + c (the sum's interval: each item's rounding added up)
+    select i.*, l.sum_lo, l.sum_hi, l.sum_shown,
+        sum(cast(i.p_text as decimal(38, 6))) over (partition by i.document_id, i.block_index, i.base) = 100 as forced,
+        {{ chk_half("length(split_part(i.p_text || '.', '.', 2))") }} as p_half
+    from bare_share_items as i
+    inner join bare_share_lists as l using (document_id, block_index, base)
+    anti join bare_share_totals as t using (document_id, block_index, base)
+    where regexp_matches(i.base, '三公') and l.n_parts = 3
+      and regexp_matches(l.text, '因公出国') and regexp_matches(l.text, '公务用车') and regexp_matches(l.text, '公务接待')
+      and l.sum_lo > 0
+),
+
+sangong_share_final as (
+    select
+        'percent.share' as check_id, document_id,
+        case when {{ chk_pct_meets(
+                chk_lo('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                chk_hi('cast(a_text as decimal(38, 6))', "length(split_part(a_text || '.', '.', 2))"),
+                'sum_lo', 'sum_hi',
+                'cast(p_text as decimal(38, 6)) - p_half - case when forced then 2 * p_half else 0 end',
+                'cast(p_text as decimal(38, 6)) + 2 * p_half + case when forced then 2 * p_half else 0 end') }}
+             then 'pass' else 'fail' end as status,
+        {{ chk_pct_display('a_text', 'sum_shown') }} as expected, {{ chk_dec('p_text') }} as actual,
+        {{ chk_dec('p_text') }} - {{ chk_pct_display('a_text', 'sum_shown') }} as difference,
+        {{ chk_page_text('page') }} || '「' || name || '」占“三公”经费比例填报 ' || p_text || '%，“三公”经费为三项之和 '
+            || {{ chk_fmt('sum_shown') }} || ' 万元，按 ' || a_text || ' ÷ ' || {{ chk_fmt('sum_shown') }} || ' 计算应为 '
+            || cast({{ chk_pct_display('a_text', 'sum_shown') }} as varchar) || '%，超出舍入误差；请改正百分比。'
+            as message,
+        item as evidence, page, locator
+    from sangong_share_items
+),
+
 share_lists as (
     -- shares that add up to exactly 100% were adjusted to do so (the largest remainder gets the unit the rounding
     -- took from the others): each may then be one unit of its last place off its own quotient — rounding still
@@ -1238,6 +1274,7 @@ union all select * from change_final
 union all select * from change_word_final
 union all select * from vehicle_final
 union all select * from share_final
+union all select * from sangong_share_final
 union all select * from bare_sum_final
 union all select * from growth_final
 union all select * from sangong_change_final
