@@ -717,6 +717,19 @@ outdated_mentions as (
       and not regexp_matches(l.line, '(^|\| )[0-9]{3}([0-9]{2}){0,2}\s*\|')
 ),
 
+outdated_longest as (
+    -- an old name inside a longer old name found at the same place (国土资源事务 in 其他国土资源事务支出) is the
+    -- longer name's mention, reported once — unless the text holds the shorter one more often than the longer
+    select m.* from outdated_mentions as m
+    where not exists (
+        select 1 from outdated_mentions as o
+        where o.document_id = m.document_id and o.locator = m.locator and o.text = m.text
+          and o.old_name <> m.old_name and contains(o.old_name, m.old_name)
+          and length(m.text) - length(replace(m.text, m.old_name, ''))
+              <= (length(m.text) - length(replace(m.text, o.old_name, ''))) // length(o.old_name) * length(m.old_name)
+    )
+),
+
 outdated_final as (
     select
         'classification.outdated_name' as check_id, document_id, 'fail' as status,
@@ -724,7 +737,7 @@ outdated_final as (
         {{ chk_page_text('page') }} || '科目名称「' || old_name || '」已停用（「' || quote || '」），'
             || cast(fiscal_year as varchar) || '年度应为「' || current_name || '」；请改正科目名称。' as message,
         text as evidence, page, locator
-    from outdated_mentions
+    from outdated_longest
 ),
 
 visit_pairs as (
