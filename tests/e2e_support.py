@@ -46,3 +46,16 @@ def juesuan_run(inbox: Path, warehouse: Path, *extra: str, timeout: float = 600)
         [sys.executable, "-m", "flows.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse), *extra],
         cwd=REPO, env=cli_env(), capture_output=True, text=True, timeout=timeout,
     )
+
+
+def real_warehouse(root: Path, documents: tuple[str, ...]) -> Path:
+    """A warehouse built by `juesuan run` from the real documents ``documents`` (paths below ../shared/realdata,
+    copied into ROOT/inbox; the copy skips when ../shared is absent)."""
+    from tests.realdata import copy_real
+
+    inbox = root / "inbox"
+    copy_real(documents, inbox)
+    target = root / "warehouse.duckdb"
+    proc = juesuan_run(inbox, target)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return target

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e_support import juesuan_run
-from tests.realdata import copy_real
+from tests.e2e_support import real_warehouse
 from warehouse.check_eval import REAL_KNOWN, Finding, load_findings, verified
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,13 +27,7 @@ DOCUMENTS = (
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("real")
-    inbox = root / "inbox"
-    copy_real(DOCUMENTS, inbox)
-    target = root / "warehouse.duckdb"
-    proc = juesuan_run(inbox, target)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return target
+    return real_warehouse(tmp_path_factory.mktemp("real"), DOCUMENTS)
 
 
 @pytest.fixture(scope="module")

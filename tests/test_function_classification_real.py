@@ -14,8 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e_support import juesuan_run
-from tests.realdata import copy_real
+from tests.e2e_support import real_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = (
@@ -83,13 +82,7 @@ order by all
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("real_codes")
-    inbox = root / "inbox"
-    copy_real(DOCUMENTS, inbox)
-    target = root / "warehouse.duckdb"
-    proc = juesuan_run(inbox, target)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return target
+    return real_warehouse(tmp_path_factory.mktemp("real_codes"), DOCUMENTS)
 
 
 def _unknown(warehouse: Path) -> list[tuple[str, int, str, str, int]]:
