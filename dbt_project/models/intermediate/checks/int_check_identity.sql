@@ -167,7 +167,7 @@ economic_totals as (
 ),
 
 -- T1 / T4: per side and column, rows above 本年…合计 sum to it; 总计 = 本年合计 + the rows between
-summary as (
+summary_read as (
     select *,
         case
             when row_name like '本年%合计' or row_name in ('本年收入', '本年支出') then 'subtotal'
@@ -176,6 +176,37 @@ summary as (
         end as role
     from cells
     where table_key in {{ chk_table_keys(kind='final', layout='summary') }}
+),
+
+summary_blank_totals as (
+    -- a column whose rows carry figures but whose 本年合计 / 总计 cell is blank, while the table prints that
+    -- total row in another column (总计 | 9859.38 | 总计 | ): the blank total is an exact 0 and stands against
+    -- its parts, like any blank cell
+    select o.* replace (
+        m.measure as measure, m.measure_label as measure_label,
+        0 as value, 0 as lo, 0 as hi,
+        case when o.role = 'total' then o.row_label else '本年合计' end || '（空白）' as row_label,
+        o.locator || '/blank:' || m.measure as locator)
+    from (
+        select document_id, table_key, measure, min(measure_label) as measure_label
+        from summary_read where role = 'item'
+        group by all having sum(abs(value)) > 0
+    ) as m
+    inner join summary_read as o
+        on o.document_id = m.document_id and o.table_key = m.table_key and o.measure <> m.measure
+        and o.role in ('subtotal', 'total')
+    where not exists (
+        select 1 from summary_read as s
+        where s.document_id = m.document_id and s.table_key = m.table_key and s.measure = m.measure
+          and s.role = o.role)
+    qualify row_number() over (partition by m.document_id, m.table_key, m.measure, o.role
+                               order by o.row_order, o.col_index) = 1
+),
+
+summary as (
+    select * from summary_read
+    union all by name
+    select * from summary_blank_totals
 ),
 
 summary_marks as (
