@@ -77,3 +77,12 @@
      or coalesce(try_cast(regexp_extract(coalesce({{ clause }}, ''), '([0-9]{4})年', 1) as integer), {{ fiscal_year }})
         <> {{ fiscal_year }})
 {%- endmacro %}
+
+{# A budget identity's outcome columns: status (the shown interval meets the parts' interval, in 元) and expected /
+   actual / difference in 万元. Arguments are SQL expressions in 元. #}
+{% macro budget_identity_outcome(shown, shown_lo, shown_hi, parts, parts_lo, parts_hi) -%}
+    case when {{ chk_meets(shown_lo, shown_hi, parts_lo, parts_hi) }} then 'pass' else 'fail' end as status,
+        {{ parts }} * cast(0.0001 as decimal(10, 4)) as expected,
+        {{ shown }} * cast(0.0001 as decimal(10, 4)) as actual,
+        ({{ shown }} - {{ parts }}) * cast(0.0001 as decimal(10, 4)) as difference
+{%- endmacro %}

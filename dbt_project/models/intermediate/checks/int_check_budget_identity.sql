@@ -116,10 +116,7 @@ rollup_final as (
     select
         'budget.rollup' as check_id,
         document_id,
-        case when {{ chk_meets('lo', 'hi', 'parts_lo', 'parts_hi') }} then 'pass' else 'fail' end as status,
-        parts * cast(0.0001 as decimal(10, 4)) as expected,
-        shown * cast(0.0001 as decimal(10, 4)) as actual,
-        (shown - parts) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ budget_identity_outcome('shown', 'lo', 'hi', 'parts', 'parts_lo', 'parts_hi') }},
         {{ chk_page_text('page') }} || {{ budget_table_zh('table_key') }} || '「' || coalesce(code || ' ', '')
             || row_label || '」' || measure_label || '为' || raw_text || unit_reported || '，' || parts_name || '之和为'
             || {{ budget_fmt_amount('parts', 'unit_reported') }} || unit_reported || coalesce(parts_note, '')
@@ -173,10 +170,7 @@ row_total_final as (
     select
         'budget.row_total' as check_id,
         t.document_id,
-        case when {{ chk_meets('t.yuan_lo', 't.yuan_hi', 'p.lo', 'p.hi') }} then 'pass' else 'fail' end as status,
-        p.value * cast(0.0001 as decimal(10, 4)) as expected,
-        t.yuan_value * cast(0.0001 as decimal(10, 4)) as actual,
-        (t.yuan_value - p.value) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ budget_identity_outcome('t.yuan_value', 't.yuan_lo', 't.yuan_hi', 'p.value', 'p.lo', 'p.hi') }},
         {{ chk_page_text('t.page') }} || {{ budget_table_zh('t.table_key') }} || '「' || coalesce(t.code || ' ', '')
             || t.row_label || '」' || t.measure_label || '为' || t.raw_text || t.unit_reported || '，而'
             || p.parts_text || ' = ' || {{ budget_fmt_amount('p.value', 't.unit_reported') }} || t.unit_reported
@@ -302,10 +296,7 @@ summary_final as (
     select
         'budget.summary_total' as check_id,
         document_id,
-        case when {{ chk_meets('lo', 'hi', 'parts_lo', 'parts_hi') }} then 'pass' else 'fail' end as status,
-        parts * cast(0.0001 as decimal(10, 4)) as expected,
-        shown * cast(0.0001 as decimal(10, 4)) as actual,
-        (shown - parts) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ budget_identity_outcome('shown', 'lo', 'hi', 'parts', 'parts_lo', 'parts_hi') }},
         {{ chk_page_text('page') }} || {{ budget_table_zh('table_key') }} || '「' || row_label || '」' || measure_label
             || '为' || raw_text || unit_reported || '，' || parts_name || '为'
             || {{ budget_fmt_amount('parts', 'unit_reported') }} || unit_reported || '；请核对。' as message,
@@ -447,11 +438,7 @@ sangong_final as (
     select
         'budget.sangong_total' as check_id,
         document_id,
-        case when {{ chk_meets('total_lo', 'total_hi', 'parts_lo', 'parts_hi') }} then 'pass' else 'fail' end
-            as status,
-        parts_value * cast(0.0001 as decimal(10, 4)) as expected,
-        total_value * cast(0.0001 as decimal(10, 4)) as actual,
-        (total_value - parts_value) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ budget_identity_outcome('total_value', 'total_lo', 'total_hi', 'parts_value', 'parts_lo', 'parts_hi') }},
         {{ chk_page_text('page') }} || '“三公”经费预算表' || what || '为'
             || {{ budget_fmt_amount('total_value', 'unit_reported') }} || unit_reported || '，' || parts_name || '之和为'
             || {{ budget_fmt_amount('parts_value', 'unit_reported') }} || unit_reported || '；请核对。' as message,
@@ -556,10 +543,7 @@ procurement_final as (
     select
         'budget.procurement_total' as check_id,
         t.document_id,
-        case when {{ chk_meets('t.yuan_lo', 't.yuan_hi', 'h.lo', 'h.hi') }} then 'pass' else 'fail' end as status,
-        h.value * cast(0.0001 as decimal(10, 4)) as expected,
-        t.yuan_value * cast(0.0001 as decimal(10, 4)) as actual,
-        (t.yuan_value - h.value) * cast(0.0001 as decimal(10, 4)) as difference,
+        {{ budget_identity_outcome('t.yuan_value', 't.yuan_lo', 't.yuan_hi', 'h.value', 'h.lo', 'h.hi') }},
         {{ chk_page_text('t.page') }} || {{ budget_table_zh('t.table_key') }} || '「' || t.row_name || '」为'
             || t.raw_text || t.unit_reported || '，各品目大类（货物、工程、服务）之和为'
             || {{ budget_fmt_amount('h.value', 't.unit_reported') }} || t.unit_reported
