@@ -57,20 +57,26 @@ _NUMBERING = re.compile(
 )
 _MAX_TITLE_LEN = 60
 PROCUREMENT_KEY = "budget_procurement"  # 政府采购支出预算表: its rows are 品目 / 专项 / 经济科目 lines, one amount
-_PROCUREMENT = "政府采购"
 _TITLE_LOOKBACK = 4  # paragraphs before a table that may hold its title
+
+# the seed's reserved title words (column title_reserve) → the tables reserving each
+_TITLE_RESERVES: MappingProxyType[str, frozenset[str]] = MappingProxyType({
+    word: frozenset(t.key for t in STANDARD_TABLES.values() if t.title_reserve == word)
+    for word in {t.title_reserve for t in STANDARD_TABLES.values() if t.title_reserve}
+})
 
 
 def classify_title(text: str) -> str | None:
-    """The standard table key a title names, or None. A title naming 政府采购 names the 政府采购 table or none
-    (「政府采购…」 holds the words of other tables' titles: 支出预算表, 基本支出 …)."""
+    """The standard table key a title names, or None. A title holding a word some tables reserve (seed column
+    title_reserve: 政府采购, whose titles hold the words of other tables' titles, 支出预算表, 基本支出 …) names
+    one of those tables or none."""
     t = _strip_title(text)
     if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t:
         return None
-    procurement = _PROCUREMENT in t
+    reserving = [keys for word, keys in _TITLE_RESERVES.items() if word in t]
     for key, pattern in _TITLE_RULES:
         if pattern.search(t):
-            return key if not procurement or key == PROCUREMENT_KEY else None
+            return key if all(key in keys for keys in reserving) else None
     return None
 
 

@@ -9,6 +9,7 @@
 --   budget_stated    a budget without either word (预算数; the 预算数 column of the 三公 table T7).
 -- Narrative function lines belong to 一般公共预算财政拨款 (the section that states them). Amounts in 万元 (exact)
 -- and as an interval in 元.
+{%- set t = chk_standard_set('final') %}
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),
@@ -65,9 +66,11 @@ line_figures as (
       and lines.measure in ('total', 'budget')
       and (
           lines.source_kind = 'narrative' and lines.classification = 'function'
-          or lines.table_key in ('general_budget_expenditure', 'expenditure', 'fiscal_expenditure')
+          -- the expenditure function tables of the money that holds 一般公共预算 (T3, T5, 财政拨款支出决算表)
+          or lines.table_key in {{ chk_table_keys(kind='final', layout='lines', side='expenditure',
+                                                  fund_scope=['all_funds', 'fiscal', 'general_budget']) }}
               and lines.classification = 'function'
-          or lines.table_key = 'general_budget_basic' and lines.classification = 'economic'
+          or lines.table_key = {{ t[6] }} and lines.classification = 'economic'
       )
 ),
 
