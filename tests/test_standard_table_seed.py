@@ -79,9 +79,9 @@ def test_template_families_name_seed_tables() -> None:
 
 def test_title_rules_and_page_text_schemas_name_seed_tables() -> None:
     from ingest.readers.text_tables import SCHEMAS
-    from ingest.table_recognition import _TITLE_RULES, STANDARD_TABLES
+    from ingest.table_recognition import STANDARD_TABLES, TITLE_RULES
 
-    assert {k for k, _ in _TITLE_RULES} - KEYS == set()
+    assert {k for k, _ in TITLE_RULES} - KEYS == set()
     assert {s.key for s in SCHEMAS} - KEYS == set()
     assert set(STANDARD_TABLES) == KEYS
 

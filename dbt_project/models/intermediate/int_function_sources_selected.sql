@@ -1,10 +1,10 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- Which document and which source gives each department-year's functional breakdown for the county views.
 -- Source of truth, in order: T3 支出决算表, then T5 一般公共预算财政拨款支出决算表 (Tn: the table numbered n in
 -- the 决算's standard set, seed standard_table), then the narrative's function lines. Exactly one (document, source) per department-year, so a
 -- disclosure split over two files (情况说明.pdf + 报表.xlsx) or a table printed twice is never counted twice.
 -- A department-year with two conflicting versions (int_document_conflicts) has no source: neither is used.
-{%- set t = chk_standard_set('final') %}
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),

@@ -1,5 +1,6 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
 {{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- What each current final account (决算) states about the items its year's budget plans (int_budget_plan_items),
 -- one row per figure, with its role:
 --   final            the 决算 figure (T5 一般公共预算财政拨款支出 / T3 支出决算 / T6 基本支出 lines, the 高等学校
@@ -9,7 +10,6 @@
 --   budget_stated    a budget without either word (预算数; the 预算数 column of the 三公 table T7).
 -- Narrative function lines belong to 一般公共预算财政拨款 (the section that states them). Amounts in 万元 (exact)
 -- and as an interval in 元.
-{%- set t = chk_standard_set('final') %}
 with lines as (
     select * from {{ ref('int_classification_lines_resolved') }}
 ),

@@ -1,5 +1,6 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
 {{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
+{%- set b = chk_standard_set('budget') %}
 -- What each current budget document plans, item by item, in the shape the final accounts are compared with:
 --   * function lines (支出功能分类, every level) of 一般公共预算支出功能分类预算表 (fund_scope general_budget),
 --     支出预算总表 (all_funds) and 财政拨款支出预算表 (fiscal), column 合计;
@@ -11,7 +12,6 @@
 -- Only tables read unambiguously (int_budget_cells.table_reliable): a figure taken from the wrong table would
 -- be compared as if it were the budget. Table n: the table numbered n in the 预算's standard set (seed
 -- standard_table).
-{%- set b = chk_standard_set('budget') %}
 with lines as (
     select * from {{ ref('int_budget_lines') }}
 ),

@@ -1,8 +1,8 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- The same figure in two tables: T1↔T2, T1↔T3 (合计 and each class), T2↔T4, T4↔T5 (合计 and each class),
 -- T5↔T6. The finding sits on the second table's cell. Tn is the table numbered n in the 决算's standard set
 -- (seed standard_table, `chk_standard_set`: T1 收入支出决算总表 … T6 一般公共预算财政拨款基本支出决算表).
-{%- set t = chk_standard_set('final') %}
 {%- set class_row = "regexp_matches(row_label, '^\\s*[一二三四五六七八九十]+、') and row_name like '%支出'" %}
 {#- the cells compared: (table, key of the point, which cells of the table) -#}
 {%- set point_cells = [

@@ -1,7 +1,7 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- Stated percentages vs computed ratios (rounding-aware, exact DECIMAL):
 -- percent.share (占X%), percent.completion (完成预算X%), percent.growth (增长/下降X%).
-{%- set t = chk_standard_set('final') %}
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),

@@ -1,8 +1,8 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- 三公: narrative amounts vs the 三公 table (T7); each T7 item vs its economic line in T6
 -- (因公出国 30212, 公务接待 30217, 公务用车运行 30231, 公务用车购置 31013) — in both directions. Tn: the table
 -- numbered n in the 决算's standard set (seed standard_table).
-{%- set t = chk_standard_set('final') %}
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),

@@ -1,8 +1,8 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- Every figure a table states, keyed by metric (and function code / name for function lines), per filing:
 -- the summary / 三公 rows the ingest already maps to metrics, plus the 合计 cells of T2, T3, T5, T6 (Tn: the table
 -- numbered n in the 决算's standard set, seed standard_table).
-{%- set t = chk_standard_set('final') %}
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),
