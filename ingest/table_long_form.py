@@ -17,7 +17,7 @@ from typing import Literal
 from ingest.amounts import parse_amount
 from ingest.model import CellFact, LineItem, Table
 from ingest.standard_tables import StandardTable
-from ingest.table_recognition import _Analysis, _Group, _items_in_columns
+from ingest.table_recognition import TableAnalysis, TableGroup, items_in_columns
 from ingest.tables_grid import (
     Block,
     CodeState,
@@ -37,7 +37,7 @@ _PERF_LABEL = re.compile(
 _ROW_UNIT = re.compile(r"[（(](万元|元)[）)]")
 
 
-def _performance_cells(group: _Group, unit: str) -> list[CellFact]:
+def _performance_cells(group: TableGroup, unit: str) -> list[CellFact]:
     """Figures of a 项目支出绩效目标完成情况表 written as label cells followed by value cells
     ('预算执行情况(万元) | 预算数: | 926.97 | 执行数: | 880.49'); the row label is the project's name
     (from the '项目名称' row above). Empty when the table has no such label cells."""
@@ -84,7 +84,7 @@ class _RowCells:
 
 
 def _fragment_rows(
-    table: Table, first: int, a: _Analysis, std: StandardTable, carried: tuple[CodeState, ...],
+    table: Table, first: int, a: TableAnalysis, std: StandardTable, carried: tuple[CodeState, ...],
 ) -> tuple[list[_RowCells], tuple[CodeState, ...]]:
     out: list[_RowCells] = []
     states = list(carried)
@@ -115,7 +115,7 @@ def _cell(row: tuple[str, ...], c: int | None) -> str:
 
 
 def _block_row(
-    table: Table, r: int, row: tuple[str, ...], block: Block, a: _Analysis, std: StandardTable,
+    table: Table, r: int, row: tuple[str, ...], block: Block, a: TableAnalysis, std: StandardTable,
     state: CodeState, evidence: str, indent_ranks: dict[int, int],
 ) -> tuple[_RowCells | None, CodeState]:
     raw_name = _cell(row, block.name_col)
@@ -145,7 +145,7 @@ def _block_row(
         if amount is None:
             continue
         path = a.paths[c] if c < len(a.paths) else ()
-        if std.layout == "sangong" and _items_in_columns(a.paths):
+        if std.layout == "sangong" and items_in_columns(a.paths):
             row_label, measure = _sangong_item(path), _sangong_basis(path, std)
         else:
             implicit = "budget" if std.kind == "budget" else "actual"

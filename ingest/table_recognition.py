@@ -6,7 +6,7 @@ rows inside a grid, header evidence that confirms a title, header signatures for
 grouping of PDF page fragments into one table (a grid without a title that continues the previous
 recognised table — same header, or no header, same width — is appended to it; a continuation with
 another number of label columns is conformed to the first fragment's layout). Each group carries an
-:class:`_Analysis` (column paths and blocks) that ``ingest.table_long_form`` reads rows with.
+:class:`TableAnalysis` (column paths and blocks) that ``ingest.table_long_form`` reads rows with.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ingest.tables_grid import (
 STANDARD_TABLES: MappingProxyType[str, StandardTable] = load_standard_tables()  # seed standard_table.csv
 
 # the seed's title patterns in its title_rank order (most specific first), matched against the cleaned title
-_TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (t.key, re.compile(t.title_re)) for t in sorted(STANDARD_TABLES.values(), key=lambda t: t.title_rank)
 )
 
@@ -57,20 +57,26 @@ _NUMBERING = re.compile(
 )
 _MAX_TITLE_LEN = 60
 PROCUREMENT_KEY = "budget_procurement"  # 政府采购支出预算表: its rows are 品目 / 专项 / 经济科目 lines, one amount
-_PROCUREMENT = "政府采购"
 _TITLE_LOOKBACK = 4  # paragraphs before a table that may hold its title
+
+# the seed's reserved title words (column title_reserve) → the tables reserving each
+_TITLE_RESERVES: MappingProxyType[str, frozenset[str]] = MappingProxyType({
+    word: frozenset(t.key for t in STANDARD_TABLES.values() if t.title_reserve == word)
+    for word in {t.title_reserve for t in STANDARD_TABLES.values() if t.title_reserve}
+})
 
 
 def classify_title(text: str) -> str | None:
-    """The standard table key a title names, or None. A title naming 政府采购 names the 政府采购 table or none
-    (「政府采购…」 holds the words of other tables' titles: 支出预算表, 基本支出 …)."""
+    """The standard table key a title names, or None. A title holding a word some tables reserve (seed column
+    title_reserve: 政府采购, whose titles hold the words of other tables' titles, 支出预算表, 基本支出 …) names
+    one of those tables or none."""
     t = _strip_title(text)
     if not t or len(t) > _MAX_TITLE_LEN or "……" in t or "说明" in t:
         return None
-    procurement = _PROCUREMENT in t
-    for key, pattern in _TITLE_RULES:
+    reserving = [keys for word, keys in _TITLE_RESERVES.items() if word in t]
+    for key, pattern in TITLE_RULES:
         if pattern.search(t):
-            return key if not procurement or key == PROCUREMENT_KEY else None
+            return key if all(key in keys for keys in reserving) else None
     return None
 
 
@@ -110,7 +116,7 @@ def _title_rows(table: Table) -> tuple[int, str | None, str | None]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Analysis:
+class TableAnalysis:
     """How one recognised table (first fragment) is read."""
 
     key: str
@@ -123,22 +129,24 @@ class _Analysis:
 
 
 @dataclass(slots=True)
-class _Group:
-    analysis: _Analysis
+class TableGroup:
+    """One recognised table: its analysis and its page fragments, in order."""
+
+    analysis: TableAnalysis
     fragments: list[tuple[Table, int]]  # (table, first data row)
 
 
-def _analyse(table: Table, key: str, title: str, unit: str | None, skip: int) -> tuple[_Analysis, int]:
+def _analyse(table: Table, key: str, title: str, unit: str | None, skip: int) -> tuple[TableAnalysis, int]:
     body = Table(rows=table.rows[skip:], index=table.index, page=table.page,
                  merges=tuple(_shift(m, skip) for m in table.merges if m.row >= skip), title=table.title)
     n_header = header_row_count(body)
     paths = column_paths(body, n_header)
     roles = column_roles(body, n_header, paths)
-    if STANDARD_TABLES[key].layout == "sangong" and _items_in_columns(paths):
+    if STANDARD_TABLES[key].layout == "sangong" and items_in_columns(paths):
         roles = tuple("amount" for _ in roles)
     blocks = column_blocks(roles, paths)
     sig = _header_signature(body, n_header)
-    return _Analysis(key, title, unit, table.n_cols, sig, paths, blocks), skip + n_header
+    return TableAnalysis(key, title, unit, table.n_cols, sig, paths, blocks), skip + n_header
 
 
 def _shift(m: Any, skip: int) -> Any:
@@ -149,7 +157,8 @@ def _header_signature(table: Table, n_header: int) -> str:
     return "|".join(clean(c) for row in table.rows[:n_header] for c in row)
 
 
-def _items_in_columns(paths: tuple[tuple[str, ...], ...]) -> bool:
+def items_in_columns(paths: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the 三公 items (因公出国, 公务接待) head columns (the table is laid out across, not down)."""
     return any(re.search(r"因公出国|公务接待", "".join(p)) for p in paths)
 
 
@@ -172,10 +181,11 @@ def _is_interlude(p: Paragraph) -> bool:
     return len(t) <= 30 and not t.endswith("。")
 
 
-def _recognise(doc: Document) -> list[_Group]:
-    groups: list[_Group] = []
+def recognise_tables(doc: Document) -> list[TableGroup]:
+    """The standard tables of a document, each with its fragments (a continuation joins the table it continues)."""
+    groups: list[TableGroup] = []
     before: list[Paragraph] = []
-    last: _Group | None = None  # the group the previous table joined, if nothing broke the run
+    last: TableGroup | None = None  # the group the previous table joined, if nothing broke the run
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             before.append(block)
@@ -227,7 +237,7 @@ def _recognise(doc: Document) -> list[_Group]:
             before = []
             continue
         analysis, first_data = _analyse(table, key, title, unit, skip)
-        group = _Group(analysis, [(table, first_data)])
+        group = TableGroup(analysis, [(table, first_data)])
         groups.append(group)
         last = group
         before = []
@@ -244,12 +254,12 @@ def _full_caption(caption: str, near: list[Paragraph]) -> str:
     return next((t for t in longer if classify_title(t)), caption)
 
 
-def _header_only(group: _Group) -> bool:
+def _header_only(group: TableGroup) -> bool:
     """A group read so far from one fragment that holds no data row (a header cut by the page end)."""
     return len(group.fragments) == 1 and group.fragments[0][1] >= group.fragments[0][0].n_rows
 
 
-def _join_header(group: _Group, table: Table, skip: int) -> None:
+def _join_header(group: TableGroup, table: Table, skip: int) -> None:
     """Re-read ``group`` with the header rows of its first fragment put on top of ``table``."""
     head_table = group.fragments[0][0]
     a = group.analysis
@@ -263,7 +273,7 @@ def _join_header(group: _Group, table: Table, skip: int) -> None:
 _CODE_TEXT = re.compile(r"\d{3,7}")
 
 
-def _conform(prev: _Analysis, table: Table, skip: int) -> Table | None:
+def _conform(prev: TableAnalysis, table: Table, skip: int) -> Table | None:
     """``table`` rewritten into the columns of ``prev`` when it is a headerless continuation with another
     number of label columns but the same number of amount columns (single-block tables only)."""
     if len(prev.blocks) != 1 or table.n_cols == prev.n_cols or skip:
@@ -293,7 +303,7 @@ def _conform(prev: _Analysis, table: Table, skip: int) -> Table | None:
     return Table(rows=tuple(rows), index=table.index, page=table.page, title=table.title)
 
 
-def _continues(prev: _Analysis, table: Table, title_key: str | None) -> bool:
+def _continues(prev: TableAnalysis, table: Table, title_key: str | None) -> bool:
     """Whether ``table`` is the next page fragment of ``prev``."""
     if title_key is not None and title_key != prev.key:
         return False

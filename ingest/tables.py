@@ -23,7 +23,7 @@ from ingest.table_long_form import (
     _performance_cells,
 )
 from ingest.table_metrics import _metric_facts, _performance_facts
-from ingest.table_recognition import PROCUREMENT_KEY, STANDARD_TABLES, _Group, _recognise
+from ingest.table_recognition import PROCUREMENT_KEY, STANDARD_TABLES, TableGroup, recognise_tables
 from ingest.table_verify import verify_table
 from ingest.tables_grid import CodeState
 from ingest.templates import TemplateCatalog, TemplateFamily, load_template_catalog
@@ -50,7 +50,7 @@ class TableExtraction:
     template_family: str = ""
 
 
-def _family(doc: Document, groups: list[_Group], doc_type: str | None,
+def _family(doc: Document, groups: list[TableGroup], doc_type: str | None,
             templates: TemplateCatalog) -> TemplateFamily | None:
     """The template family of the document, from its kind and the titles of its tables."""
     if doc_type is None:
@@ -69,7 +69,7 @@ def extract_tables(
     out = TableExtraction()
     catalog = catalog if catalog is not None else load_metric_catalog()
     templates = templates if templates is not None else load_template_catalog()
-    groups = _recognise(doc)
+    groups = recognise_tables(doc)
     family = _family(doc, groups, doc_type, templates)
     out.template_family = family.name if family else ""
     for seq, group in enumerate(groups):

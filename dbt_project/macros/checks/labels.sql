@@ -32,11 +32,9 @@
     end
 {%- endmacro %}
 
-{#- The SQL list of the keys of the standard tables of that kind, layout, fund scope, side (income,
-    expenditure, both), and numbered (in the standard set of its kind: true / false); an argument left out
-    does not filter -#}
-{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}
-{%- set tables = [
+{#- The standard tables: their keys and the properties models name them by (a Jinja list) -#}
+{% macro chk_standard_tables() -%}
+{{ return([
     {'key': 'income_expenditure_summary', 'kind': 'final', 'layout': 'summary', 'number': 1, 'fund_scope': 'all_funds', 'side': 'both'},
     {'key': 'income', 'kind': 'final', 'layout': 'lines', 'number': 2, 'fund_scope': 'all_funds', 'side': 'income'},
     {'key': 'expenditure', 'kind': 'final', 'layout': 'lines', 'number': 3, 'fund_scope': 'all_funds', 'side': 'expenditure'},
@@ -61,17 +59,55 @@
     {'key': 'budget_admin_operating', 'kind': 'budget', 'layout': 'economic', 'number': none, 'fund_scope': 'admin_operating', 'side': 'expenditure'},
     {'key': 'budget_procurement', 'kind': 'budget', 'layout': 'generic', 'number': none, 'fund_scope': 'all_funds', 'side': 'expenditure'},
     {'key': 'performance', 'kind': 'performance', 'layout': 'generic', 'number': none, 'fund_scope': none, 'side': none},
-] -%}
+]) }}
+{%- endmacro %}
+
+{#- The keys (a Jinja list) of the standard tables of that kind, layout, fund scope, side (income,
+    expenditure, both), and numbered (in the standard set of its kind: true / false), in seed order; an
+    argument left out does not filter, a list matches any of its values -#}
+{% macro chk_standard_table_keys(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}
+{%- set wanted = {'kind': kind, 'layout': layout, 'fund_scope': fund_scope, 'side': side} -%}
 {%- set keys = [] -%}
-{%- for t in tables -%}
-    {%- if (kind is none or t.kind == kind) and (layout is none or t.layout == layout)
-          and (fund_scope is none or t.fund_scope == fund_scope) and (side is none or t.side == side)
-          and (numbered is none or (t.number is not none) == numbered) -%}
-        {%- do keys.append("'" ~ t.key ~ "'") -%}
-    {%- endif -%}
+{%- for t in chk_standard_tables() -%}
+    {%- set ns = namespace(ok=(numbered is none or (t.number is not none) == numbered)) -%}
+    {%- for name, value in wanted.items() -%}
+        {%- if value is not none and t[name] != value and (value is string or t[name] not in value) -%}
+            {%- set ns.ok = false -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if ns.ok -%}{%- do keys.append(t.key) -%}{%- endif -%}
 {%- endfor -%}
+{{ return(keys) }}
+{%- endmacro %}
+
+{#- The standard set of a kind (the 决算's T1…T9): number → quoted key, for `table_key = {{ t[5] }}` after
+    `{% set t = chk_standard_set('final') %}` -#}
+{% macro chk_standard_set(kind) -%}
+{%- set numbered = {} -%}
+{%- for t in chk_standard_tables() if t.kind == kind and t.number is not none -%}
+    {%- do numbered.update({t.number: "'" ~ t.key ~ "'"}) -%}
+{%- endfor -%}
+{%- if not numbered -%}
+    {{ exceptions.raise_compiler_error('chk_standard_set: no numbered standard table of kind ' ~ kind) }}
+{%- endif -%}
+{{ return(numbered) }}
+{%- endmacro %}
+
+{#- The SQL list of the keys of the standard tables that have those properties -#}
+{% macro chk_table_keys(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}
+{%- set keys = chk_standard_table_keys(kind=kind, layout=layout, numbered=numbered, fund_scope=fund_scope, side=side) -%}
 {%- if not keys -%}
     {{ exceptions.raise_compiler_error('chk_table_keys: no standard table has those properties') }}
 {%- endif -%}
-({{ keys | join(', ') }})
+({% for key in keys %}'{{ key }}'{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- The quoted key of the one standard table that has those properties -#}
+{% macro chk_table_key(kind=none, layout=none, numbered=none, fund_scope=none, side=none) -%}
+{%- set keys = chk_standard_table_keys(kind=kind, layout=layout, numbered=numbered, fund_scope=fund_scope, side=side) -%}
+{%- if keys | length != 1 -%}
+    {{ exceptions.raise_compiler_error('chk_table_key: ' ~ keys | length ~ ' standard tables have those'
+        ~ ' properties (' ~ keys | join(', ') ~ '), not one') }}
+{%- endif -%}
+'{{ keys[0] }}'
 {%- endmacro %}

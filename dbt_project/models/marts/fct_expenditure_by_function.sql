@@ -41,7 +41,7 @@ final as (
     where documents.is_in_marts
         and documents.doc_type <> 'budget'
         and lines.classification = 'function'
-        and coalesce(lines.table_key, '') <> 'income'
+        and coalesce(lines.table_key, '') not in {{ chk_table_keys(kind='final', side='income') }}
 )
 
 select

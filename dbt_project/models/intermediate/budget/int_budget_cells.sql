@@ -28,7 +28,7 @@ ambiguous as (
     select document_id, table_key from tables group by all having count(*) > 1
     union
     select document_id, table_key from cells
-    where table_key <> 'budget_sangong'
+    where table_key not in {{ chk_table_keys(kind='budget', layout='sangong') }}
     group by document_id, table_key, regexp_extract(locator, '^(.*)/col:', 1)
     having count(*) > count(distinct measure)
     union

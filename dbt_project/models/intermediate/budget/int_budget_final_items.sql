@@ -1,5 +1,6 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
 {{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- What each current final account (决算) states about the items its year's budget plans (int_budget_plan_items),
 -- one row per figure, with its role:
 --   final            the 决算 figure (T5 一般公共预算财政拨款支出 / T3 支出决算 / T6 基本支出 lines, the 高等学校
@@ -65,9 +66,11 @@ line_figures as (
       and lines.measure in ('total', 'budget')
       and (
           lines.source_kind = 'narrative' and lines.classification = 'function'
-          or lines.table_key in ('general_budget_expenditure', 'expenditure', 'fiscal_expenditure')
+          -- the expenditure function tables of the money that holds 一般公共预算 (T3, T5, 财政拨款支出决算表)
+          or lines.table_key in {{ chk_table_keys(kind='final', layout='lines', side='expenditure',
+                                                  fund_scope=['all_funds', 'fiscal', 'general_budget']) }}
               and lines.classification = 'function'
-          or lines.table_key = 'general_budget_basic' and lines.classification = 'economic'
+          or lines.table_key = {{ t[6] }} and lines.classification = 'economic'
       )
 ),
 

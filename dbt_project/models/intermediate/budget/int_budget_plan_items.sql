@@ -1,5 +1,6 @@
 -- A table: several budget checks and marts read it; as a view each would recompute it.
 {{ config(materialized='table', meta={'juesuan_scope': 'document'}) }}
+{%- set b = chk_standard_set('budget') %}
 -- What each current budget document plans, item by item, in the shape the final accounts are compared with:
 --   * function lines (支出功能分类, every level) of 一般公共预算支出功能分类预算表 (fund_scope general_budget),
 --     支出预算总表 (all_funds) and 财政拨款支出预算表 (fiscal), column 合计;
@@ -9,7 +10,8 @@
 --     the narrative).
 -- One row per document and item (the first row when a table repeats a code); amounts exact in 万元 and in 元.
 -- Only tables read unambiguously (int_budget_cells.table_reliable): a figure taken from the wrong table would
--- be compared as if it were the budget.
+-- be compared as if it were the budget. Table n: the table numbered n in the 预算's standard set (seed
+-- standard_table).
 with lines as (
     select * from {{ ref('int_budget_lines') }}
 ),
@@ -41,8 +43,9 @@ line_items as (
     where source_kind = 'table' and measure = 'total' and code is not null and table_reliable
       and (
           (classification = 'function'
-           and table_key in ('budget_general_expenditure', 'budget_expenditure', 'budget_fiscal_expenditure'))
-          or (classification = 'economic' and table_key = 'budget_general_basic')
+           and table_key in {{ chk_table_keys(kind='budget', layout='lines', side='expenditure',
+                                              fund_scope=['all_funds', 'fiscal', 'general_budget']) }})
+          or (classification = 'economic' and table_key = {{ b[8] }})
       )
     qualify row_number() over (partition by document_id, table_key, code order by line_order) = 1
 ),
@@ -51,12 +54,12 @@ total_cells as (
     select
         *,
         case
-            when table_key = 'budget_general_expenditure' and measure = 'total' and row_name in ('合计', '总计')
+            when table_key = {{ b[5] }} and measure = 'total' and row_name in ('合计', '总计')
                 then 1
-            when table_key = 'budget_fiscal_summary' and measure = 'expenditure_general_budget'
+            when table_key = {{ b[4] }} and measure = 'expenditure_general_budget'
                 and row_name in ('支出总计', '支出合计', '合计', '总计') then 2
         end as general_rank,
-        table_key = 'budget_expenditure' and measure = 'total' and row_name in ('合计', '总计')
+        table_key = {{ b[3] }} and measure = 'total' and row_name in ('合计', '总计')
             as is_expenditure_total
     from cells
     where code is null and table_reliable

@@ -1,6 +1,25 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- The same figure in two tables: T1↔T2, T1↔T3 (合计 and each class), T2↔T4, T4↔T5 (合计 and each class),
--- T5↔T6. The finding sits on the second table's cell.
+-- T5↔T6. The finding sits on the second table's cell. Tn is the table numbered n in the 决算's standard set
+-- (seed standard_table, `chk_standard_set`: T1 收入支出决算总表 … T6 一般公共预算财政拨款基本支出决算表).
+{%- set class_row = "regexp_matches(row_label, '^\\s*[一二三四五六七八九十]+、') and row_name like '%支出'" %}
+{#- the cells compared: (table, key of the point, which cells of the table) -#}
+{%- set point_cells = [
+    (t[1], "'T1.income_current'", "measure = 'income' and row_name like '本年收入%'"),
+    (t[1], "'T1.expenditure_current'", "measure = 'expenditure' and row_name like '本年支出%'"),
+    (t[1], "'T1.class:' || row_name", "measure = 'expenditure' and " ~ class_row),
+    (t[2], "'T2.total'", "code is null and row_name = '合计' and measure = 'total'"),
+    (t[2], "'T2.fiscal'", "code is null and row_name = '合计' and measure = 'fiscal_appropriation'"),
+    (t[3], "'T3.total'", "code is null and row_name = '合计' and measure = 'total'"),
+    (t[3], "'T3.class:' || row_name", "length(code) = 3 and measure = 'total'"),
+    (t[4], "'T4.income_current'", "measure = 'income' and row_name like '本年收入%'"),
+    (t[4], "'T4.gb_current'", "measure = 'expenditure_general_budget' and row_name like '本年支出%'"),
+    (t[4], "'T4.gb_class:' || row_name", "measure = 'expenditure_general_budget' and " ~ class_row),
+    (t[5], "'T5.total'", "code is null and row_name = '合计' and measure = 'total'"),
+    (t[5], "'T5.basic'", "code is null and row_name = '合计' and measure = 'basic'"),
+    (t[5], "'T5.class:' || row_name", "length(code) = 3 and measure = 'total'"),
+] %}
 with cells as (
     -- cells of a table read unreliably are left to extraction.table_unreliable (as in int_check_identity)
     select * from {{ ref('int_check_cells') }}
@@ -9,46 +28,14 @@ with cells as (
 
 points as (
     -- (filing, key) → one cell
-    select filing_key, document_id, table_key, 'T1.income_current' as key, value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'income_expenditure_summary' and measure = 'income' and row_name like '本年收入%'
+    {%- for table_key, point_key, condition in point_cells %}
+    select filing_key, document_id, table_key, {{ point_key }} as key, value, decimals, lo, hi, page, locator, evidence,
+        row_label, measure_label
+    from cells where table_key = {{ table_key }} and {{ condition }}
+    {%- if not loop.last %}
     union all
-    select filing_key, document_id, table_key, 'T1.expenditure_current', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'income_expenditure_summary' and measure = 'expenditure' and row_name like '本年支出%'
-    union all
-    select filing_key, document_id, table_key, 'T1.class:' || row_name, value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'income_expenditure_summary' and measure = 'expenditure'
-      and regexp_matches(row_label, '^\s*[一二三四五六七八九十]+、') and row_name like '%支出'
-    union all
-    select filing_key, document_id, table_key, 'T2.total', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'income' and code is null and row_name = '合计' and measure = 'total'
-    union all
-    select filing_key, document_id, table_key, 'T2.fiscal', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'income' and code is null and row_name = '合计' and measure = 'fiscal_appropriation'
-    union all
-    select filing_key, document_id, table_key, 'T3.total', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'expenditure' and code is null and row_name = '合计' and measure = 'total'
-    union all
-    select filing_key, document_id, table_key, 'T3.class:' || row_name, value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'expenditure' and length(code) = 3 and measure = 'total'
-    union all
-    select filing_key, document_id, table_key, 'T4.income_current', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'fiscal_summary' and measure = 'income' and row_name like '本年收入%'
-    union all
-    select filing_key, document_id, table_key, 'T4.gb_current', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'fiscal_summary' and measure = 'expenditure_general_budget' and row_name like '本年支出%'
-    union all
-    select filing_key, document_id, table_key, 'T4.gb_class:' || row_name, value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'fiscal_summary' and measure = 'expenditure_general_budget'
-      and regexp_matches(row_label, '^\s*[一二三四五六七八九十]+、') and row_name like '%支出'
-    union all
-    select filing_key, document_id, table_key, 'T5.total', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'general_budget_expenditure' and code is null and row_name = '合计' and measure = 'total'
-    union all
-    select filing_key, document_id, table_key, 'T5.basic', value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'general_budget_expenditure' and code is null and row_name = '合计' and measure = 'basic'
-    union all
-    select filing_key, document_id, table_key, 'T5.class:' || row_name, value, decimals, lo, hi, page, locator, evidence, row_label, measure_label
-    from cells where table_key = 'general_budget_expenditure' and length(code) = 3 and measure = 'total'
+    {%- endif %}
+    {%- endfor %}
 ),
 
 points_one as (
@@ -58,12 +45,12 @@ points_one as (
 
 t6_basic as (
     -- 基本支出 of T6 = 人员经费合计 + 公用经费合计
-    select filing_key, any_value(document_id) as document_id, 'general_budget_basic' as table_key, 'T6.basic' as key,
+    select filing_key, any_value(document_id) as document_id, {{ t[6] }} as table_key, 'T6.basic' as key,
         sum(value) as value, max(decimals) as decimals, sum(lo) as lo, sum(hi) as hi, min(page) as page,
         min(locator) as locator, string_agg(row_label || ' ' || cast(value as varchar), '；') as evidence,
         '人员经费合计+公用经费合计' as row_label, '决算数' as measure_label
     from cells
-    where table_key = 'general_budget_basic' and code is null and row_name in ('人员经费合计', '公用经费合计')
+    where table_key = {{ t[6] }} and code is null and row_name in ('人员经费合计', '公用经费合计')
       and measure in ('personnel', 'public', 'total')
     group by filing_key
     having count(*) = 2
@@ -73,7 +60,7 @@ class_rows as (
     -- the 类 rows of the coded tables whose 合计 other tables repeat (a code printed twice: its first row)
     select *
     from cells
-    where table_key in ('income', 'expenditure', 'general_budget_expenditure') and length(code) = 3
+    where table_key in ({{ t[2] }}, {{ t[3] }}, {{ t[5] }}) and length(code) = 3
       and measure = 'total'
     qualify row_number() over (partition by document_id, table_key, code order by row_order) = 1
 ),
@@ -82,7 +69,7 @@ class_totals as (
     -- a table printing no 合计 row (the page that held it emptied): its total is the sum of its 类 rows, which the
     -- other tables' 合计 still state
     select c.filing_key, any_value(c.document_id) as document_id, c.table_key,
-        case c.table_key when 'income' then 'T2.total' when 'expenditure' then 'T3.total' else 'T5.total' end as key,
+        case c.table_key when {{ t[2] }} then 'T2.total' when {{ t[3] }} then 'T3.total' else 'T5.total' end as key,
         sum(c.value) as value, max(c.decimals) as decimals, sum(c.lo) as lo, sum(c.hi) as hi, min(c.page) as page,
         min(c.locator) as locator,
         string_agg(c.code || ' ' || c.row_label || ' ' || cast(c.value as varchar), '；' order by c.row_order)
@@ -145,7 +132,7 @@ missing_class as (
     inner join all_points as a on p.left_key like '%:' and starts_with(a.key, p.left_key)
     inner join right_tables as r
         on r.filing_key = a.filing_key
-        and r.table_key = case p.right_key when 'T3.class:' then 'expenditure' else 'general_budget_expenditure' end
+        and r.table_key = case p.right_key when 'T3.class:' then {{ t[3] }} else {{ t[5] }} end
     where a.value <> 0
       and not exists (
           select 1 from all_points as b

@@ -1,4 +1,5 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- Stated percentages vs computed ratios (rounding-aware, exact DECIMAL):
 -- percent.share (占X%), percent.completion (完成预算X%), percent.growth (增长/下降X%).
 with facts as (
@@ -64,7 +65,7 @@ numerators as (
     select p.document_id, p.fact_kind, p.fact_index, f.value, f.lo, f.hi
     from pct_claims as p
     inner join figures as f
-        on f.filing_key = p.filing_key and f.metric = 'function_line:general_budget_expenditure'
+        on f.filing_key = p.filing_key and f.metric = 'function_line:' || {{ t[5] }}
         and length(f.code) = 7 and f.name = regexp_extract(p.name_reported, '（款）(.*?)（项）', 1)
         and exists (
             select 1 from figures as k

@@ -1,6 +1,8 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- 三公: narrative amounts vs the 三公 table (T7); each T7 item vs its economic line in T6
--- (因公出国 30212, 公务接待 30217, 公务用车运行 30231, 公务用车购置 31013) — in both directions.
+-- (因公出国 30212, 公务接待 30217, 公务用车运行 30231, 公务用车购置 31013) — in both directions. Tn: the table
+-- numbered n in the 决算's standard set (seed standard_table).
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),
@@ -21,10 +23,10 @@ claims as (
 
 ambiguous_t7 as (
     -- a 三公 table whose 预算数/决算数 header was not recognised (no 预算数 cell): any of its cells may be meant
-    select filing_key, value, lo, hi, 'sangong' as table_key
+    select filing_key, value, lo, hi, {{ t[7] }} as table_key
     from cells
-    where table_key = 'sangong'
-      and filing_key not in (select filing_key from cells where table_key = 'sangong' and measure = 'budget')
+    where table_key = {{ t[7] }}
+      and filing_key not in (select filing_key from cells where table_key = {{ t[7] }} and measure = 'budget')
 ),
 
 candidates as (
@@ -41,7 +43,7 @@ t7_read as (
     -- the 三公 table as read (any of its cells): an item the narrative states and the table leaves blank
     select filing_key, count(*) as n_cells, list(struct_pack(lo := lo, hi := hi)) as spans
     from cells
-    where table_key = 'sangong' and parse_reliable
+    where table_key = {{ t[7] }} and parse_reliable
     group by filing_key
 ),
 
@@ -105,19 +107,19 @@ t7 as (
     select f.*, items.code as econ_code, items.label
     from figures as f
     inner join items on f.metric = items.metric
-    where f.basis = 'actual' and f.table_key = 'sangong'
+    where f.basis = 'actual' and f.table_key = {{ t[7] }}
     qualify row_number() over (partition by f.filing_key, f.metric order by f.locator) = 1
 ),
 
 t6_present as (
-    select distinct filing_key from cells where table_key = 'general_budget_basic'
+    select distinct filing_key from cells where table_key = {{ t[6] }}
 ),
 
 t6 as (
     select filing_key, code, sum(value) as value, sum(lo) as lo, sum(hi) as hi, min(page) as page,
         min(locator) as locator, min(evidence) as evidence
     from cells
-    where table_key = 'general_budget_basic' and code in ('30212', '30217', '30231', '31013')
+    where table_key = {{ t[6] }} and code in ('30212', '30217', '30231', '31013')
     group by all
 ),
 
@@ -125,11 +127,11 @@ pairs as (
     select t7.*, coalesce(t6.value, 0) as e_value, coalesce(t6.lo, 0) as e_lo, coalesce(t6.hi, 0) as e_hi,
         t6.page as e_page, t6.locator as e_locator, t6.evidence as e_evidence,
         (select min(document_id) from cells as c where c.filing_key = t7.filing_key
-            and c.table_key = 'general_budget_basic') as e_document_id
+            and c.table_key = {{ t[6] }}) as e_document_id
     from t7
     inner join t6_present using (filing_key)
     -- only when the 三公 table's 预算数/决算数 columns were recognised (else 决算数 is not known)
-    inner join (select distinct filing_key from cells where table_key = 'sangong' and measure = 'budget') as t7_ok
+    inner join (select distinct filing_key from cells where table_key = {{ t[7] }} and measure = 'budget') as t7_ok
         using (filing_key)
     left join t6 on t6.filing_key = t7.filing_key and t6.code = t7.econ_code
 ),
@@ -147,7 +149,7 @@ economic_final as (
             || {{ chk_fmt('e_value') }} || ' 万元，大于三公经费表中的' || label || '决算数 ' || {{ chk_fmt('value') }}
             || ' 万元（三公经费包含基本支出中的该科目，不可能更小）；请核对两表。' as message,
         coalesce(e_evidence, evidence) as evidence, coalesce(e_page, page) as page,
-        coalesce(e_locator, 'table:general_budget_basic/code:' || econ_code) as locator
+        coalesce(e_locator, 'table:' || {{ t[6] }} || '/code:' || econ_code) as locator
     from pairs
 )
 

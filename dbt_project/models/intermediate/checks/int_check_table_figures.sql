@@ -1,6 +1,8 @@
 {{ config(meta={'juesuan_scope': 'document'}) }}
+{%- set t = chk_standard_set('final') %}
 -- Every figure a table states, keyed by metric (and function code / name for function lines), per filing:
--- the summary / 三公 rows the ingest already maps to metrics, plus the 合计 cells of T2, T3, T5, T6.
+-- the summary / 三公 rows the ingest already maps to metrics, plus the 合计 cells of T2, T3, T5, T6 (Tn: the table
+-- numbered n in the 决算's standard set, seed standard_table).
 with facts as (
     select * from {{ ref('int_check_facts') }}
 ),
@@ -20,14 +22,14 @@ metric_rows as (
 total_cells as (
     select filing_key, document_id,
         case
-            when table_key = 'income' and measure = 'total' then 'income_current_year'
-            when table_key = 'income' and measure = 'fiscal_appropriation' then 'income_fiscal_appropriation'
-            when table_key = 'expenditure' and measure = 'total' then 'expenditure_current_year'
-            when table_key = 'expenditure' and measure = 'basic' then 'expenditure_basic'
-            when table_key = 'expenditure' and measure = 'project' then 'expenditure_project'
-            when table_key = 'general_budget_expenditure' and measure = 'total' then 'general_budget_expenditure'
-            when table_key = 'general_budget_expenditure' and measure = 'basic' then 'general_budget_basic_expenditure'
-            when table_key = 'general_budget_expenditure' and measure = 'project' then 'general_budget_project_expenditure'
+            when table_key = {{ t[2] }} and measure = 'total' then 'income_current_year'
+            when table_key = {{ t[2] }} and measure = 'fiscal_appropriation' then 'income_fiscal_appropriation'
+            when table_key = {{ t[3] }} and measure = 'total' then 'expenditure_current_year'
+            when table_key = {{ t[3] }} and measure = 'basic' then 'expenditure_basic'
+            when table_key = {{ t[3] }} and measure = 'project' then 'expenditure_project'
+            when table_key = {{ t[5] }} and measure = 'total' then 'general_budget_expenditure'
+            when table_key = {{ t[5] }} and measure = 'basic' then 'general_budget_basic_expenditure'
+            when table_key = {{ t[5] }} and measure = 'project' then 'general_budget_project_expenditure'
         end as metric,
         'actual' as basis, cast(null as varchar) as code, cast(null as varchar) as name,
         value, decimals, lo, hi, page, locator, evidence, table_key
@@ -41,7 +43,7 @@ t6_cells as (
         'actual' as basis, null as code, null as name,
         value, decimals, lo, hi, page, locator, evidence, table_key
     from cells
-    where table_key = 'general_budget_basic' and code is null and row_name in ('人员经费合计', '公用经费合计')
+    where table_key = {{ t[6] }} and code is null and row_name in ('人员经费合计', '公用经费合计')
       and measure in ('personnel', 'public', 'total')
 ),
 
@@ -51,7 +53,7 @@ function_cells as (
         value, decimals, lo, hi, page, locator, evidence, table_key
     from cells
     where code is not null and measure = 'total'
-      and table_key in ('general_budget_expenditure', 'expenditure', 'govfund')
+      and table_key in ({{ t[5] }}, {{ t[3] }}, {{ t[8] }})
 ),
 
 class_cells as (
@@ -59,8 +61,8 @@ class_cells as (
     select filing_key, document_id, 'function_class:' || table_key as metric, 'actual' as basis,
         null as code, row_name as name, value, decimals, lo, hi, page, locator, evidence, table_key
     from cells
-    where (table_key = 'fiscal_summary' and measure = 'expenditure_general_budget'
-           or table_key = 'income_expenditure_summary' and measure = 'expenditure')
+    where (table_key = {{ t[4] }} and measure = 'expenditure_general_budget'
+           or table_key = {{ t[1] }} and measure = 'expenditure')
       and regexp_matches(row_label, '^\s*[一二三四五六七八九十]+、') and row_name like '%支出'
 ),
 

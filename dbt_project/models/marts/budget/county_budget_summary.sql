@@ -10,7 +10,8 @@ coded as (
     select *
     from lines
     where classification = 'function' and source_kind = 'table' and code is not null
-      and table_key in ('budget_expenditure', 'budget_general_expenditure')
+      and table_key in {{ chk_table_keys(kind='budget', numbered=true, layout='lines', side='expenditure',
+                                         fund_scope=['all_funds', 'general_budget']) }}
       and measure in ('total', 'basic', 'project')
     qualify row_number() over (partition by document_id, table_key, code, measure order by line_order) = 1
 ),

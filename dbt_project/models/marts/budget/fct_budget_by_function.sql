@@ -11,7 +11,7 @@ final as (
     select *
     from lines
     where classification = 'function'
-      and coalesce(table_key, '') <> 'budget_income'
+      and coalesce(table_key, '') not in {{ chk_table_keys(kind='budget', side='income') }}
 )
 
 select
