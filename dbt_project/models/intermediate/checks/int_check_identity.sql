@@ -67,13 +67,64 @@ rollup_code as (
         and ch.parent_code = p.code and ch.measure = p.measure
 ),
 
+-- the rows a total stands over, per table: T1 / T4 per side and column, rows above 本年…合计 sum to it and 总计 =
+-- 本年合计 + the rows between; a function table's 合计/总计 row over its coded lines
+summary_read as (
+    select *,
+        case
+            when row_name like '本年%合计' or row_name in ('本年收入', '本年支出') then 'subtotal'
+            when row_name in ('总计', '收入总计', '支出总计') then 'total'
+            else 'item'
+        end as role
+    from cells
+    where table_key in {{ chk_table_keys(kind='final', layout='summary') }}
+),
+
+lines_read as (
+    select *,
+        case when code is not null then 'item' when row_name in ('合计', '总计') then 'total' end as role
+    from cells
+    where table_key in {{ chk_table_keys(kind='final', layout='lines') }}
+      and (code is not null or row_name in ('合计', '总计'))
+),
+
+blank_totals as (
+    -- a column whose rows carry figures but whose total cell (本年合计 / 总计, a function table's 合计) is blank,
+    -- while the table prints that total row in another column (总计 | 9859.38 | 总计 | ; 合计 | | 2,336.91 |
+    -- 603.14): the blank total is an exact 0 and stands against its parts, like any blank cell
+    with stood as (
+        select * from summary_read
+        union all by name
+        select * from lines_read
+    )
+    select o.* replace (
+        m.measure as measure, m.measure_label as measure_label,
+        0 as value, 0 as lo, 0 as hi,
+        case when o.role = 'total' then o.row_label else '本年合计' end || '（空白）' as row_label,
+        o.locator || '/blank:' || m.measure as locator)
+    from (
+        select document_id, table_key, measure, min(measure_label) as measure_label
+        from stood where role = 'item'
+        group by all having sum(abs(value)) > 0
+    ) as m
+    inner join stood as o
+        on o.document_id = m.document_id and o.table_key = m.table_key and o.measure <> m.measure
+        and o.role in ('subtotal', 'total')
+    where not exists (
+        select 1 from stood as s
+        where s.document_id = m.document_id and s.table_key = m.table_key and s.measure = m.measure
+          and s.role = o.role)
+    qualify row_number() over (partition by m.document_id, m.table_key, m.measure, o.role
+                               order by o.row_order, o.col_index) = 1
+),
+
 total_rows as (
     -- every 合计/总计 row: a table continued over pages may print its total again under its last rows (西南大学
-    -- 表4, p.14 and p.15), and the repeated total is the same sum of the same 类
-    select *
-    from cells
-    where code is null and row_name in ('合计', '总计')
-      and table_key in {{ chk_table_keys(kind='final', layout='lines') }}
+    -- 表4, p.14 and p.15), and the repeated total is the same sum of the same 类; a blank total cell is an exact 0
+    -- (blank_totals)
+    select * exclude (role) from lines_read where role = 'total'
+    union all by name
+    select * exclude (role) from blank_totals where table_key in {{ chk_table_keys(kind='final', layout='lines') }}
 ),
 
 top_level as (
@@ -166,47 +217,10 @@ economic_totals as (
                select 1 from coded as c where c.document_id = t.document_id and c.table_key = t.table_key)))
 ),
 
--- T1 / T4: per side and column, rows above 本年…合计 sum to it; 总计 = 本年合计 + the rows between
-summary_read as (
-    select *,
-        case
-            when row_name like '本年%合计' or row_name in ('本年收入', '本年支出') then 'subtotal'
-            when row_name in ('总计', '收入总计', '支出总计') then 'total'
-            else 'item'
-        end as role
-    from cells
-    where table_key in {{ chk_table_keys(kind='final', layout='summary') }}
-),
-
-summary_blank_totals as (
-    -- a column whose rows carry figures but whose 本年合计 / 总计 cell is blank, while the table prints that
-    -- total row in another column (总计 | 9859.38 | 总计 | ): the blank total is an exact 0 and stands against
-    -- its parts, like any blank cell
-    select o.* replace (
-        m.measure as measure, m.measure_label as measure_label,
-        0 as value, 0 as lo, 0 as hi,
-        case when o.role = 'total' then o.row_label else '本年合计' end || '（空白）' as row_label,
-        o.locator || '/blank:' || m.measure as locator)
-    from (
-        select document_id, table_key, measure, min(measure_label) as measure_label
-        from summary_read where role = 'item'
-        group by all having sum(abs(value)) > 0
-    ) as m
-    inner join summary_read as o
-        on o.document_id = m.document_id and o.table_key = m.table_key and o.measure <> m.measure
-        and o.role in ('subtotal', 'total')
-    where not exists (
-        select 1 from summary_read as s
-        where s.document_id = m.document_id and s.table_key = m.table_key and s.measure = m.measure
-          and s.role = o.role)
-    qualify row_number() over (partition by m.document_id, m.table_key, m.measure, o.role
-                               order by o.row_order, o.col_index) = 1
-),
-
 summary as (
     select * from summary_read
     union all by name
-    select * from summary_blank_totals
+    select * from blank_totals where table_key in {{ chk_table_keys(kind='final', layout='summary') }}
 ),
 
 summary_marks as (

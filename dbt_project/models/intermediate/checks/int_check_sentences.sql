@@ -499,10 +499,8 @@ change_sums as (
     select document_id, block_index, page, locator, text, sentence, total_text, total_word, change_text,
         count(*) as n_parts,
         count(distinct part_name) as n_names,
-        sum(case when part_word in ('增加', '增长') then 1 else -1 end
-            * {{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as s_a,
-        sum(case when part_word in ('增加', '增长') then 1 else -1 end
-            * {{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }}) as s_b,
+        sum({{ chk_signed_part('part_word', 'part_text', 'lo') }}) as s_a,
+        sum({{ chk_signed_part('part_word', 'part_text', 'hi') }}) as s_b,
         sum(case when part_word in ('增加', '增长') then 1 else -1 end * cast(part_text as decimal(38, 6))) as s_shown,
         string_agg(case when part_word in ('增加', '增长') then '+' else '−' end || part_text, ' ' order by part_index)
             as parts_shown,
@@ -566,10 +564,8 @@ change_word_sentences as (
 change_word_terms as (
     -- each part's signed change as an interval (增加 +a, 减少 −a), and the total's
     select *,
-        case when part_word in ('增加', '增长') then 1 else -1 end
-            * {{ chk_lo('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_a,
-        case when part_word in ('增加', '增长') then 1 else -1 end
-            * {{ chk_hi('cast(part_text as decimal(38, 6))', "length(split_part(part_text || '.', '.', 2))") }} as p_b,
+        {{ chk_signed_part('part_word', 'part_text', 'lo') }} as p_a,
+        {{ chk_signed_part('part_word', 'part_text', 'hi') }} as p_b,
         case when total_word = '增加' then 1 else -1 end
             * {{ chk_lo('cast(change_text as decimal(38, 6))', "length(split_part(change_text || '.', '.', 2))") }} as c_a,
         case when total_word = '增加' then 1 else -1 end
@@ -855,6 +851,58 @@ growth_final as (
             || '，与所填 ' || p_text || '% 不符；请核对金额、变动额或百分比。' as message,
         sentence as evidence, page, locator
     from growth_prior
+),
+
+prior_sentences as (
+    -- X 万元，比上年增加/减少 C 万元（上年…Y 万元）: a change stated with last year's figure beside it — the
+    -- sentence's own arithmetic, X − Y = ±C (any subject: 单位预留机动经费 …)
+    select b.*, unnest(regexp_extract_all(b.window_text,
+        '{{ num }}\s*万\s*元\s*(?:[，,]|[，,。](?:[^。；万]{0,80}。)?)\s*'
+        || '(?:比|较|与)[^，。；0-9]{0,12}?(?:(?:19|20)[0-9]{2}\s*年度?)?[^，。；0-9]{0,8}?'
+        || '(?:[，,][^，。；0-9%％]{1,16}?)?(?:增加|减少)了?\s*{{ num }}\s*万\s*元\s*'
+        -- last year's figure in the parenthesis, the only amount there: （上年财政仅安排…预留机动 140.2 万元）
+        || '[（(][^）)0-9]{0,40}?(?:上年|去年|上一年)[^）)0-9]{0,40}?{{ num }}\s*万\s*元[^）)0-9]{0,20}[）)]', 0))
+        as sentence
+    from blocks as b
+    where regexp_matches(b.window_text, '[（(][^）)0-9]{0,40}?(?:上年|去年|上一年)')
+),
+
+prior_parsed as (
+    select *,
+        replace(regexp_extract(sentence, '^({{ num }})', 1), ',', '') as x_text,
+        regexp_extract(sentence, '(增加|减少)了?\s*{{ num }}\s*万', 1) as word,
+        replace(regexp_extract(sentence, '(?:增加|减少)了?\s*({{ num }})\s*万', 1), ',', '') as c_text,
+        replace(regexp_extract(sentence, '[（(][^）)0-9]*({{ num }})\s*万\s*元[^）)0-9]*[）)]$', 1), ',', '')
+            as y_text
+    from prior_sentences
+    where instr(window_text, sentence) <= length(text)
+),
+
+prior_bounds as (
+    -- the difference X − Y and the signed change (增加 +C, 减少 −C), each an interval of the stated roundings
+    select *,
+        {{ chk_lo('cast(x_text as decimal(38, 6))', "length(split_part(x_text || '.', '.', 2))") }}
+            - {{ chk_hi('cast(y_text as decimal(38, 6))', "length(split_part(y_text || '.', '.', 2))") }} as d_lo,
+        {{ chk_hi('cast(x_text as decimal(38, 6))', "length(split_part(x_text || '.', '.', 2))") }}
+            - {{ chk_lo('cast(y_text as decimal(38, 6))', "length(split_part(y_text || '.', '.', 2))") }} as d_hi,
+        {{ chk_signed_part('word', 'c_text', 'lo') }} as c_lo,
+        {{ chk_signed_part('word', 'c_text', 'hi') }} as c_hi,
+        {{ chk_dec('x_text') }} - {{ chk_dec('y_text') }} as d_value,
+        case when word = '增加' then 1 else -1 end * {{ chk_dec('c_text') }} as c_value
+    from prior_parsed
+    where x_text <> '' and y_text <> '' and c_text <> ''
+),
+
+prior_final as (
+    select
+        'narrative.change_vs_prior' as check_id, document_id,
+        case when {{ chk_meets('d_lo', 'd_hi', 'c_lo', 'c_hi') }} then 'pass' else 'fail' end as status,
+        d_value as expected, c_value as actual, c_value - d_value as difference,
+        {{ chk_page_text('page') }} || '「' || regexp_replace(sentence, '\s+', '', 'g') || '」：本年数 ' || x_text
+            || ' 万元与所述上年数 ' || y_text || ' 万元相差 ' || {{ chk_fmt('d_value') }} || ' 万元，与所填' || word
+            || ' ' || c_text || ' 万元不符，超出舍入误差；请核对本年数、上年数或增减额。' as message,
+        sentence as evidence, page, locator
+    from prior_bounds
 ),
 
 vehicle_holdings as (
@@ -1290,6 +1338,7 @@ union all select * from share_final
 union all select * from sangong_share_final
 union all select * from bare_sum_final
 union all select * from growth_final
+union all select * from prior_final
 union all select * from sangong_change_final
 union all select * from sangong_budget_final
 union all select * from vehicle_scope_final
