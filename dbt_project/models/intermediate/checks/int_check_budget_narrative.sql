@@ -19,6 +19,9 @@
 --                               fund budgeted 0 with no change stated counts 0) — the document's own figures; and
 --                               this year's 财政拨款支出预算 = Σ its funds' budgets (each stated). The k-th statements
 --                               are paired (a 编制说明 printed twice is judged twice).
+--   budget.basic_split          a 基本支出 the narrative states, followed in its section by its 人员经费 and 公用经费
+--                               (其中：（一）人员经费 Y 万元 … （二）公用经费 Z 万元, one paragraph each or one sentence):
+--                               基本支出 = 人员经费 + 公用经费, every figure an interval.
 --   budget.yoy_previous_budget  leaves a rate to percent.growth where the sentence's own figures contradict it.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
@@ -484,8 +487,61 @@ amount_balance_final as (
       and soe_stated is not null
 ),
 
+basic_statements as (
+    -- the narrative's 基本支出 statements and their 人员经费 / 公用经费 parts, in reading order within a section
+    select *, regexp_extract(locator, '^section:([^/]*)/', 1) as section_key
+    from facts
+    where source_kind = 'narrative' and basis = 'budget' and is_amount
+      and metric in ('expenditure_basic', 'fiscal_basic_expenditure', 'general_budget_basic_expenditure',
+                     'basic_personnel', 'basic_public')
+      and regexp_matches(locator, '^section:[^/]+/')
+),
+
+basic_heads as (
+    select b.*,
+        coalesce((select min(n.fact_index) from basic_statements as n
+                  where n.document_id = b.document_id and n.section_key = b.section_key
+                    and n.fact_index > b.fact_index
+                    and n.metric not in ('basic_personnel', 'basic_public')), 2147483647) as next_head
+    from basic_statements as b
+    where b.metric not in ('basic_personnel', 'basic_public')
+),
+
+basic_parts as (
+    -- the first 人员经费 and the first 公用经费 after each head, before the section's next 基本支出
+    select h.document_id, h.fact_index as head_index, p.metric, p.raw_text, p.value, p.yuan_lo, p.yuan_hi, p.evidence
+    from basic_heads as h
+    inner join basic_statements as p
+        on p.document_id = h.document_id and p.section_key = h.section_key
+        and p.metric in ('basic_personnel', 'basic_public')
+        and p.fact_index > h.fact_index and p.fact_index < h.next_head
+    qualify row_number() over (partition by h.document_id, h.fact_index, p.metric order by p.fact_index) = 1
+),
+
+basic_split_final as (
+    select
+        'budget.basic_split' as check_id,
+        h.document_id,
+        case when {{ chk_meets('h.yuan_lo', 'h.yuan_hi', 'r.yuan_lo + u.yuan_lo', 'r.yuan_hi + u.yuan_hi') }}
+             then 'pass' else 'fail' end as status,
+        r.value + u.value as expected, h.value as actual, h.value - (r.value + u.value) as difference,
+        {{ chk_page_text('h.page') }} || '预算说明中基本支出为' || h.raw_text || '万元，其中人员经费' || r.raw_text
+            || '万元、公用经费' || u.raw_text || '万元，合计' || {{ chk_fmt('r.value + u.value') }}
+            || case when {{ chk_meets('h.yuan_lo', 'h.yuan_hi', 'r.yuan_lo + u.yuan_lo', 'r.yuan_hi + u.yuan_hi') }}
+                    then '万元，与基本支出相符。' else '万元，与基本支出不等；请核对各项金额。' end as message,
+        h.evidence || case when r.evidence <> h.evidence then ' ' || r.evidence else '' end
+            || case when u.evidence not in (h.evidence, r.evidence) then ' ' || u.evidence else '' end as evidence,
+        h.page, h.locator
+    from basic_heads as h
+    inner join basic_parts as r on r.document_id = h.document_id and r.head_index = h.fact_index
+        and r.metric = 'basic_personnel'
+    inner join basic_parts as u on u.document_id = h.document_id and u.head_index = h.fact_index
+        and u.metric = 'basic_public'
+),
+
 results as (
     select * from narrative_final
+    union all select * from basic_split_final
     union all select * from amount_balance_final
     union all select * from yoy_final
     union all select * from item_final
