@@ -22,6 +22,9 @@
 --   budget.basic_split          a 基本支出 the narrative states, followed in its section by its 人员经费 and 公用经费
 --                               (其中：（一）人员经费 Y 万元 … （二）公用经费 Z 万元, one paragraph each or one sentence):
 --                               基本支出 = 人员经费 + 公用经费, every figure an interval.
+--   budget.change_parts         a change the narrative states ending in 其中： (与上年相比增加X万元。其中：), followed by its
+--                               numbered parts, one paragraph each (1.教育支出比上年增加A万元；2.…减少B万元): X = the parts'
+--                               signed sum, every figure an interval; not judged when a numbered part states no change.
 --   budget.yoy_previous_budget  leaves a rate to percent.growth where the sentence's own figures contradict it.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
@@ -539,8 +542,84 @@ basic_split_final as (
         and u.metric = 'basic_public'
 ),
 
+change_blocks as (
+    select document_id, block_index, page, text, regexp_replace(text, '\s', '', 'g') as compact
+    from {{ ref('stg_raw__text_blocks') }}
+    where kind <> 'table'
+),
+
+change_heads as (
+    -- 与上年全年预算数相比增加2,898.54万元。其中：
+    select document_id, block_index, page, text,
+        regexp_extract(compact, '(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元[。，；]?其中[：:]$', 1) as direction,
+        regexp_extract(compact, '(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元[。，；]?其中[：:]$', 2) as raw_text
+    from change_blocks
+    where regexp_matches(compact, '(增加|减少)[0-9][0-9,]*(\.[0-9]+)?万元[。，；]?其中[：:]$')
+),
+
+change_numbered as (
+    -- the numbered paragraphs after a head, up to the first paragraph that is not numbered
+    select h.document_id, h.block_index as head_index, b.block_index, b.text, b.compact,
+        regexp_extract(b.compact, '(比|较|与)(上年|去年)[^，；。]{0,12}?(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元', 3)
+            as direction,
+        regexp_extract(b.compact, '(比|较|与)(上年|去年)[^，；。]{0,12}?(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元', 4)
+            as raw_text
+    from change_heads as h
+    inner join change_blocks as b
+        on b.document_id = h.document_id and b.block_index > h.block_index
+        and b.block_index < coalesce((
+            select min(n.block_index) from change_blocks as n
+            where n.document_id = h.document_id and n.block_index > h.block_index
+              and not regexp_matches(n.compact, '^[0-9]+[.．、]')), 2147483647)
+),
+
+change_sums as (
+    select document_id, head_index,
+        count(*) as n_parts,
+        count(*) filter (where raw_text = '') as n_unstated,
+        {%- for what, sign in [('lo', '-'), ('hi', '+')] %}
+        sum(case when direction = '减少' then -1 else 1 end * try_cast(nullif(replace(raw_text, ',', ''), '') as decimal(38, 6))
+            {{ '+' if what == 'hi' else '-' }} {{ chk_half("length(regexp_extract(raw_text, '\\.([0-9]+)$', 1))") }})
+            filter (where raw_text <> '') as parts_{{ what }},
+        {%- endfor %}
+        sum(case when direction = '减少' then -1 else 1 end * try_cast(nullif(replace(raw_text, ',', ''), '') as decimal(38, 6)))
+            filter (where raw_text <> '') as parts_value,
+        string_agg(text, ' ' order by block_index) as parts_evidence,
+        string_agg(regexp_extract(compact, '^[0-9]+[.．、]([^，；。]*?(增加|减少)[0-9][0-9,]*(\.[0-9]+)?万元)', 1), '；'
+                   order by block_index) as parts_text
+    from change_numbered
+    group by all
+),
+
+change_parts_final as (
+    select
+        'budget.change_parts' as check_id,
+        h.document_id,
+        case when {{ chk_meets('v.value - ' ~ chk_half('v.decimals'), 'v.value + ' ~ chk_half('v.decimals'),
+                               's.parts_lo', 's.parts_hi') }}
+             then 'pass' else 'fail' end as status,
+        s.parts_value as expected, v.value as actual, v.value - s.parts_value as difference,
+        {{ chk_page_text('h.page') }} || '预算说明称比上年' || h.direction || h.raw_text || '万元，其中各项（'
+            || s.parts_text || '）增减相抵为' || case when s.parts_value < 0 then '减少' else '增加' end
+            || {{ chk_fmt('abs(s.parts_value)') }} || '万元'
+            || case when {{ chk_meets('v.value - ' ~ chk_half('v.decimals'), 'v.value + ' ~ chk_half('v.decimals'),
+                                     's.parts_lo', 's.parts_hi') }}
+                    then '，与总增减额相符。' else '，与总增减额不等；请核对各项增减额或增减用词。' end as message,
+        h.text || ' ' || s.parts_evidence as evidence,
+        h.page, 'block:' || cast(h.block_index as varchar) as locator
+    from change_heads as h
+    inner join change_sums as s on s.document_id = h.document_id and s.head_index = h.block_index
+    cross join lateral (
+        select case when h.direction = '减少' then -1 else 1 end * cast(replace(h.raw_text, ',', '') as decimal(38, 6))
+                as value,
+            length(regexp_extract(h.raw_text, '\.([0-9]+)$', 1)) as decimals
+    ) as v
+    where s.n_parts >= 2 and s.n_unstated = 0
+),
+
 results as (
     select * from narrative_final
+    union all select * from change_parts_final
     union all select * from basic_split_final
     union all select * from amount_balance_final
     union all select * from yoy_final
