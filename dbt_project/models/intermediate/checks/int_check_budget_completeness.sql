@@ -220,6 +220,28 @@ template_read as (
     from template_checked as t
 ),
 
+tables_part as (
+    -- the heading of the document's part of tables after the 目录 (二、部门预算报表, 第二部分 2019年度部门预算表)
+    select document_id, min(page) as page
+    from body
+    where kind <> 'table'
+      and regexp_matches(compact, '^([一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)([0-9]{4}年度?)?(部门|单位)?预算(报)?表$')
+    group by document_id
+),
+
+template_placed as (
+    -- where a missing table should stand: after the template table before it that is there, else under the
+    -- heading of the part of tables, else before the template table after it that is there
+    select t.*,
+        coalesce(
+            (select max(coalesce(o.table_page, o.title_page)) from template_read as o
+             where o.document_id = t.document_id and o.present and o.number < t.number),
+            (select p.page from tables_part as p where p.document_id = t.document_id),
+            (select min(coalesce(o.table_page, o.title_page)) from template_read as o
+             where o.document_id = t.document_id and o.present and o.number > t.number)) as expected_page
+    from template_read as t
+),
+
 template_final as (
     select
         'budget.required_tables' as check_id,
@@ -239,10 +261,11 @@ template_final as (
         end as message,
         '' as evidence,
         -- a table recognised: its page; a title with no table read: the title's page
-        case when table_page is null and not has_cells and n_read * 2 > n_required and not may_be_empty
+        case when not present then expected_page
+             when table_page is null and not has_cells and n_read * 2 > n_required and not may_be_empty
             then title_page else table_page end as page,
         'template:' || table_key as locator
-    from template_read
+    from template_placed
 ),
 
 empty_tables as (

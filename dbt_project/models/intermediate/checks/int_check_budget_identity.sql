@@ -23,11 +23,45 @@ lines as (
     where table_reliable
 ),
 
-line_tables as (
+line_tables_read as (
     select * from cells
     -- every budget table of classification lines (function or economic), the 机关运行经费 table included
     where table_key in {{ chk_table_keys(kind='budget', layout='lines') }}
         or table_key in {{ chk_table_keys(kind='budget', layout='economic') }}
+),
+
+line_blank_totals as (
+    -- a 合计/总计 row read with figures in some columns but blank in a column whose coded rows carry figures
+    -- (合计 | （空白） | 199,019.33 | 31,857.05): the blank total is an exact 0, like any blank cell, and stands
+    -- against its classes and against its row's other columns
+    select t.* replace (
+        m.measure as measure, m.measure_label as measure_label,
+        cast(0 as decimal(38, 6)) as yuan_value, cast(0 as decimal(38, 6)) as yuan_lo,
+        cast(0 as decimal(38, 6)) as yuan_hi, cast(0 as decimal(38, 6)) as value_wan,
+        '0' as raw_text, t.row_label || '（空白）' as row_label,
+        t.locator || '/blank:' || m.measure as locator)
+    from (
+        select document_id, table_key, measure, min(measure_label) as measure_label
+        from line_tables_read
+        where code is not null
+        group by all
+        having sum(abs(yuan_value)) > 0
+    ) as m
+    inner join line_tables_read as t
+        on t.document_id = m.document_id and t.table_key = m.table_key and t.measure <> m.measure
+        and t.code is null and t.row_name in ('合计', '总计')
+    where not exists (
+        select 1 from line_tables_read as o
+        where o.document_id = t.document_id and o.table_key = t.table_key and o.row_key = t.row_key
+          and o.measure = m.measure)
+    qualify row_number() over (partition by t.document_id, t.table_key, t.row_key, m.measure
+                               order by t.col_index) = 1
+),
+
+line_tables as (
+    select * from line_tables_read
+    union all by name
+    select * from line_blank_totals
 ),
 
 all_coded as (
@@ -176,7 +210,7 @@ row_total_final as (
             || p.parts_text || ' = ' || {{ budget_fmt_amount('p.value', 't.unit_reported') }} || t.unit_reported
             || '；合计与分项之和不相等，请核对。' as message,
         t.evidence, t.page, t.locator
-    from cells as t
+    from (select * from cells union all by name select * from line_blank_totals) as t
     inner join row_parts as p
         on p.document_id = t.document_id and p.table_key = t.table_key and p.row_key = t.row_key
         and p.total_measure = t.measure
@@ -207,61 +241,145 @@ summary_groups as (
     having count(*) filter (where row_role = 'unlabelled') = 0
 ),
 
-summary_bounds as (
+summary_own_bounds as (
     select
-        c.document_id, c.table_key, c.measure, c.col_index,
+        c.document_id, c.table_key, c.measure, c.col_index, c.side,
         min(c.row_order) filter (where c.row_role = 'subtotal') as subtotal_order,
-        min(c.row_order) filter (where c.row_role = 'total') as total_order
+        min(c.row_order) filter (where c.row_role = 'total') as total_order,
+        count(*) filter (where c.row_role in ('numbered', 'part', 'other')) as n_items
     from summary_cells as c
     inner join summary_groups using (document_id, table_key, measure, col_index)
     group by all
 ),
 
-summary_sums as (
-    select
-        b.document_id, b.table_key, b.measure, b.col_index, b.subtotal_order, b.total_order,
-        sum(c.yuan_lo) filter (where c.row_role = 'numbered'
-            and c.row_order < coalesce(b.subtotal_order, b.total_order)) as numbered_lo,
-        sum(c.yuan_hi) filter (where c.row_role = 'numbered'
-            and c.row_order < coalesce(b.subtotal_order, b.total_order)) as numbered_hi,
-        sum(c.yuan_value) filter (where c.row_role = 'numbered'
-            and c.row_order < coalesce(b.subtotal_order, b.total_order)) as numbered_value,
-        sum(c.yuan_lo) filter (where c.row_role = 'other'
-            and c.row_order > b.subtotal_order and c.row_order < b.total_order) as between_lo,
-        sum(c.yuan_hi) filter (where c.row_role = 'other'
-            and c.row_order > b.subtotal_order and c.row_order < b.total_order) as between_hi,
-        sum(c.yuan_value) filter (where c.row_role = 'other'
-            and c.row_order > b.subtotal_order and c.row_order < b.total_order) as between_value
-    from summary_bounds as b
-    inner join summary_cells as c using (document_id, table_key, measure, col_index)
+summary_side_totals as (
+    -- per side, the first column printing its own 本年合计 (else 总计): the total of a column that has none of its
+    -- own (江苏's 功能分类 column beside the 支出用途 column, both under one 当年支出小计)
+    select document_id, table_key, side,
+        arg_min(col_index, col_index) as target_col,
+        arg_min(coalesce(subtotal_order, total_order), col_index) as target_order
+    from summary_own_bounds
+    where coalesce(subtotal_order, total_order) is not null
     group by all
 ),
 
+summary_table_totals as (
+    -- the row where the table prints its first 本年合计 (else 总计), on any side: where a side's own total cell is
+    -- blank, the blank is an exact 0 at that row
+    select document_id, table_key,
+        arg_min(row_order, row_order) filter (where row_role = 'subtotal') as subtotal_order,
+        arg_min(row_order, row_order) filter (where row_role = 'total') as total_order
+    from summary_cells
+    group by all
+),
+
+summary_bounds as (
+    select
+        b.document_id, b.table_key, b.measure, b.col_index, b.side,
+        b.subtotal_order, b.total_order,
+        coalesce(b.subtotal_order, b.total_order) is null as borrowed,
+        case when coalesce(b.subtotal_order, b.total_order) is null then st.target_col else b.col_index end
+            as target_col,
+        case when coalesce(b.subtotal_order, b.total_order) is null
+             then coalesce(st.target_order, tt.subtotal_order, tt.total_order) end as borrowed_order,
+        b.n_items,
+        -- the table's other columns have their numbered rows read
+        exists (select 1 from summary_cells as o
+                where o.document_id = b.document_id and o.table_key = b.table_key and o.col_index <> b.col_index
+                  and o.row_role = 'numbered' and o.yuan_value <> 0) as others_read
+    from summary_own_bounds as b
+    left join summary_side_totals as st
+        on st.document_id = b.document_id and st.table_key = b.table_key and st.side = b.side
+        and st.target_col <> b.col_index
+    left join summary_table_totals as tt on tt.document_id = b.document_id and tt.table_key = b.table_key
+),
+
+summary_sums as (
+    select
+        b.document_id, b.table_key, b.measure, b.col_index, b.subtotal_order, b.total_order, b.borrowed,
+        b.target_col, b.borrowed_order, b.n_items, b.others_read,
+        {%- for what in ['lo', 'hi', 'value'] %}
+        coalesce(sum(c.yuan_{{ what }}) filter (where c.row_role = 'numbered'
+            and c.row_order < coalesce(b.subtotal_order, b.total_order, b.borrowed_order)),
+            -- a column whose only figures are its totals: its numbered rows are blank, an exact 0
+            case when b.n_items = 0 and b.others_read then 0 end) as numbered_{{ what }},
+        sum(c.yuan_{{ what }}) filter (where c.row_role = 'other'
+            and c.row_order > b.subtotal_order and c.row_order < b.total_order) as between_{{ what }}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from summary_bounds as b
+    inner join summary_cells as c using (document_id, table_key, measure, col_index)
+    group by b.document_id, b.table_key, b.measure, b.col_index, b.subtotal_order, b.total_order, b.borrowed,
+        b.target_col, b.borrowed_order, b.n_items, b.others_read
+),
+
+summary_blank_cells as (
+    -- the cell a borrowed target stands at when its side prints no total in any column: blank, an exact 0
+    select s.document_id, s.table_key, s.measure, s.col_index, s.borrowed_order as row_order,
+        'total' as row_role,
+        o.row_label || '（空白）' as row_label, m.measure_label, '0' as raw_text, o.unit_reported,
+        cast(0 as decimal(38, 6)) as yuan_value, cast(0 as decimal(38, 6)) as yuan_lo,
+        cast(0 as decimal(38, 6)) as yuan_hi, o.page, o.locator || '/blank:' || s.measure as locator, o.evidence
+    from summary_sums as s
+    inner join summary_cells as o
+        on o.document_id = s.document_id and o.table_key = s.table_key and o.row_order = s.borrowed_order
+    inner join (
+        select document_id, table_key, measure, col_index, min(measure_label) as measure_label
+        from summary_cells group by all
+    ) as m on m.document_id = s.document_id and m.table_key = s.table_key and m.measure = s.measure
+        and m.col_index = s.col_index
+    where s.borrowed and s.target_col is null
+    qualify row_number() over (partition by s.document_id, s.table_key, s.measure, s.col_index
+                               order by o.col_index) = 1
+),
+
 summary_targets as (
-    -- the row the numbered rows add up to (本年合计, else 总计), and the 总计 over a 本年合计
+    -- the row the numbered rows add up to (本年合计, else 总计), and the 总计 over a 本年合计; a column with no total
+    -- of its own adds up to its side's first total (another column's, or blank)
     select
         s.*, c.row_role as target_role, c.row_label, c.measure_label, c.raw_text, c.unit_reported,
         c.yuan_value as shown, c.yuan_lo as lo, c.yuan_hi as hi, c.page, c.locator, c.evidence,
         case
-            when c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_value
+            when s.borrowed or c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_value
             else sub.yuan_value + coalesce(s.between_value, 0)
         end as parts,
         case
-            when c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_lo
+            when s.borrowed or c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_lo
             else sub.yuan_lo + coalesce(s.between_lo, 0)
         end as parts_lo,
         case
-            when c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_hi
+            when s.borrowed or c.row_role = 'subtotal' or s.subtotal_order is null then s.numbered_hi
             else sub.yuan_hi + coalesce(s.between_hi, 0)
         end as parts_hi,
         case
-            when c.row_role = 'subtotal' or s.subtotal_order is null then '各项之和'
+            when s.borrowed and c.col_index <> s.col_index then m.measure_label || '各项之和'
+            when s.borrowed or c.row_role = 'subtotal' or s.subtotal_order is null then '各项之和'
             else '本年合计与其后各项之和'
         end as parts_name
     from summary_sums as s
-    inner join summary_cells as c
-        on c.document_id = s.document_id and c.table_key = s.table_key and c.measure = s.measure
-        and c.col_index = s.col_index and c.row_order in (s.subtotal_order, s.total_order)
+    inner join (
+        select document_id, table_key, measure, col_index, row_order, row_role, row_label, measure_label, raw_text,
+            unit_reported, yuan_value, yuan_lo, yuan_hi, page, locator, evidence
+        from summary_cells
+        union all
+        select document_id, table_key, measure, col_index, row_order, row_role, row_label, measure_label, raw_text,
+            unit_reported, yuan_value, yuan_lo, yuan_hi, page, locator, evidence
+        from summary_blank_cells
+    ) as c
+        on c.document_id = s.document_id and c.table_key = s.table_key
+        and (
+            (not s.borrowed and c.measure = s.measure and c.col_index = s.col_index
+             and c.row_order in (s.subtotal_order, s.total_order))
+            -- another column's total: the cell of that column at the side's total row
+            or (s.borrowed and s.target_col is not null and c.col_index = s.target_col
+                and c.row_order = s.borrowed_order)
+            or (s.borrowed and s.target_col is null and c.measure = s.measure and c.col_index = s.col_index
+                and c.row_order = s.borrowed_order))
+    inner join (
+        select document_id, table_key, measure, col_index, min(measure_label) as measure_label
+        from summary_cells group by all
+    ) as m on m.document_id = s.document_id and m.table_key = s.table_key and m.measure = s.measure
+        and m.col_index = s.col_index
     left join summary_cells as sub
         on sub.document_id = s.document_id and sub.table_key = s.table_key and sub.measure = s.measure
         and sub.col_index = s.col_index and sub.row_order = s.subtotal_order

@@ -19,6 +19,12 @@
 --                               fund budgeted 0 with no change stated counts 0) — the document's own figures; and
 --                               this year's 财政拨款支出预算 = Σ its funds' budgets (each stated). The k-th statements
 --                               are paired (a 编制说明 printed twice is judged twice).
+--   budget.basic_split          a 基本支出 the narrative states, followed in its section by its 人员经费 and 公用经费
+--                               (其中：（一）人员经费 Y 万元 … （二）公用经费 Z 万元, one paragraph each or one sentence):
+--                               基本支出 = 人员经费 + 公用经费, every figure an interval.
+--   budget.change_parts         a change the narrative states ending in 其中： (与上年相比增加X万元。其中：), followed by its
+--                               numbered parts, one paragraph each (1.教育支出比上年增加A万元；2.…减少B万元): X = the parts'
+--                               signed sum, every figure an interval; not judged when a numbered part states no change.
 --   budget.yoy_previous_budget  leaves a rate to percent.growth where the sentence's own figures contradict it.
 -- All amounts compared in 元 (exact for tables printed in 元 or 万元).
 with facts as (
@@ -484,8 +490,137 @@ amount_balance_final as (
       and soe_stated is not null
 ),
 
+basic_statements as (
+    -- the narrative's 基本支出 statements and their 人员经费 / 公用经费 parts, in reading order within a section
+    select *, regexp_extract(locator, '^section:([^/]*)/', 1) as section_key
+    from facts
+    where source_kind = 'narrative' and basis = 'budget' and is_amount
+      and metric in ('expenditure_basic', 'fiscal_basic_expenditure', 'general_budget_basic_expenditure',
+                     'basic_personnel', 'basic_public')
+      and regexp_matches(locator, '^section:[^/]+/')
+),
+
+basic_heads as (
+    select b.*,
+        coalesce((select min(n.fact_index) from basic_statements as n
+                  where n.document_id = b.document_id and n.section_key = b.section_key
+                    and n.fact_index > b.fact_index
+                    and n.metric not in ('basic_personnel', 'basic_public')), 2147483647) as next_head
+    from basic_statements as b
+    where b.metric not in ('basic_personnel', 'basic_public')
+),
+
+basic_parts as (
+    -- the first 人员经费 and the first 公用经费 after each head, before the section's next 基本支出
+    select h.document_id, h.fact_index as head_index, p.metric, p.raw_text, p.value, p.yuan_lo, p.yuan_hi, p.evidence
+    from basic_heads as h
+    inner join basic_statements as p
+        on p.document_id = h.document_id and p.section_key = h.section_key
+        and p.metric in ('basic_personnel', 'basic_public')
+        and p.fact_index > h.fact_index and p.fact_index < h.next_head
+    qualify row_number() over (partition by h.document_id, h.fact_index, p.metric order by p.fact_index) = 1
+),
+
+basic_split_final as (
+    select
+        'budget.basic_split' as check_id,
+        h.document_id,
+        case when {{ chk_meets('h.yuan_lo', 'h.yuan_hi', 'r.yuan_lo + u.yuan_lo', 'r.yuan_hi + u.yuan_hi') }}
+             then 'pass' else 'fail' end as status,
+        r.value + u.value as expected, h.value as actual, h.value - (r.value + u.value) as difference,
+        {{ chk_page_text('h.page') }} || '预算说明中基本支出为' || h.raw_text || '万元，其中人员经费' || r.raw_text
+            || '万元、公用经费' || u.raw_text || '万元，合计' || {{ chk_fmt('r.value + u.value') }}
+            || case when {{ chk_meets('h.yuan_lo', 'h.yuan_hi', 'r.yuan_lo + u.yuan_lo', 'r.yuan_hi + u.yuan_hi') }}
+                    then '万元，与基本支出相符。' else '万元，与基本支出不等；请核对各项金额。' end as message,
+        h.evidence || case when r.evidence <> h.evidence then ' ' || r.evidence else '' end
+            || case when u.evidence not in (h.evidence, r.evidence) then ' ' || u.evidence else '' end as evidence,
+        h.page, h.locator
+    from basic_heads as h
+    inner join basic_parts as r on r.document_id = h.document_id and r.head_index = h.fact_index
+        and r.metric = 'basic_personnel'
+    inner join basic_parts as u on u.document_id = h.document_id and u.head_index = h.fact_index
+        and u.metric = 'basic_public'
+),
+
+change_blocks as (
+    select document_id, block_index, page, text, regexp_replace(text, '\s', '', 'g') as compact
+    from {{ ref('stg_raw__text_blocks') }}
+    where kind <> 'table'
+),
+
+change_heads as (
+    -- 与上年全年预算数相比增加2,898.54万元。其中：
+    select document_id, block_index, page, text,
+        regexp_extract(compact, '(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元[。，；]?其中[：:]$', 1) as direction,
+        regexp_extract(compact, '(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元[。，；]?其中[：:]$', 2) as raw_text
+    from change_blocks
+    where regexp_matches(compact, '(增加|减少)[0-9][0-9,]*(\.[0-9]+)?万元[。，；]?其中[：:]$')
+),
+
+change_numbered as (
+    -- the numbered paragraphs after a head, up to the first paragraph that is not numbered
+    select h.document_id, h.block_index as head_index, b.block_index, b.text, b.compact,
+        regexp_extract(b.compact, '(比|较|与)(上年|去年)[^，；。]{0,12}?(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元', 3)
+            as direction,
+        regexp_extract(b.compact, '(比|较|与)(上年|去年)[^，；。]{0,12}?(增加|减少)([0-9][0-9,]*(\.[0-9]+)?)万元', 4)
+            as raw_text
+    from change_heads as h
+    inner join change_blocks as b
+        on b.document_id = h.document_id and b.block_index > h.block_index
+        and b.block_index < coalesce((
+            select min(n.block_index) from change_blocks as n
+            where n.document_id = h.document_id and n.block_index > h.block_index
+              and not regexp_matches(n.compact, '^[0-9]+[.．、]')), 2147483647)
+),
+
+change_sums as (
+    select document_id, head_index,
+        count(*) as n_parts,
+        count(*) filter (where raw_text = '') as n_unstated,
+        {%- for what, sign in [('lo', '-'), ('hi', '+')] %}
+        sum(case when direction = '减少' then -1 else 1 end * try_cast(nullif(replace(raw_text, ',', ''), '') as decimal(38, 6))
+            {{ '+' if what == 'hi' else '-' }} {{ chk_half("length(regexp_extract(raw_text, '\\.([0-9]+)$', 1))") }})
+            filter (where raw_text <> '') as parts_{{ what }},
+        {%- endfor %}
+        sum(case when direction = '减少' then -1 else 1 end * try_cast(nullif(replace(raw_text, ',', ''), '') as decimal(38, 6)))
+            filter (where raw_text <> '') as parts_value,
+        string_agg(text, ' ' order by block_index) as parts_evidence,
+        string_agg(regexp_extract(compact, '^[0-9]+[.．、]([^，；。]*?(增加|减少)[0-9][0-9,]*(\.[0-9]+)?万元)', 1), '；'
+                   order by block_index) as parts_text
+    from change_numbered
+    group by all
+),
+
+change_parts_final as (
+    select
+        'budget.change_parts' as check_id,
+        h.document_id,
+        case when {{ chk_meets('v.value - ' ~ chk_half('v.decimals'), 'v.value + ' ~ chk_half('v.decimals'),
+                               's.parts_lo', 's.parts_hi') }}
+             then 'pass' else 'fail' end as status,
+        s.parts_value as expected, v.value as actual, v.value - s.parts_value as difference,
+        {{ chk_page_text('h.page') }} || '预算说明称比上年' || h.direction || h.raw_text || '万元，其中各项（'
+            || s.parts_text || '）增减相抵为' || case when s.parts_value < 0 then '减少' else '增加' end
+            || {{ chk_fmt('abs(s.parts_value)') }} || '万元'
+            || case when {{ chk_meets('v.value - ' ~ chk_half('v.decimals'), 'v.value + ' ~ chk_half('v.decimals'),
+                                     's.parts_lo', 's.parts_hi') }}
+                    then '，与总增减额相符。' else '，与总增减额不等；请核对各项增减额或增减用词。' end as message,
+        h.text || ' ' || s.parts_evidence as evidence,
+        h.page, 'block:' || cast(h.block_index as varchar) as locator
+    from change_heads as h
+    inner join change_sums as s on s.document_id = h.document_id and s.head_index = h.block_index
+    cross join lateral (
+        select case when h.direction = '减少' then -1 else 1 end * cast(replace(h.raw_text, ',', '') as decimal(38, 6))
+                as value,
+            length(regexp_extract(h.raw_text, '\.([0-9]+)$', 1)) as decimals
+    ) as v
+    where s.n_parts >= 2 and s.n_unstated = 0
+),
+
 results as (
     select * from narrative_final
+    union all select * from change_parts_final
+    union all select * from basic_split_final
     union all select * from amount_balance_final
     union all select * from yoy_final
     union all select * from item_final
