@@ -62,6 +62,16 @@ def entry_dir(root: Path, fingerprint: str) -> Path:
     return root / fingerprint
 
 
+def work_dir(root: Path) -> Path:
+    """dbt's working folder for compilations of this checkout's project: stable, so partial parsing survives from
+    one compilation to the next, and one per project folder, because dbt's partial-parse state records absolute
+    paths (a cache shared by two checkouts would otherwise serve one checkout's seed paths to the other)."""
+    import hashlib
+
+    key = hashlib.sha256(str(DBT_PROJECT_DIR.resolve()).encode()).hexdigest()[:12]
+    return root / "work" / key
+
+
 @functools.cache
 def dbt_version() -> str:
     """The installed dbt-core's version (looked up once per process: the metadata scan costs ≈ 50 ms)."""
@@ -169,7 +179,7 @@ def _compile_into(root: Path, fingerprint: str) -> None:
     from warehouse.runs import dbt_fingerprint
     from warehouse.schema import create_raw_schema_sql
 
-    work = root / "work"  # stable paths: dbt's partial parsing survives from one compilation to the next
+    work = work_dir(root)
     work.mkdir(parents=True, exist_ok=True)
     skeleton = work / "warehouse.duckdb"
     for stale in (skeleton, skeleton.with_name(skeleton.name + ".wal")):
