@@ -6,7 +6,7 @@ in DuckDB) and ``builder=dbt`` (the profile dbt reads). DuckDB keeps blocks of t
 that memory until it is needed, so a larger limit mostly caches what the page cache holds anyway; below what a
 query's hash tables and sorts need it spills to the build's temporary directory (slower, never wrong). Measured on
 a 1,000-department county (bench/results.md, "Issue 15 memory round 6"): the build's DuckDB grew to 1.6 GB
-uncapped, and took the same time capped at 1 GB; 768 MB was ≈ 15 % slower.
+uncapped, and took the same time capped at 1 GB; 768 MB was ≈ 17 % slower.
 """
 
 from __future__ import annotations
