@@ -50,6 +50,7 @@ from warehouse.publish import (
 
 __all__ = ["RunReport", "ScanState", "inbox_missing", "keep_deferred", "preflight", "run_consolidation",
            "scan_state", "tracking_requested", "unchanged_keys", "withdrawal_refusal"]
+from warehouse.memory import memory_limit, release_freed_memory
 from warehouse.review.inputs import BureauInputs, inputs_changed, read_inputs, record_sightings, write_inputs
 from warehouse.runs import (
     RunRecord,
@@ -110,11 +111,12 @@ def parse_step(
 
 
 def load_step(
-    build: Path, plan: ChangePlan, run_id: str, fingerprint: str, runs: list[RunRecord], bureau: BureauInputs
+    build: Path, plan: ChangePlan, run_id: str, fingerprint: str, runs: list[RunRecord], bureau: BureauInputs,
+    limit: str | None = None,
 ) -> None:
     import duckdb
 
-    with duckdb.connect(str(build)) as con:
+    with duckdb.connect(str(build), config={"memory_limit": memory_limit(limit)}) as con:
         ensure_raw_schema(con)
         apply_changes(con, plan, run_id, fingerprint)
         write_runs(con, runs)
@@ -125,14 +127,13 @@ def build_step(build: Path, layout: DataLayout, compiled: CompileJob | None, opt
     """The dbt project's models and data tests on the build file: the compiled SQL run in DuckDB, incremental
     when the last build of this warehouse used the same project (``builder='dbt'``: a `dbt build` instead)."""
     if options.builder == "dbt" or compiled is None:
-        out = dbt_build(build, layout.dbt_dir)
+        out = dbt_build(build, layout.dbt_dir, memory_limit=options.memory_limit)
         return BuildOutcome(out.success, out.models, out.tests, out.seeds, out.failed, out.message, "dbt")
     try:
         project = compiled.result()
     except CompileFailed as exc:
         return BuildOutcome(False, failed=(str(exc),), message=str(exc))
-    limit = os.environ.get("JUESUAN_BUILD_MEMORY_LIMIT") or os.environ.get("JUESUAN_DBT_MEMORY_LIMIT", "1536MB")
-    settings = BuildSettings(memory_limit=limit, temp_directory=layout.build_dir / "spill")
+    settings = BuildSettings(memory_limit=memory_limit(options.memory_limit), temp_directory=layout.build_dir / "spill")
     return build_models(build, project, compiled.seeds_file, full_refresh=options.full_refresh, settings=settings)
 
 
@@ -267,10 +268,15 @@ def _locked_run(
         if tracked:
             from prefect.utilities.annotations import quote
 
-            _stage("load", tracked)(build, quote(plan), record.run_id, fp, quote(runs), quote(bureau))
+            _stage("load", tracked)(build, quote(plan), record.run_id, fp, quote(runs), quote(bureau),
+                                    options.memory_limit)
         else:
-            load_step(build, plan, record.run_id, fp, runs, bureau)
+            load_step(build, plan, record.run_id, fp, runs, bureau, options.memory_limit)
         record = replace(record, load_seconds=time.monotonic() - t)
+        # the parse results are in the build file now: their memory goes back before DuckDB builds beside it
+        changed = not plan.empty
+        del parsed, plan
+        release_freed_memory()
         if needs_dbt:
             print("  dbt build …", flush=True)
             t = time.monotonic()
@@ -287,7 +293,7 @@ def _locked_run(
                 raise _RunFailed(dbt.message)
         else:
             dbt = _SKIPPED_DBT
-        idle = plan.empty and not needs_dbt  # the same data as published: history stays as it is
+        idle = not changed and not needs_dbt  # the same data as published: history stays as it is
         record = _stage("publish", tracked)(layout, build, record, options.keep, not idle)
         build = None
         append_record(layout.runs_log, record)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from warehouse.memory import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV
 from warehouse.publish import LOCK_WAIT_SECONDS
 
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -46,6 +47,9 @@ class RunOptions:
     # Prefect's temporary local API when there is none (≈ 7 s); False never
     track: bool | None = None
     builder: str = "sql"  # sql: the compiled project run in DuckDB (incremental); dbt: `dbt build` in a child
+    # DuckDB's memory limit in the load and the build (None: $JUESUAN_DBT_MEMORY_LIMIT, else warehouse/memory.py's
+    # default); a DuckDB size such as 1GB or 768MB
+    memory_limit: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> RunOptions:
@@ -89,6 +93,10 @@ def add_run_options(p: argparse.ArgumentParser, *, one_off: bool) -> None:
     p.add_argument("--max-withdraw-share", type=float, default=_DEFAULTS.max_withdraw_share,
                    help="refuse a run whose inbox lost more than this share of the last run's files "
                         f"(default {_DEFAULTS.max_withdraw_share:g})")
+    p.add_argument("--memory-limit", default=_DEFAULTS.memory_limit,
+                   help="DuckDB's memory limit while loading and building, e.g. 768MB on a smaller machine "
+                        f"(default: ${MEMORY_LIMIT_ENV}, else {DEFAULT_MEMORY_LIMIT}; "
+                        "below what a query needs, DuckDB spills to disk)")
     if not one_off:  # a scheduled run never forces a rebuild nor withdraws more than max_withdraw_share
         return
     p.add_argument("--force", action="store_true", help="run dbt build even when nothing changed")

@@ -166,3 +166,46 @@ def test_quarantined_file_is_unchanged_only_while_its_verdict_is_cached():
     assert unchanged_keys(rows, files, FP, bad, cached=lambda sha: True) == {"a.pdf", "b.txt"}
     assert unchanged_keys(rows, files, FP, bad, cached=lambda sha: False) == {"b.txt"}  # new parser: retry
     assert unchanged_keys(rows, files, "fp-2", bad, cached=lambda sha: True) == {"a.pdf"}
+
+
+def test_a_load_in_chunks_writes_the_rows_of_a_load_at_once(tmp_path: Path, monkeypatch):
+    """apply_changes makes and inserts rows LOAD_CHUNK_DOCUMENTS documents at a time: one document a chunk writes
+    the same rows, in the same order, as the whole county at once."""
+    import warehouse.load as load
+    from samplegen import generate_county
+
+    inbox = tmp_path / "inbox"
+    generate_county(inbox, departments=3, years=(2024,), seed=3, formats=("txt", "xlsx"))
+    files = scan_inbox(inbox)
+    parsed = parse_inbox(files, set(), ResultCache(tmp_path / "cache", FP), None, workers=0)
+    assert sum(1 for r in parsed.results.values() if r.document) >= 3
+    tables = ("documents", *load.DOC_TABLES, "quarantine")
+
+    def loaded(db: Path) -> dict[str, list[tuple]]:
+        _apply(db, files, parsed.results, "run-1")
+        with duckdb.connect(str(db), read_only=True) as con:
+            return {t: con.execute(f"SELECT * EXCLUDE (ingested_at) FROM raw.{t}" if t == "documents"
+                                   else f"SELECT * FROM raw.{t}").fetchall() for t in tables}
+
+    whole = loaded(tmp_path / "whole.duckdb")
+    monkeypatch.setattr(load, "LOAD_CHUNK_DOCUMENTS", 1)
+    chunked = loaded(tmp_path / "chunked.duckdb")
+    assert whole["metric_facts"] and whole["table_cells"]
+    assert chunked == whole
+
+
+def test_the_memory_limit_is_the_option_else_the_environment_else_the_default(monkeypatch):
+    from flows.options import RunOptions, add_run_options
+    from warehouse.memory import DEFAULT_MEMORY_LIMIT, MEMORY_LIMIT_ENV, memory_limit
+
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    assert memory_limit(None) == DEFAULT_MEMORY_LIMIT
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "3GB")
+    assert memory_limit(None) == "3GB"
+    import argparse
+
+    p = argparse.ArgumentParser()
+    add_run_options(p, one_off=False)
+    options = RunOptions.from_args(p.parse_args(["--memory-limit", "768MB"]))
+    assert memory_limit(options.memory_limit) == "768MB"
+    assert RunOptions.from_parameters(options.to_parameters()) == options

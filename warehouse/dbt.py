@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from warehouse.memory import memory_limit as run_memory_limit
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
 _PROFILE = """juesuan:
@@ -37,11 +39,11 @@ class DbtOutcome:
 def write_profile(work_dir: Path, warehouse: Path, threads: int = 2, memory_limit: str | None = None) -> Path:
     """A profiles.yml pointing dbt at this run's warehouse file.
 
-    DuckDB's memory is capped (default 2GB, or JUESUAN_DBT_MEMORY_LIMIT) so a county-wide build
-    spills to disk instead of growing to 80 % of the machine's memory.
+    DuckDB's memory is capped (warehouse/memory.py: the run's limit) so a county-wide build spills to disk
+    instead of growing to 80 % of the machine's memory.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
-    limit = memory_limit or os.environ.get("JUESUAN_DBT_MEMORY_LIMIT", "2GB")
+    limit = run_memory_limit(memory_limit)
     (work_dir / "profiles.yml").write_text(
         _PROFILE.format(path=warehouse.resolve().as_posix(), threads=threads, memory_limit=limit), encoding="utf-8"
     )
@@ -95,6 +97,7 @@ def dbt_build(
     timeout: int = 3600,
     exclude: str | None = NIGHTLY_EXCLUDE,
     command: str = "build",
+    memory_limit: str | None = None,
 ) -> DbtOutcome:
     """``dbt build`` (seeds, models, data tests) of the project into ``warehouse``, in a child process.
 
@@ -102,7 +105,7 @@ def dbt_build(
     exits, the warehouse file is closed for certain.
     """
     work_dir = work_dir.resolve()
-    profiles_dir = write_profile(work_dir, warehouse)
+    profiles_dir = write_profile(work_dir, warehouse, memory_limit=memory_limit)
     target = work_dir / "target"
     args = [
         _dbt_executable(), command,

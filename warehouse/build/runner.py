@@ -33,6 +33,7 @@ import duckdb
 
 from warehouse.build.changes import ALL, NONE, Change, of_documents, scanned_columns, scope_closure
 from warehouse.build.project import SCOPE_MODEL, CompiledProject, Node
+from warehouse.memory import memory_limit
 
 STATE_SCHEMA = "build_state"
 SCOPE_CATALOG = "juesuan_scope"
@@ -59,7 +60,7 @@ class BuildOutcome:
 
 @dataclass(frozen=True, slots=True)
 class BuildSettings:
-    memory_limit: str = "2GB"
+    memory_limit: str = field(default_factory=memory_limit)  # warehouse/memory.py
     threads: int | None = None
     temp_directory: Path | None = None
 
