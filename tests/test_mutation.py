@@ -177,6 +177,20 @@ def test_later_kinds_leave_the_earlier_kinds_sites_where_they_were() -> None:
     assert all(m.constraint for m in new if not next(k for k in KINDS if k.key == m.kind).figure)
 
 
+def test_one_kind_or_document_changing_redraws_no_other_site() -> None:
+    # the draw of a (document, kind) is its own random sequence: an operator that finds more sites in one
+    # document, or one more document, leaves every other document's and kind's sites where they were
+    src = Source("某某局", "示例县某某局", "示例县某某局2024年度部门决算", PAGES, True, ".page_texts.json")
+    other = Source("另一局", "示例县另一局", "示例县另一局2024年度部门决算", PAGES, True, ".page_texts.json")
+    alone = {(m.source, m.kind, m.site) for m in draw([other], seed=5)}
+    both = draw([src, other], seed=5)
+    assert alone == {(m.source, m.kind, m.site) for m in both if m.source == other.name}
+    without = tuple(k for k in KINDS if k.key != "narrative_amount")
+    assert ({(m.kind, m.site) for m in draw([src], kinds=without, seed=5)}
+            == {(m.kind, m.site) for m in draw([src], seed=5) if m.kind != "narrative_amount"})
+    assert {(m.kind, m.site) for m in draw([src], seed=5)} != {(m.kind, m.site) for m in draw([src], seed=6)}
+
+
 def test_a_zero_wan_figure_is_no_quote_of_a_small_figure() -> None:
     # 0 万元 at integer precision spans ±5000 元: it is no second statement of 1349.94 (a 其中 part stated once,
     # one part of its total — nothing in the document constrains it)

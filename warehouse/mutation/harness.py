@@ -138,14 +138,16 @@ def load_sources(realdata: Path) -> list[Source]:
 
 def draw(sources: list[Source], kinds: tuple[Kind, ...] = KINDS, per_kind: int = PER_KIND,
          seed: int = 16, per_kind_budget: int = PER_KIND_BUDGET) -> list[Mutant]:
-    """Up to ``per_kind`` sites per kind and document (``per_kind_budget`` for a budget), drawn with a seeded
-    generator (deterministic). Kinds are drawn part by part, so the kinds a later part added leave the sites of
-    the earlier kinds where they were. Each figure edit is classified by :func:`constraint` (decidable or not)."""
-    rng = random.Random(seed)
+    """Up to ``per_kind`` sites per kind and document (``per_kind_budget`` for a budget), drawn with a generator
+    seeded by (``seed``, document, kind): deterministic, and the sites of one (document, kind) do not depend on
+    any other — a change to one operator's candidate sites, an added kind or an added document redraws nothing
+    else, so a seed stays comparable across changes. Kinds are listed part by part (numbering). Each figure edit
+    is classified by :func:`constraint` (decidable or not)."""
     mutants: list[Mutant] = []
     for part in sorted({k.part for k in kinds}):
         for src in sources:
             for kind in (k for k in kinds if k.part == part):
+                rng = random.Random(f"{seed}/{src.name}/{kind.key}")
                 sites = kind.sites(src.pages)
                 n = per_kind_budget if src.doc_type == "预算" else per_kind
                 chosen = sorted(rng.sample(sites, min(n, len(sites))), key=lambda s: (s.page, s.start))
