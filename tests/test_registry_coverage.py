@@ -1,8 +1,8 @@
 """Every rule of the registry is evaluated, and every evaluation's rule is registered — on the built warehouse, not
 by reading SQL text. The inbox is a generated county with both kinds (预算 and 决算, every defect kind injected)
-plus, when ../shared/realdata is there, four real documents that carry what the generator does not (a budget's
-wording of another template level, a real page-text 决算, a 江苏 budget's 政府采购支出预算表). One `juesuan run` per
-module (~1 minute).
+plus, when ../shared/realdata is there, six real documents that carry what the generator does not (a budget's
+wording of another template level, a real page-text 决算, a 江苏 budget's 政府采购支出预算表, a change stated against
+last year's figure in brackets, a change with numbered signed parts). One `juesuan run` per module (~1 minute).
 
 The registry says which rules there are; a rule that no model evaluates on this inbox is either dead (a typo in
 its id, a model that lost its branch) or evaluated only on documents this inbox lacks — the test names it.
@@ -26,6 +26,8 @@ REAL = (
     "govbudgetchecker/上海市普陀区司法局2026年区级单位预算.pdf",
     "govbudgetchecker/page_texts_2025_final/上海市普陀区人民政府宜川路街道办事处2025年度部门决算.page_texts.json",
     "more/江苏省人民检察院2019年度部门预算.pdf",
+    "more/江苏省人民检察院2018年度部门预算.pdf",
+    "more/西南大学2023年度部门预算.pdf",
 )
 
 
